@@ -1,0 +1,103 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+using Akka.Configuration;
+using Config = Akka.Configuration.Config;
+using Confluent.Kafka;
+
+namespace SiemActors.Kafka.Settings;
+
+/// <summary>Immutable settings of a consumer source; defaults come from <c>akka.kafka.consumer</c>.</summary>
+public sealed record ConsumerSettings<TKey, TValue>
+{
+    private ConsumerSettings(Config section, IDeserializer<TKey>? keyDeserializer, IDeserializer<TValue>? valueDeserializer)
+    {
+        KeyDeserializer = keyDeserializer;
+        ValueDeserializer = valueDeserializer;
+        PollTimeout = section.GetTimeSpan("poll-timeout");
+        MaxBatchPerPoll = section.GetInt("max-batch-per-poll");
+        BufferSize = section.GetInt("buffer-size");
+        PartitionBufferSize = section.GetInt("partition-buffer-size");
+        WaitClosePartition = section.GetTimeSpan("wait-close-partition");
+        StopTimeout = section.GetTimeSpan("stop-timeout");
+        CloseTimeout = section.GetTimeSpan("close-timeout");
+        Properties = KafkaClientProperties.From(section);
+    }
+
+    /// <summary>From the system's <c>akka.kafka.consumer</c>, over the embedded defaults.</summary>
+    public static ConsumerSettings<TKey, TValue> Create(ActorSystem system, IDeserializer<TKey>? keyDeserializer,
+        IDeserializer<TValue>? valueDeserializer) =>
+        new(KafkaDefaults.Section(system, "akka.kafka.consumer"), keyDeserializer, valueDeserializer);
+
+    /// <summary>From a config holding <c>akka.kafka.consumer</c> (missing keys take the embedded defaults).</summary>
+    public static ConsumerSettings<TKey, TValue> Create(Config config, IDeserializer<TKey>? keyDeserializer,
+        IDeserializer<TValue>? valueDeserializer) =>
+        new(KafkaDefaults.Section(config, "akka.kafka.consumer"), keyDeserializer, valueDeserializer);
+
+    /// <summary>Null: Confluent.Kafka's built-in deserializer for the type.</summary>
+    public IDeserializer<TKey>? KeyDeserializer { get; init; }
+
+    public IDeserializer<TValue>? ValueDeserializer { get; init; }
+
+    public TimeSpan PollTimeout { get; init; }
+
+    public int MaxBatchPerPoll { get; init; }
+
+    public int BufferSize { get; init; }
+
+    public int PartitionBufferSize { get; init; }
+
+    public TimeSpan WaitClosePartition { get; init; }
+
+    public TimeSpan StopTimeout { get; init; }
+
+    public TimeSpan CloseTimeout { get; init; }
+
+    /// <summary>librdkafka properties, passed as they are.</summary>
+    public ImmutableDictionary<string, string> Properties { get; init; }
+
+    public string? GroupId => Properties.GetValueOrDefault("group.id");
+
+    public ConsumerSettings<TKey, TValue> WithBootstrapServers(string servers) => WithProperty("bootstrap.servers", servers);
+
+    public ConsumerSettings<TKey, TValue> WithGroupId(string groupId) => WithProperty("group.id", groupId);
+
+    public ConsumerSettings<TKey, TValue> WithClientId(string clientId) => WithProperty("client.id", clientId);
+
+    public ConsumerSettings<TKey, TValue> WithProperty(string key, string value) => this with { Properties = Properties.SetItem(key, value) };
+
+    public ConsumerSettings<TKey, TValue> WithProperties(IEnumerable<KeyValuePair<string, string>> properties) =>
+        this with { Properties = Properties.SetItems(properties) };
+
+    public ConsumerSettings<TKey, TValue> WithPollTimeout(TimeSpan timeout) => this with { PollTimeout = Positive(timeout) };
+
+    public ConsumerSettings<TKey, TValue> WithMaxBatchPerPoll(int max) => this with { MaxBatchPerPoll = AtLeastOne(max) };
+
+    public ConsumerSettings<TKey, TValue> WithBufferSize(int size) => this with { BufferSize = AtLeastOne(size) };
+
+    public ConsumerSettings<TKey, TValue> WithPartitionBufferSize(int size) => this with { PartitionBufferSize = AtLeastOne(size) };
+
+    public ConsumerSettings<TKey, TValue> WithWaitClosePartition(TimeSpan timeout) => this with { WaitClosePartition = timeout };
+
+    public ConsumerSettings<TKey, TValue> WithStopTimeout(TimeSpan timeout) => this with { StopTimeout = timeout };
+
+    public ConsumerSettings<TKey, TValue> WithCloseTimeout(TimeSpan timeout) => this with { CloseTimeout = timeout };
+
+    public ConsumerSettings<TKey, TValue> WithKeyDeserializer(IDeserializer<TKey> deserializer) => this with { KeyDeserializer = deserializer };
+
+    public ConsumerSettings<TKey, TValue> WithValueDeserializer(IDeserializer<TValue> deserializer) =>
+        this with { ValueDeserializer = deserializer };
+
+    /// <summary>The librdkafka configuration, checked for what the stages rely on.</summary>
+    internal ConsumerConfig ToConsumerConfig()
+    {
+        if (!Properties.ContainsKey("bootstrap.servers"))
+            throw new ArgumentException("bootstrap.servers is not set: use WithBootstrapServers or akka.kafka.consumer.kafka-clients");
+        return new ConsumerConfig(Properties.ToDictionary());
+    }
+
+    private static TimeSpan Positive(TimeSpan value) =>
+        value > TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "must be positive");
+
+    private static int AtLeastOne(int value) =>
+        value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "must be at least 1");
+}

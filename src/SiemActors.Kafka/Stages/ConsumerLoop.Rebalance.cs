@@ -1,0 +1,67 @@
+using Akka.Event;
+using Confluent.Kafka;
+
+namespace SiemActors.Kafka.Stages;
+
+/// <summary>Assignment and revocation, on the loop's thread (inside Consume).</summary>
+internal sealed partial class ConsumerLoop<TKey, TValue>
+{
+    private void OnPartitionsAssigned(IReadOnlyList<TopicPartition> partitions)
+    {
+        var assigned = new List<PartitionAssignment>(partitions.Count);
+        foreach (var tp in partitions)
+        {
+            var assignment = new PartitionAssignment(tp, _groupId, this);
+            _assignments[tp] = assignment;
+            assigned.Add(assignment);
+        }
+        _pauseAfterRebalance = true;
+        _log.Info("Group {0} assigned {1} partition(s): {2}", _groupId, assigned.Count, string.Join(", ", assigned));
+        _listener.OnAssigned(assigned);
+    }
+
+    /// <summary>For <see cref="Subscriptions.Assignment"/>: no group protocol, the partitions are ours at once.</summary>
+    private void AssignManually(IReadOnlyList<TopicPartition> partitions) => OnPartitionsAssigned(partitions);
+
+    /// <summary>
+    /// Stops the stage emitting from the partitions, waits (bounded) until what it emitted is committed, then lets
+    /// the partitions go. Offsets emitted under this assignment are never committed after it ends.
+    /// </summary>
+    private void OnPartitionsRevoked(IReadOnlyList<TopicPartitionOffset> partitions, bool lost)
+    {
+        var revoked = new List<PartitionAssignment>(partitions.Count);
+        foreach (var tpo in partitions)
+        {
+            if (!_assignments.TryGetValue(tpo.TopicPartition, out var assignment)) continue;
+            assignment.MarkRevoked();
+            revoked.Add(assignment);
+        }
+        if (!lost && !_closing) WaitUntilSettled(revoked);
+        foreach (var assignment in revoked) _assignments.Remove(assignment.TopicPartition);
+        if (_pendingCommits.Count > 0) _retryNotBefore = default; // settle what is left: drop the revoked, retry the rest
+
+        var unsettled = revoked.Count(a => !a.IsSettled);
+        if (lost || unsettled > 0)
+            _log.Warning("Group {0} gave up {1} partition(s) ({2}); {3} had emitted messages not yet committed: the next owner processes them again",
+                _groupId, revoked.Count, lost ? "lost" : "revoked", lost ? revoked.Count : unsettled);
+        else
+            _log.Info("Group {0} revoked {1} partition(s): {2}", _groupId, revoked.Count, string.Join(", ", revoked));
+        _listener.OnRevoked(revoked);
+    }
+
+    private void WaitUntilSettled(List<PartitionAssignment> revoked)
+    {
+        var deadline = DateTime.UtcNow + _settings.WaitClosePartition;
+        while (true)
+        {
+            ExecuteCommands(commitsOnly: true);
+            if (revoked.TrueForAll(a => a.IsSettled)) return;
+            // The coordinator takes no commits from us until this rebalance completes, and it cannot complete while
+            // we wait here: waiting longer only stalls the group.
+            if (_lastCommitRefused) return;
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero) return;
+            _signal.Wait(left < _settings.PollTimeout ? left : _settings.PollTimeout);
+        }
+    }
+}

@@ -1,0 +1,149 @@
+using Akka;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Akka.Streams.Stage;
+using Confluent.Kafka;
+using SiemActors.Kafka.Settings;
+
+namespace SiemActors.Kafka.Stages;
+
+/// <summary>
+/// Emits a (partition, substream) pair per assigned partition; the substream completes when the partition is revoked.
+/// Each partition buffers up to <c>partition-buffer-size</c> messages, and only that partition pauses when it is full.
+/// </summary>
+internal sealed class PartitionedSourceLogic<TKey, TValue, TMessage> : ConsumerStageLogic<TKey, TValue>, IOutHandler
+{
+    private readonly Outlet<(TopicPartition, Source<TMessage, NotUsed>)> _out;
+    private readonly Func<ConsumeResult<TKey, TValue>, PartitionAssignment, TMessage> _toMessage;
+    private readonly Dictionary<TopicPartition, PartitionOutlet> _partitions = new();
+    private readonly Queue<PartitionOutlet> _unannounced = new();
+
+    public PartitionedSourceLogic(SourceShape<(TopicPartition, Source<TMessage, NotUsed>)> shape,
+        ConsumerSettings<TKey, TValue> settings, ISubscription subscription, Attributes attributes,
+        Func<ConsumeResult<TKey, TValue>, PartitionAssignment, TMessage> toMessage)
+        : base(shape, settings, subscription, attributes)
+    {
+        _out = shape.Outlet;
+        _toMessage = toMessage;
+        SetHandler(_out, this);
+    }
+
+    public void OnPull() => Announce();
+
+    public void OnDownstreamFinish(Exception cause)
+    {
+        foreach (var p in _partitions.Values) p.Outlet.Complete();
+        _partitions.Clear();
+        CompleteStage();
+    }
+
+    protected override void HandleAssigned(IReadOnlyList<PartitionAssignment> assigned)
+    {
+        foreach (var a in assigned)
+        {
+            if (_partitions.Remove(a.TopicPartition, out var previous)) previous.Outlet.Complete();
+            var partition = new PartitionOutlet(this, a);
+            _partitions[a.TopicPartition] = partition;
+            _unannounced.Enqueue(partition);
+        }
+        Announce();
+    }
+
+    protected override void HandleRevoked(IReadOnlyList<PartitionAssignment> revoked)
+    {
+        foreach (var a in revoked)
+        {
+            if (_partitions.TryGetValue(a.TopicPartition, out var p) && ReferenceEquals(p.Assignment, a))
+            {
+                _partitions.Remove(a.TopicPartition);
+                p.Outlet.Complete();
+            }
+        }
+    }
+
+    protected override void HandleMessages(List<ConsumeResult<TKey, TValue>> batch)
+    {
+        foreach (var record in batch)
+        {
+            if (_partitions.TryGetValue(record.TopicPartition, out var p)) p.Buffer.Enqueue(record);
+        }
+        foreach (var p in _partitions.Values)
+        {
+            if (p.Buffer.Count == 0) continue;
+            p.TryPush();
+            if (!p.Paused && p.Buffer.Count > Settings.PartitionBufferSize)
+            {
+                p.Paused = true;
+                Loop.SetFetching([p.Assignment.TopicPartition], paused: true);
+            }
+        }
+    }
+
+    protected override void HandleStop()
+    {
+        foreach (var p in _partitions.Values) p.Outlet.Complete();
+        _partitions.Clear();
+        _unannounced.Clear();
+        Complete(_out);
+    }
+
+    private void Announce()
+    {
+        while (IsAvailable(_out) && _unannounced.TryDequeue(out var p))
+        {
+            if (p.Closed) continue;
+            Push(_out, (p.Assignment.TopicPartition, Source.FromGraph(p.Outlet.Source)));
+        }
+    }
+
+    /// <summary>One partition's substream and buffer.</summary>
+    private sealed class PartitionOutlet : IOutHandler
+    {
+        private readonly PartitionedSourceLogic<TKey, TValue, TMessage> _logic;
+
+        public PartitionOutlet(PartitionedSourceLogic<TKey, TValue, TMessage> logic, PartitionAssignment assignment)
+        {
+            _logic = logic;
+            Assignment = assignment;
+            Outlet = new SubSourceOutlet<TMessage>(logic, $"partition-{assignment.TopicPartition.Partition.Value}");
+            Outlet.SetHandler(this);
+        }
+
+        public PartitionAssignment Assignment { get; }
+
+        public SubSourceOutlet<TMessage> Outlet { get; }
+
+        public Queue<ConsumeResult<TKey, TValue>> Buffer { get; } = new();
+
+        public bool Paused { get; set; }
+
+        public bool Closed => Outlet.IsClosed;
+
+        public void OnPull() => TryPush();
+
+        /// <summary>
+        /// Downstream cancelled this partition's substream: stop fetching it until the next assignment. Nothing
+        /// more of it is emitted, so nothing more of it is committed by this consumer.
+        /// </summary>
+        public void OnDownstreamFinish(Exception cause)
+        {
+            Buffer.Clear();
+            Assignment.MarkRevoked();
+            _logic.Loop.SetFetching([Assignment.TopicPartition], paused: true);
+            if (_logic._partitions.TryGetValue(Assignment.TopicPartition, out var p) && ReferenceEquals(p, this))
+                _logic._partitions.Remove(Assignment.TopicPartition);
+        }
+
+        public void TryPush()
+        {
+            if (!Outlet.IsAvailable || Assignment.IsRevoked || !Buffer.TryDequeue(out var record)) return;
+            Assignment.MarkEmitted(record.Offset.Value);
+            Outlet.Push(_logic._toMessage(record, Assignment));
+            if (Paused && Buffer.Count <= _logic.Settings.PartitionBufferSize / 2)
+            {
+                Paused = false;
+                _logic.Loop.SetFetching([Assignment.TopicPartition], paused: false);
+            }
+        }
+    }
+}

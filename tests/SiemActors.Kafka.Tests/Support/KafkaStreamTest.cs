@@ -1,0 +1,44 @@
+using Akka.Configuration;
+using Config = Akka.Configuration.Config;
+using Akka.Streams;
+using Confluent.Kafka;
+using SiemActors.Kafka.Settings;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace SiemActors.Kafka.Tests.Support;
+
+/// <summary>An ActorSystem with a materializer, settings pointed at the embedded cluster.</summary>
+[Collection(KafkaCollection.Name)]
+public abstract class KafkaStreamTest : Akka.TestKit.Xunit2.TestKit
+{
+    private static readonly Config TestConfig = ConfigurationFactory.ParseString("""
+        akka.loglevel = INFO
+        akka.kafka.consumer.poll-timeout = 20ms
+        akka.kafka.committer.max-interval = 100ms
+        """);
+
+    protected KafkaStreamTest(EmbeddedKafkaFixture kafka, ITestOutputHelper output) : base(TestConfig, output: output)
+    {
+        Kafka = kafka;
+        Materializer = Sys.Materializer();
+    }
+
+    protected EmbeddedKafkaFixture Kafka { get; }
+
+    protected ActorMaterializer Materializer { get; }
+
+    protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    protected ConsumerSettings<string, string> ConsumerSettings(string group) =>
+        ConsumerSettings<string, string>.Create(Sys, Deserializers.Utf8, Deserializers.Utf8)
+            .WithBootstrapServers(Kafka.BootstrapServers)
+            .WithGroupId(group)
+            .WithProperty("session.timeout.ms", "6000")
+            .WithProperty("heartbeat.interval.ms", "500");
+
+    protected CommitterSettings CommitterSettings => CommitterSettings.Create(Sys);
+
+    protected ProducerSettings<string, string> ProducerSettings =>
+        ProducerSettings<string, string>.Create(Sys, Serializers.Utf8, Serializers.Utf8).WithBootstrapServers(Kafka.BootstrapServers);
+}
