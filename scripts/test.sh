@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs every test of SiemActors on a fresh Debian 12 machine with the .NET SDK: restores, builds, and runs the test
+# projects. The Kafka broker the tests need is librdkafka's mock cluster, hosted inside the test process: no service
+# to install or start yet. Redis and ClickHouse join here when the sinks land.
+# Usage: scripts/test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Kafka]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log_dir=${TEST_LOG_DIR:-artifacts/test}
+mkdir -p "$log_dir"
+log="$log_dir/dotnet-test.log"
+
+echo "== restore and build (Release)"
+dotnet restore SiemActors.sln
+dotnet build SiemActors.sln -c Release --no-restore -warnaserror
+
+echo "== test"
+set +e
+# --blame-hang-timeout: a hung test is killed with a dump instead of stalling the run.
+dotnet test SiemActors.sln -c Release --no-build --blame-hang-timeout 10m "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+# One plain summary line over all test assemblies ("N passed, N failed").
+awk '/^(Passed|Failed)!/ {
+       for (i = 1; i <= NF; i++) {
+         if ($i == "Failed:") { gsub(",", "", $(i+1)); f += $(i+1) }
+         if ($i == "Passed:") { gsub(",", "", $(i+1)); p += $(i+1) }
+         if ($i == "Skipped:") { gsub(",", "", $(i+1)); s += $(i+1) }
+       }
+       n++
+     }
+     END {
+       if (n == 0) { print "tests: no test assembly reported a result"; exit 1 }
+       printf "tests: %d passed, %d failed, %d skipped\n", p, f, s
+     }' "$log" || status=1
+exit "$status"

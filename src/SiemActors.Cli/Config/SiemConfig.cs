@@ -1,0 +1,43 @@
+using Akka.Configuration;
+
+namespace SiemActors.Cli.Config;
+
+/// <summary>Finds the repository's state folder and loads <c>hocon/siem.conf</c>.</summary>
+internal static class SiemConfig
+{
+    public const string DefaultFile = "hocon/siem.conf";
+
+    /// <summary>The folder holding <c>SiemActors.sln</c>, at or above the current directory; null if there is none.</summary>
+    public static string? RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "SiemActors.sln"))) return dir.FullName;
+        }
+        return null;
+    }
+
+    /// <summary>The given file, else <c>hocon/siem.conf</c> of the repository.</summary>
+    public static Akka.Configuration.Config Load(string? path)
+    {
+        var file = path ?? (RepositoryRoot() is { } root ? Path.Combine(root, DefaultFile) : null)
+            ?? throw new CliException($"no --config given and no SiemActors.sln at or above {Directory.GetCurrentDirectory()} to find {DefaultFile} in");
+        if (!File.Exists(file)) throw new CliException($"config file {file} does not exist");
+        try
+        {
+            return ConfigurationFactory.ParseString(File.ReadAllText(file));
+        }
+        catch (Exception ex) when (ex is not CliException)
+        {
+            throw new CliException($"config file {file} is not valid HOCON: {ex.Message}");
+        }
+    }
+
+    /// <summary><c>.siem/</c> of the repository, or the given folder.</summary>
+    public static string StateDirectory(string? path) =>
+        path ?? (RepositoryRoot() is { } root ? Path.Combine(root, ".siem")
+            : throw new CliException($"no --state-dir given and no SiemActors.sln at or above {Directory.GetCurrentDirectory()}"));
+}
+
+/// <summary>An error the user can act on: printed without a stack trace, exit code 2.</summary>
+internal sealed class CliException(string message) : Exception(message);

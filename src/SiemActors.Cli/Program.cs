@@ -1,0 +1,24 @@
+using System.CommandLine;
+using SiemActors.Cli.Commands;
+using SiemActors.Cli.Config;
+
+var configOption = new Option<string?>("--config") { Description = $"HOCON file (default: {SiemConfig.DefaultFile} of the repository)", Recursive = true };
+var stateDirOption = new Option<string?>("--state-dir") { Description = "where local state such as kafka.bootstrap lives (default: .siem/ of the repository)", Recursive = true };
+
+var kafka = new Command("kafka", "The embedded Kafka broker");
+kafka.Subcommands.Add(KafkaUpCommand.Create(configOption, stateDirOption));
+
+var root = new RootCommand("siemctl: SiemActors' command line");
+root.Options.Add(configOption);
+root.Options.Add(stateDirOption);
+root.Subcommands.Add(kafka);
+
+try
+{
+    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (CliException ex)
+{
+    Console.Error.WriteLine($"siemctl: {ex.Message}");
+    return 2;
+}
