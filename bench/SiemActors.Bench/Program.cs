@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Text.Json;
+using SiemActors.Bench.Scenarios;
+
+// siem-bench: SiemActors' benchmark harness. One entry point; scenarios by name.
+//   siem-bench kafka-consume [--messages 200000] [--partitions 16] [--rounds 3]
+// Results go to bench/results/<date>-<commit>-<scenario>.json and a Markdown table on stdout for docs/benchmarks.md.
+
+if (args.Length == 0 || args[0] is "-h" or "--help")
+{
+    Console.WriteLine("usage: siem-bench kafka-consume [--messages N] [--partitions N] [--rounds N] [--results DIR]");
+    return args.Length == 0 ? 2 : 0;
+}
+
+int Option(string name, int fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
+}
+
+string? Text(string name)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+
+switch (args[0])
+{
+    case "kafka-consume":
+    {
+        var messages = Option("--messages", 200_000);
+        var partitions = Option("--partitions", 16);
+        var rounds = Option("--rounds", 3);
+        var results = await new KafkaConsumeScenario(messages, partitions, rounds).RunAsync();
+        var plain = Median(results.Where(r => r.Name.StartsWith("plain")));
+        var stages = Median(results.Where(r => r.Name.StartsWith("stages")));
+        var cost = 1 - stages.PerSecond / plain.PerSecond;
+
+        Console.WriteLine();
+        Console.WriteLine("| consumer | msg/s (median of " + rounds + ") | CPU µs/msg (process) |");
+        Console.WriteLine("|---|---:|---:|");
+        Console.WriteLine($"| plain Confluent.Kafka loop, commit every 5,000 | {plain.PerSecond:N0} | {plain.CpuMicrosPerMessage:N2} |");
+        Console.WriteLine($"| CommittableSource → Committer.Sink | {stages.PerSecond:N0} | {stages.CpuMicrosPerMessage:N2} |");
+        Console.WriteLine($"stages cost {cost:P1} of the plain loop's throughput");
+
+        var dir = Text("--results") ?? Path.Combine(RepoRoot(), "bench", "results");
+        Directory.CreateDirectory(dir);
+        var file = Path.Combine(dir, $"{DateTime.UtcNow:yyyy-MM-dd}-{Commit()}-kafka-consume.json");
+        await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new
+        {
+            scenario = "kafka-consume",
+            date = DateTime.UtcNow,
+            commit = Commit(),
+            machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}",
+            messages,
+            partitions,
+            messageBytes = 312,
+            runs = results.Select(r => new { r.Name, r.Messages, elapsedSeconds = r.Elapsed.TotalSeconds, r.PerSecond, r.CpuMicrosPerMessage }),
+            medianPlainPerSecond = plain.PerSecond,
+            medianStagesPerSecond = stages.PerSecond,
+            stagesCost = cost,
+        }, new JsonSerializerOptions { WriteIndented = true }));
+        Console.WriteLine($"results: {file}");
+        return 0;
+    }
+    default:
+        Console.Error.WriteLine($"siem-bench: unknown scenario '{args[0]}'");
+        return 2;
+}
+
+static RunResult Median(IEnumerable<RunResult> runs)
+{
+    var sorted = runs.OrderBy(r => r.PerSecond).ToList();
+    return sorted[sorted.Count / 2];
+}
+
+static string RepoRoot()
+{
+    for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        if (File.Exists(Path.Combine(dir.FullName, "SiemActors.sln"))) return dir.FullName;
+    return Directory.GetCurrentDirectory();
+}
+
+static string Commit()
+{
+    try
+    {
+        using var git = Process.Start(new ProcessStartInfo("git", "rev-parse --short HEAD") { RedirectStandardOutput = true });
+        var sha = git!.StandardOutput.ReadToEnd().Trim();
+        git.WaitForExit();
+        return git.ExitCode == 0 && sha.Length > 0 ? sha : "unknown";
+    }
+    catch (System.ComponentModel.Win32Exception)
+    {
+        return "unknown";
+    }
+}
