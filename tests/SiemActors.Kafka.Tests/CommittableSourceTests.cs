@@ -20,22 +20,14 @@ public sealed class CommittableSourceTests(EmbeddedKafkaFixture kafka, ITestOutp
         await Kafka.ProduceAsync(topic, partitions, 200);
 
         var first = new ConcurrentBag<string>();
-        var run1 = KafkaConsumer.CommittableSource(ConsumerSettings(group), Subscriptions.Topics(topic))
-            .Select(m => { first.Add(m.Record.Message.Value); return (ICommittable)m.CommittableOffset; })
-            .ToMaterialized(Committer.Sink(CommitterSettings), Keep.Both)
-            .MapMaterializedValue(DrainingControl<Done>.Create)
-            .Run(Materializer);
+        var run1 = RunCommitting(group, topic, m => first.Add(m.Record.Message.Value));
         await Eventually.True(() => Kafka.Committed(group, topic, partitions).Sum() == 200, Patience,
             () => $"committed {string.Join(",", Kafka.Committed(group, topic, partitions))} after {first.Count} consumed");
         await run1.DrainAndShutdown();
 
         await Kafka.ProduceAsync(topic, partitions, 100, firstSeq: 200);
         var second = new ConcurrentBag<string>();
-        var run2 = KafkaConsumer.CommittableSource(ConsumerSettings(group), Subscriptions.Topics(topic))
-            .Select(m => { second.Add(m.Record.Message.Value); return (ICommittable)m.CommittableOffset; })
-            .ToMaterialized(Committer.Sink(CommitterSettings), Keep.Both)
-            .MapMaterializedValue(DrainingControl<Done>.Create)
-            .Run(Materializer);
+        var run2 = RunCommitting(group, topic, m => second.Add(m.Record.Message.Value));
         await Eventually.True(() => Kafka.Committed(group, topic, partitions).Sum() == 300, Patience, "second run commits to the end");
         await run2.DrainAndShutdown();
 

@@ -88,16 +88,11 @@ public sealed class ConsumerGroupTests(EmbeddedKafkaFixture kafka, ITestOutputHe
 
     private DrainingControl<Done> Run(string group, string topic, ConcurrentDictionary<(int, long), int> processed,
         Action<int> sawPartition) =>
-        KafkaConsumer.CommittableSource(ConsumerSettings(group), Subscriptions.Topics(topic))
-            .Throttle(1_000, TimeSpan.FromSeconds(1), 100, ThrottleMode.Shaping)
-            .Select(m =>
+        RunCommitting(group, topic, m =>
             {
                 var p = m.Record.Partition.Value;
                 sawPartition(p);
                 processed.AddOrUpdate((p, m.Record.Offset.Value), 1, (_, n) => n + 1);
-                return (ICommittable)m.CommittableOffset;
-            })
-            .ToMaterialized(Committer.Sink(CommitterSettings), Keep.Both)
-            .MapMaterializedValue(DrainingControl<Done>.Create)
-            .Run(Materializer);
+            },
+            s => s.Throttle(1_000, TimeSpan.FromSeconds(1), 100, ThrottleMode.Shaping));
 }

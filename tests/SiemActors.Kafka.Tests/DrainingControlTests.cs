@@ -42,18 +42,8 @@ public sealed class DrainingControlTests(EmbeddedKafkaFixture kafka, ITestOutput
         Assert.Equal(Kafka.EndOffsets(topic, partitions), Kafka.Committed(group, topic, partitions));
     }
 
-    private DrainingControl<Done> RunSlowly(string group, string topic, ConcurrentDictionary<string, int> processed, bool throttle = true)
-    {
-        var source = KafkaConsumer.CommittableSource(ConsumerSettings(group), Subscriptions.Topics(topic));
-        var paced = throttle ? source.Throttle(400, TimeSpan.FromSeconds(1), 50, ThrottleMode.Shaping) : source;
-        return paced
-            .Select(m =>
-            {
-                processed.AddOrUpdate(m.Record.Message.Value, 1, (_, n) => n + 1);
-                return (ICommittable)m.CommittableOffset;
-            })
-            .ToMaterialized(Committer.Sink(CommitterSettings), Keep.Both)
-            .MapMaterializedValue(DrainingControl<Done>.Create)
-            .Run(Materializer);
-    }
+    private DrainingControl<Done> RunSlowly(string group, string topic, ConcurrentDictionary<string, int> processed, bool throttle = true) =>
+        RunCommitting(group, topic,
+            m => processed.AddOrUpdate(m.Record.Message.Value, 1, (_, n) => n + 1),
+            throttle ? s => s.Throttle(400, TimeSpan.FromSeconds(1), 50, ThrottleMode.Shaping) : null);
 }

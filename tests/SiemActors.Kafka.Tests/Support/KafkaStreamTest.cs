@@ -1,4 +1,8 @@
+using Akka;
 using Akka.Configuration;
+using Akka.Streams.Dsl;
+using SiemActors.Kafka.Dsl;
+using SiemActors.Kafka.Messages;
 using Config = Akka.Configuration.Config;
 using Akka.Streams;
 using Confluent.Kafka;
@@ -38,6 +42,25 @@ public abstract class KafkaStreamTest : Akka.TestKit.Xunit2.TestKit
             .WithProperty("heartbeat.interval.ms", "500");
 
     protected CommitterSettings CommitterSettings => CommitterSettings.Create(Sys);
+
+    /// <summary>
+    /// Consumes <paramref name="topic"/> in <paramref name="group"/>, hands each message to <paramref name="process"/>
+    /// (after <paramref name="pace"/>, if given) and commits it; stop it with <c>DrainAndShutdown</c>.
+    /// </summary>
+    protected DrainingControl<Done> RunCommitting(string group, string topic, Action<CommittableMessage<string, string>> process,
+        Func<Source<CommittableMessage<string, string>, IControl>, Source<CommittableMessage<string, string>, IControl>>? pace = null)
+    {
+        var source = KafkaConsumer.CommittableSource(ConsumerSettings(group), Subscriptions.Topics(topic));
+        return (pace?.Invoke(source) ?? source)
+            .Select(m =>
+            {
+                process(m);
+                return (ICommittable)m.CommittableOffset;
+            })
+            .ToMaterialized(Committer.Sink(CommitterSettings), Keep.Both)
+            .MapMaterializedValue(DrainingControl<Done>.Create)
+            .Run(Materializer);
+    }
 
     protected ProducerSettings<string, string> ProducerSettings =>
         ProducerSettings<string, string>.Create(Sys, Serializers.Utf8, Serializers.Utf8).WithBootstrapServers(Kafka.BootstrapServers);
