@@ -35,7 +35,7 @@ public sealed class KafkaUpTests : IDisposable
             Assert.Equal(16, metadata.Topics.Single(t => t.Topic == "ev-test").Partitions.Count);
             Assert.Equal(2, metadata.Topics.Single(t => t.Topic == "dlq-test").Partitions.Count);
         }
-        Assert.Contains(bootstrap, siemctl.Output);
+        await Until(() => siemctl.Output.Contains(bootstrap), () => $"siemctl did not print {bootstrap}: {siemctl.Output}");
 
         siemctl.Terminate();
         Assert.Equal(0, await siemctl.ExitCode(Patience));

@@ -1,0 +1,55 @@
+namespace SiemActors.Domain.Events;
+
+/// <summary>
+/// A normalized security event. Field names follow the Elastic Common Schema where one exists (see docs/schema.md).
+/// </summary>
+public sealed class SecurityEvent
+{
+    /// <summary>The shipper's id, else derived from the Kafka origin: stable across replays.</summary>
+    public required string EventId { get; init; }
+
+    /// <summary>Event time, Unix milliseconds UTC (the ingest time when the input has none).</summary>
+    public required long Timestamp { get; init; }
+
+    /// <summary>When the pipeline read it, Unix milliseconds UTC.</summary>
+    public required long IngestedAt { get; init; }
+
+    /// <summary>The log source's name (firewall, sshd, …); "unknown" when the input has none.</summary>
+    public required string Source { get; init; }
+
+    public required string Host { get; init; }
+
+    public Severity Severity { get; init; } = Severity.Informational;
+
+    public string? Category { get; init; }
+
+    public string? Action { get; init; }
+
+    public string? Outcome { get; init; }
+
+    public string? SrcIp { get; init; }
+
+    public int? SrcPort { get; init; }
+
+    public string? DstIp { get; init; }
+
+    public int? DstPort { get; init; }
+
+    public string? User { get; init; }
+
+    public string? Process { get; init; }
+
+    public string Message { get; init; } = "";
+
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    /// <summary>Every input field the schema has no place for, as text; nested objects flattened with dots.</summary>
+    public IReadOnlyDictionary<string, string> Attributes { get; init; } = EmptyAttributes;
+
+    /// <summary>The input exactly as read.</summary>
+    public ReadOnlyMemory<byte> Raw { get; init; }
+
+    public required KafkaOrigin Origin { get; init; }
+
+    private static readonly IReadOnlyDictionary<string, string> EmptyAttributes = new Dictionary<string, string>();
+}

@@ -1,0 +1,52 @@
+using SiemActors.Domain.Events;
+
+namespace SiemActors.Domain.Normalization;
+
+/// <summary>The fields gathered from one input, before they become a <see cref="SecurityEvent"/>.</summary>
+internal struct EventDraft
+{
+    public string? Id;
+    public long? Timestamp;
+    public string? Host;
+    public string? Source;
+    public string? SourceType;
+    public Severity? Severity;
+    public string? Message;
+    public string? Category;
+    public string? Action;
+    public string? Outcome;
+    public string? SrcIp;
+    public int? SrcPort;
+    public string? DstIp;
+    public int? DstPort;
+    public string? User;
+    public string? Process;
+    public List<string>? Tags;
+    public Dictionary<string, string>? Attributes;
+
+    public void AddAttribute(string key, string value) => (Attributes ??= new Dictionary<string, string>(StringComparer.Ordinal))[key] = value;
+
+    public readonly SecurityEvent Build(ReadOnlyMemory<byte> raw, KafkaOrigin origin, long ingestedAt) => new()
+    {
+        EventId = string.IsNullOrEmpty(Id) ? origin.DerivedEventId() : Id,
+        Timestamp = Timestamp ?? ingestedAt,
+        IngestedAt = ingestedAt,
+        Host = string.IsNullOrEmpty(Host) ? "unknown" : Host,
+        Source = !string.IsNullOrEmpty(Source) ? Source : !string.IsNullOrEmpty(SourceType) ? SourceType : "unknown",
+        Severity = Severity ?? Events.Severity.Informational,
+        Message = Message ?? "",
+        Category = Category,
+        Action = Action,
+        Outcome = Outcome,
+        SrcIp = SrcIp,
+        SrcPort = SrcPort,
+        DstIp = DstIp,
+        DstPort = DstPort,
+        User = User,
+        Process = Process,
+        Tags = Tags is null ? [] : Tags,
+        Attributes = Attributes is null ? new Dictionary<string, string>() : Attributes,
+        Raw = raw,
+        Origin = origin,
+    };
+}
