@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test of SiemActors on a fresh Debian 12 machine with the .NET SDK: restores, builds, and runs the test
-# projects. The Kafka broker the tests need is librdkafka's mock cluster, hosted inside the test process: no service
-# to install or start yet. Redis and ClickHouse join here when the sinks land.
+# Runs every test of SiemActors on a fresh Debian 12 machine with the .NET SDK: installs the Debian packages the tests
+# need (scripts/services.sh install), starts Redis and ClickHouse on loopback, restores, builds, runs every test
+# project, and stops the services it started. The Kafka broker is librdkafka's mock cluster, hosted by the tests.
 # Usage: scripts/test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Kafka]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +9,11 @@ cd "$(dirname "$0")/.."
 log_dir=${TEST_LOG_DIR:-artifacts/test}
 mkdir -p "$log_dir"
 log="$log_dir/dotnet-test.log"
+
+echo "== services"
+scripts/services.sh install
+trap 'scripts/services.sh stop' EXIT
+scripts/services.sh start
 
 echo "== restore and build (Release)"
 dotnet restore SiemActors.sln

@@ -1,0 +1,65 @@
+using Akka.Event;
+using SiemActors.Domain.Events;
+using StackExchange.Redis;
+
+namespace SiemActors.Sinks.Redis;
+
+/// <summary>
+/// Writes partition batches to Redis with <c>WriteBatch.lua</c>: one atomic, idempotent script per batch. While
+/// Redis is unreachable it retries with backoff for as long as it takes, so the caller back-pressures instead of
+/// losing or skipping anything.
+/// </summary>
+public sealed class RedisEventWriter(IConnectionMultiplexer redis, RedisSinkSettings settings, ILoggingAdapter log)
+{
+    private static readonly Lazy<string> Script = new(() =>
+    {
+        using var stream = typeof(RedisEventWriter).Assembly.GetManifestResourceStream("SiemActors.Sinks.Redis.WriteBatch.lua")
+            ?? throw new InvalidOperationException("WriteBatch.lua is not embedded");
+        return new StreamReader(stream).ReadToEnd();
+    });
+
+    /// <summary>Connects the one multiplexer a node shares; it reconnects by itself after outages.</summary>
+    public static async Task<IConnectionMultiplexer> ConnectAsync(RedisSinkSettings settings)
+    {
+        var options = ConfigurationOptions.Parse(settings.Connection);
+        options.AbortOnConnectFail = false; // start even while Redis is down; writes wait and retry
+        options.AllowAdmin = true;
+        return await ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes the batch; returns how many of its events were new (the rest were written by an earlier attempt).</summary>
+    public async Task<int> WriteAsync(EventBatch batch, CancellationToken cancellation = default)
+    {
+        var payload = RedisBatchPayload.Build(batch, settings);
+        var backoff = settings.RetryMinBackoff;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var written = await redis.GetDatabase().ScriptEvaluateAsync(Script.Value, payload.Keys, payload.Arguments).ConfigureAwait(false);
+                if (attempt > 1) log.Info("Redis write of {0} succeeded after {1} attempts", batch, attempt);
+                return (int)written;
+            }
+            catch (RedisServerException ex) when (ex.Message.Contains("Error running script", StringComparison.Ordinal))
+            {
+                throw new RedisSinkException($"the batch script failed for {batch}: {ex.Message}", ex);
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException && !cancellation.IsCancellationRequested)
+            {
+                log.Warning("Redis write of {0} failed (attempt {1}): {2}; retrying in {3}", batch, attempt, ex.Message, backoff);
+                await Task.Delay(backoff, cancellation).ConfigureAwait(false);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, settings.RetryMaxBackoff.Ticks));
+            }
+        }
+    }
+
+    /// <summary>The partition's high-water mark: the highest offset written, or -1.</summary>
+    public async Task<long> HighWaterMarkAsync(string topic, int partition)
+    {
+        var value = await redis.GetDatabase().HashGetAsync(settings.OffsetsKey, RedisBatchPayload.PartitionField(topic, partition)).ConfigureAwait(false);
+        return value.IsNull ? -1 : (long)value;
+    }
+}
+
+/// <summary>A failure of the Redis sink that retrying cannot fix.</summary>
+public sealed class RedisSinkException(string message, Exception inner) : Exception(message, inner);

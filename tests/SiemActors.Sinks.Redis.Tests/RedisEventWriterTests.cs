@@ -1,0 +1,77 @@
+using Akka.Event;
+using StackExchange.Redis;
+using Xunit;
+
+namespace SiemActors.Sinks.Redis.Tests;
+
+public sealed class RedisEventWriterTests(RedisFixture fixture) : IClassFixture<RedisFixture>
+{
+    private readonly RedisSinkSettings _settings = fixture.Settings(RedisFixture.Endpoint);
+    private IDatabase Db => fixture.Redis.GetDatabase();
+
+    private RedisEventWriter Writer() => new(fixture.Redis, _settings, NoLogger.Instance);
+
+    [Fact]
+    public async Task A_batch_writes_a_key_per_event_with_its_TTL_a_stream_entry_and_the_high_water_mark()
+    {
+        var batch = TestEvents.Batch("siem-events", 2, first: 0, count: 10, "firewall", "sshd");
+
+        Assert.Equal(10, await Writer().WriteAsync(batch));
+
+        foreach (var e in batch.Events.Select(x => x.Event))
+        {
+            var key = _settings.EventKey(e.Timestamp, e.Source, e.EventId);
+            var json = (string?)await Db.StringGetAsync(key);
+            Assert.NotNull(json);
+            Assert.Contains($"\"event_id\":\"{e.EventId}\"", json);
+            var ttl = await Db.KeyTimeToLiveAsync(key);
+            Assert.InRange(ttl!.Value, TimeSpan.FromMinutes(59), TimeSpan.FromHours(1));
+        }
+        Assert.Equal(5, await Db.StreamLengthAsync(_settings.StreamKey("firewall")));
+        Assert.Equal(5, await Db.StreamLengthAsync(_settings.StreamKey("sshd")));
+        var entry = (await Db.StreamRangeAsync(_settings.StreamKey("sshd"), count: 1)).Single();
+        Assert.Contains("\"event_id\":\"id-2-1\"", (string?)entry["event"]);
+        Assert.Equal(
+            new[] { _settings.StreamKey("firewall"), _settings.StreamKey("sshd") }.Order(),
+            (await Db.SetMembersAsync(_settings.StreamsKey)).Select(v => (string)v!).Order());
+        Assert.Equal(9, await Writer().HighWaterMarkAsync("siem-events", 2));
+    }
+
+    [Fact]
+    public async Task Writing_a_batch_again_changes_nothing_and_an_overlapping_batch_writes_only_what_is_new()
+    {
+        var writer = Writer();
+        Assert.Equal(10, await writer.WriteAsync(TestEvents.Batch("siem-events", 0, 0, 10)));
+        Assert.Equal(0, await writer.WriteAsync(TestEvents.Batch("siem-events", 0, 0, 10)));
+        Assert.Equal(5, await writer.WriteAsync(TestEvents.Batch("siem-events", 0, 5, 10)));
+
+        Assert.Equal(15, await Db.StreamLengthAsync(_settings.StreamKey("firewall")));
+        Assert.Equal(14, await writer.HighWaterMarkAsync("siem-events", 0));
+        Assert.Equal(-1, await writer.HighWaterMarkAsync("siem-events", 1));
+    }
+
+    [Fact]
+    public async Task A_batch_without_events_still_moves_the_high_water_mark_past_dead_lettered_records()
+    {
+        var empty = TestEvents.Batch("siem-events", 4, 0, 0) with { FirstOffset = 0, LastOffset = 6 };
+        Assert.Equal(0, await Writer().WriteAsync(empty));
+        Assert.Equal(6, await Writer().HighWaterMarkAsync("siem-events", 4));
+    }
+
+    [Fact]
+    public void The_payload_lists_each_events_key_stream_offset_and_JSON_in_order()
+    {
+        var batch = TestEvents.Batch("t", 1, 7, 2, "a", "b");
+        var payload = RedisBatchPayload.Build(batch, _settings);
+
+        Assert.Equal([_settings.OffsetsKey, _settings.StreamsKey,
+            _settings.EventKey(1_800_000_000_007, "a", "id-1-7"), _settings.StreamKey("a"),
+            _settings.EventKey(1_800_000_000_008, "b", "id-1-8"), _settings.StreamKey("b")], payload.Keys.Select(k => (string)k!));
+        Assert.Equal("t:1", (string?)payload.Arguments[0]);
+        Assert.Equal(3600, (long)payload.Arguments[1]);
+        Assert.Equal(10_000, (long)payload.Arguments[2]);
+        Assert.Equal(8, (long)payload.Arguments[3]);
+        Assert.Equal(7, (long)payload.Arguments[4]);
+        Assert.Equal(8, (long)payload.Arguments[6]);
+    }
+}
