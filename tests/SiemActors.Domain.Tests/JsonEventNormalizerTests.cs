@@ -9,18 +9,19 @@ public sealed class JsonEventNormalizerTests
 {
     private static readonly KafkaOrigin Origin = new("siem-events", 3, 1234);
     private const long IngestedAt = 1_800_000_000_000;
+    private const long RecordTimestamp = 1_799_999_999_000;
     private readonly JsonEventNormalizer _normalizer = new(NormalizerLimits.ForTests);
 
     private SecurityEvent Normalize(string json)
     {
-        var result = _normalizer.Normalize(Encoding.UTF8.GetBytes(json), Origin, IngestedAt);
+        var result = _normalizer.Normalize(Encoding.UTF8.GetBytes(json), Origin, RecordTimestamp, IngestedAt);
         Assert.True(result.IsEvent, $"dead-lettered: {result.Rejection}");
         return result.Event!;
     }
 
     private DeadLetter Reject(byte[] input)
     {
-        var result = _normalizer.Normalize(input, Origin, IngestedAt);
+        var result = _normalizer.Normalize(input, Origin, RecordTimestamp, IngestedAt);
         Assert.False(result.IsEvent, "accepted bad input");
         return result.Rejection!;
     }
@@ -108,7 +109,7 @@ public sealed class JsonEventNormalizerTests
     public void Values_a_field_cannot_hold_are_kept_as_attributes_and_defaults_apply()
     {
         var e = Normalize("""{"timestamp":"yesterday-ish","severity":"loud","src_ip":"not-an-ip","dst_port":99999,"src_port":-1}""");
-        Assert.Equal(IngestedAt, e.Timestamp);
+        Assert.Equal(RecordTimestamp, e.Timestamp);
         Assert.Equal(Severity.Informational, e.Severity);
         Assert.Null(e.SrcIp);
         Assert.Null(e.DstPort);
@@ -144,14 +145,14 @@ public sealed class JsonEventNormalizerTests
     public void Limits_are_dead_lettered_with_what_was_exceeded()
     {
         var normalizer = new JsonEventNormalizer(new NormalizerLimits(MaxMessageBytes: 100, MaxFields: 3, MaxDepth: 4));
-        var big = normalizer.Normalize(new byte[101], Origin, IngestedAt).Rejection!;
+        var big = normalizer.Normalize(new byte[101], Origin, RecordTimestamp, IngestedAt).Rejection!;
         Assert.Equal(DeadLetter.TooLarge, big.Reason);
         Assert.Contains("101 bytes", big.Detail);
 
-        var many = normalizer.Normalize("""{"a":1,"b":2,"c":3,"d":4}"""u8.ToArray(), Origin, IngestedAt).Rejection!;
+        var many = normalizer.Normalize("""{"a":1,"b":2,"c":3,"d":4}"""u8.ToArray(), Origin, RecordTimestamp, IngestedAt).Rejection!;
         Assert.Equal(DeadLetter.TooManyFields, many.Reason);
 
-        var deep = new JsonEventNormalizer(new NormalizerLimits(MaxMessageBytes: 100, MaxFields: 100, MaxDepth: 4)).Normalize("""{"a":{"b":{"c":{"d":{"e":1}}}}}"""u8.ToArray(), Origin, IngestedAt).Rejection!;
+        var deep = new JsonEventNormalizer(new NormalizerLimits(MaxMessageBytes: 100, MaxFields: 100, MaxDepth: 4)).Normalize("""{"a":{"b":{"c":{"d":{"e":1}}}}}"""u8.ToArray(), Origin, RecordTimestamp, IngestedAt).Rejection!;
         Assert.Equal(DeadLetter.TooDeep, deep.Reason);
     }
 
@@ -174,7 +175,7 @@ public sealed class JsonEventNormalizerTests
                 for (var flips = random.Next(1, 4); flips > 0 && input.Length > 0; flips--)
                     input[random.Next(input.Length)] = (byte)random.Next(256);
             }
-            var result = _normalizer.Normalize(input, Origin, IngestedAt);
+            var result = _normalizer.Normalize(input, Origin, RecordTimestamp, IngestedAt);
             Assert.True(result.IsEvent ^ (result.Rejection is not null));
         }
     }

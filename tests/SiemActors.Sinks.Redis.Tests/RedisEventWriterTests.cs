@@ -2,6 +2,8 @@ using Akka.Event;
 using StackExchange.Redis;
 using Xunit;
 
+using SiemActors.Sinks.Tests;
+
 namespace SiemActors.Sinks.Redis.Tests;
 
 public sealed class RedisEventWriterTests(RedisFixture fixture) : IClassFixture<RedisFixture>

@@ -5,6 +5,8 @@ using Akka.Event;
 using StackExchange.Redis;
 using Xunit;
 
+using SiemActors.Sinks.Tests;
+
 namespace SiemActors.Sinks.Redis.Tests;
 
 /// <summary>A Redis of the test's own, on a free loopback port, that the test stops and starts again.</summary>

@@ -1,7 +1,7 @@
 using System.Text;
 using SiemActors.Domain.Events;
 
-namespace SiemActors.Sinks.Redis.Tests;
+namespace SiemActors.Sinks.Tests;
 
 internal static class TestEvents
 {

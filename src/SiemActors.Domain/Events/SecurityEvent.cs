@@ -8,7 +8,7 @@ public sealed class SecurityEvent
     /// <summary>The shipper's id, else derived from the Kafka origin: stable across replays.</summary>
     public required string EventId { get; init; }
 
-    /// <summary>Event time, Unix milliseconds UTC (the ingest time when the input has none).</summary>
+    /// <summary>Event time, Unix milliseconds UTC (the Kafka record's timestamp when the input has none).</summary>
     public required long Timestamp { get; init; }
 
     /// <summary>When the pipeline read it, Unix milliseconds UTC.</summary>

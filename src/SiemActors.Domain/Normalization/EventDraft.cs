@@ -26,10 +26,10 @@ internal struct EventDraft
 
     public void AddAttribute(string key, string value) => (Attributes ??= new Dictionary<string, string>(StringComparer.Ordinal))[key] = value;
 
-    public readonly SecurityEvent Build(ReadOnlyMemory<byte> raw, KafkaOrigin origin, long ingestedAt) => new()
+    public readonly SecurityEvent Build(ReadOnlyMemory<byte> raw, KafkaOrigin origin, long recordTimestamp, long ingestedAt) => new()
     {
         EventId = string.IsNullOrEmpty(Id) ? origin.DerivedEventId() : Id,
-        Timestamp = Timestamp ?? ingestedAt,
+        Timestamp = Timestamp ?? recordTimestamp,
         IngestedAt = ingestedAt,
         Host = string.IsNullOrEmpty(Host) ? "unknown" : Host,
         Source = !string.IsNullOrEmpty(Source) ? Source : !string.IsNullOrEmpty(SourceType) ? SourceType : "unknown",

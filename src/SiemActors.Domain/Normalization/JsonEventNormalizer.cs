@@ -12,7 +12,12 @@ namespace SiemActors.Domain.Normalization;
 /// </summary>
 public sealed class JsonEventNormalizer(NormalizerLimits limits)
 {
-    public NormalizeResult Normalize(ReadOnlyMemory<byte> input, KafkaOrigin origin, long ingestedAt)
+    /// <param name="input">The record's value.</param>
+    /// <param name="origin">Where it was read; the event id of an event without one derives from it.</param>
+    /// <param name="recordTimestamp">The Kafka record's timestamp (Unix ms): the event time of an event without one.
+    /// Unlike the ingest time it is the same on every replay, so stored rows stay identical.</param>
+    /// <param name="ingestedAt">When the pipeline read it (Unix ms).</param>
+    public NormalizeResult Normalize(ReadOnlyMemory<byte> input, KafkaOrigin origin, long recordTimestamp, long ingestedAt)
     {
         if (input.IsEmpty) return NormalizeResult.Reject(DeadLetter.Empty, "the message has no bytes");
         if (input.Length > limits.MaxMessageBytes)
@@ -40,7 +45,7 @@ public sealed class JsonEventNormalizer(NormalizerLimits limits)
         {
             path.Dispose();
         }
-        return NormalizeResult.Ok(draft.Build(input, origin, ingestedAt));
+        return NormalizeResult.Ok(draft.Build(input, origin, recordTimestamp, ingestedAt));
     }
 
     private DeadLetter? ReadObject(ref Utf8JsonReader reader, ReadOnlySpan<byte> input, ref EventDraft draft, scoped ref FieldPath path, ref int fields)

@@ -1,0 +1,32 @@
+using System.Globalization;
+
+namespace SiemActors.Sinks.ClickHouse;
+
+/// <summary>
+/// Per partition, the offset ranges written to the event table: a <c>before</c> row when a batch's insert starts, an
+/// <c>after</c> row when it has succeeded. The highest <c>after</c> is the partition's high-water mark: events at or
+/// below it are never inserted again. A range with only <c>before</c> was interrupted; it is simply inserted again
+/// (identical rows, collapsed by the table's engine).
+/// </summary>
+public sealed class BatchLedger(ClickHouseHttpClient client, ClickHouseSinkSettings settings)
+{
+    public const int Before = 1;
+    public const int After = 2;
+
+    /// <summary>The highest offset of the partition known to be stored, or -1.</summary>
+    public async Task<long> HighWaterMarkAsync(string topic, int partition, CancellationToken ct = default)
+    {
+        var sql = $"SELECT max(last_offset), count() FROM {settings.LedgerTable} WHERE topic = {ClickHouseSql.Quote(topic)} " +
+                  $"AND partition = {partition} AND state = {After} FORMAT TabSeparated";
+        var fields = (await client.QueryAsync(sql, ct).ConfigureAwait(false)).Trim().Split('\t');
+        return fields.Length == 2 && fields[1] != "0" ? long.Parse(fields[0], CultureInfo.InvariantCulture) : -1;
+    }
+
+    public Task RecordAsync(string topic, int partition, long firstOffset, long lastOffset, int rows, int state, CancellationToken ct = default)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var row = $"{{\"topic\":{System.Text.Json.JsonSerializer.Serialize(topic)},\"partition\":{partition},\"first_offset\":{firstOffset}," +
+                  $"\"last_offset\":{lastOffset},\"rows\":{rows},\"state\":{state},\"written_at\":{now}}}\n";
+        return client.InsertAsync($"INSERT INTO {settings.LedgerTable} FORMAT JSONEachRow", System.Text.Encoding.UTF8.GetBytes(row), ct);
+    }
+}

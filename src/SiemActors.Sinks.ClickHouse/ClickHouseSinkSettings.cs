@@ -1,0 +1,62 @@
+using Akka.Configuration;
+
+namespace SiemActors.Sinks.ClickHouse;
+
+/// <summary>Settings of the ClickHouse sink; defaults in the embedded <c>reference.conf</c> (<c>siem.sinks.clickhouse</c>).</summary>
+public sealed record ClickHouseSinkSettings
+{
+    private static readonly Lazy<Config> Reference = new(() =>
+        ConfigurationFactory.FromResource("SiemActors.Sinks.ClickHouse.reference.conf", typeof(ClickHouseSinkSettings).Assembly));
+
+    private ClickHouseSinkSettings(Config section)
+    {
+        Url = new Uri(section.GetString("url"));
+        Database = Identifier(section.GetString("database"), "database");
+        Table = Identifier(section.GetString("table"), "table");
+        User = section.GetString("user");
+        Password = section.GetString("password");
+        Compress = section.GetBoolean("compress");
+        RequestTimeout = section.GetTimeSpan("request-timeout");
+        RetryMinBackoff = section.GetTimeSpan("retry-min-backoff");
+        RetryMaxBackoff = section.GetTimeSpan("retry-max-backoff");
+    }
+
+    /// <summary>From a config holding <c>siem.sinks.clickhouse</c>; missing keys take the defaults.</summary>
+    public static ClickHouseSinkSettings Create(Config config) =>
+        new(config.WithFallback(Reference.Value).GetConfig("siem.sinks.clickhouse"));
+
+    public Uri Url { get; init; }
+
+    public string Database { get; init; }
+
+    public string Table { get; init; }
+
+    public string User { get; init; }
+
+    public string Password { get; init; }
+
+    public bool Compress { get; init; }
+
+    public TimeSpan RequestTimeout { get; init; }
+
+    public TimeSpan RetryMinBackoff { get; init; }
+
+    public TimeSpan RetryMaxBackoff { get; init; }
+
+    /// <summary><c>database.table</c> of the events.</summary>
+    public string EventsTable => $"{Database}.{Table}";
+
+    /// <summary><c>database.table_ledger</c>: the per-partition batch ledger.</summary>
+    public string LedgerTable => $"{Database}.{Table}_ledger";
+
+    public ClickHouseSinkSettings WithDatabase(string database) => this with { Database = Identifier(database, "database") };
+
+    /// <summary>Names go into SQL unquoted, so only plain identifiers are accepted.</summary>
+    private static string Identifier(string name, string what)
+    {
+        if (name.Length == 0 || name.Length > 64 || !(char.IsAsciiLetter(name[0]) || name[0] == '_')
+            || !name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+            throw new ConfigurationException($"siem.sinks.clickhouse.{what} '{name}' is not a plain identifier (letters, digits, _)");
+        return name;
+    }
+}
