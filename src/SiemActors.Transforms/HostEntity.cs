@@ -1,0 +1,47 @@
+using Akka.Actor;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Sharding;
+using Akka.Hosting;
+
+namespace SiemActors.Transforms;
+
+/// <summary>
+/// One host's entity in the <c>hosts</c> shard region (role <c>transform</c>): applies each batch's facts to its
+/// <see cref="HostState"/> and replies with the enrichment. State lives in memory for now; persisting it is the
+/// detection work's.
+/// </summary>
+public sealed class HostEntity : ReceiveActor
+{
+    public const string TypeName = "hosts";
+    public const string Role = "transform";
+
+    private readonly HostState _state = new();
+
+    public HostEntity()
+    {
+        Receive<EnrichHost>(facts => Sender.Tell(_state.Apply(facts)));
+    }
+}
+
+/// <summary>Routes host messages to their entity: entity id = host name, shard = its stable hash.</summary>
+public sealed class HostMessageExtractor(int maxShards) : HashCodeMessageExtractor(maxShards)
+{
+    public override string? EntityId(object message) => message is IHostMessage m ? m.Host : null;
+}
+
+/// <summary>Registration of the host entities with Akka.Hosting.</summary>
+public static class HostEntityRegistration
+{
+    /// <summary>
+    /// A <c>hosts</c> shard region on nodes with the <c>transform</c> role, a proxy to it elsewhere; resolved through
+    /// <c>ActorRegistry</c> as <see cref="HostEntity"/>.
+    /// </summary>
+    public static AkkaConfigurationBuilder AddHostEntities(this AkkaConfigurationBuilder builder, bool hostsEntities, int maxShards = 100)
+    {
+        var extractor = new HostMessageExtractor(maxShards);
+        return hostsEntities
+            ? builder.WithShardRegion<HostEntity>(HostEntity.TypeName, _ => Props.Create(() => new HostEntity()), extractor,
+                new ShardOptions { Role = HostEntity.Role, PassivateIdleEntityAfter = TimeSpan.FromHours(1) })
+            : builder.WithShardRegionProxy<HostEntity>(HostEntity.TypeName, HostEntity.Role, extractor);
+    }
+}

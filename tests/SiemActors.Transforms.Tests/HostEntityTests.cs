@@ -1,0 +1,58 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Sharding;
+using Akka.Configuration;
+using Akka.Serialization;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace SiemActors.Transforms.Tests;
+
+public sealed class HostEntityTests(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(Config, output: output)
+{
+    private static readonly Akka.Configuration.Config Config = ConfigurationFactory.ParseString("""
+        akka.loglevel = INFO
+        akka.actor.provider = cluster
+        akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
+        akka.cluster.roles = [transform]
+        akka.actor.serialize-messages = on
+        """).WithFallback(ConfigurationFactory.FromResource("SiemActors.Transforms.reference.conf", typeof(HostEntity).Assembly))
+        .WithFallback(ClusterSharding.DefaultConfig());
+
+    [Fact]
+    public void The_wire_format_round_trips_both_messages()
+    {
+        var serializer = Sys.Serialization.FindSerializerForType(typeof(EnrichHost));
+        Assert.IsType<TransformSerializer>(serializer);
+        var facts = new EnrichHost("web-01", 7, [1, 2, long.MaxValue], [3, -4, 5]);
+        var reply = new HostEnriched("web-01", 42, [0, 9], [1, 60]);
+
+        var facts2 = (EnrichHost)Sys.Serialization.Deserialize(serializer.ToBinary(facts), serializer.Identifier, "EH");
+        var reply2 = (HostEnriched)Sys.Serialization.Deserialize(serializer.ToBinary(reply), serializer.Identifier, "HE");
+
+        Assert.Equal((facts.Host, facts.Partition), (facts2.Host, facts2.Partition));
+        Assert.Equal(facts.Offsets, facts2.Offsets);
+        Assert.Equal(facts.Timestamps, facts2.Timestamps);
+        Assert.Equal((reply.Host, reply.FirstSeen), (reply2.Host, reply2.FirstSeen));
+        Assert.Equal(reply.Sequences, reply2.Sequences);
+        Assert.Equal(reply.EventsLastMinute, reply2.EventsLastMinute);
+    }
+
+    [Fact]
+    public async Task Entities_in_a_shard_region_keep_state_per_host_across_batches()
+    {
+        var cluster = Cluster.Get(Sys);
+        await cluster.JoinAsync(cluster.SelfAddress);
+        var region = await ClusterSharding.Get(Sys).StartAsync(HostEntity.TypeName, _ => Props.Create(() => new HostEntity()),
+            ClusterShardingSettings.Create(Sys).WithRole(HostEntity.Role), new HostMessageExtractor(10));
+
+        var a1 = await region.Ask<HostEnriched>(new EnrichHost("a", 0, [0, 1], [1, 2]), TimeSpan.FromSeconds(10));
+        var b1 = await region.Ask<HostEnriched>(new EnrichHost("b", 0, [2], [3]), TimeSpan.FromSeconds(10));
+        var a2 = await region.Ask<HostEnriched>(new EnrichHost("a", 1, [0], [4]), TimeSpan.FromSeconds(10));
+
+        Assert.Equal([1L, 2], a1.Sequences);
+        Assert.Equal([1L], b1.Sequences);
+        Assert.Equal([3L], a2.Sequences);
+        Assert.Equal(1, a2.FirstSeen);
+    }
+}
