@@ -12,6 +12,7 @@ var root = new RootCommand("siemctl: SiemActors' command line");
 root.Options.Add(configOption);
 root.Options.Add(stateDirOption);
 root.Subcommands.Add(kafka);
+root.Subcommands.Add(GenerateCommand.Create(configOption, stateDirOption));
 
 try
 {

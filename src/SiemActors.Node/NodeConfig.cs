@@ -1,0 +1,60 @@
+using Akka.Configuration;
+
+namespace SiemActors.Node;
+
+/// <summary>
+/// The node's configuration: <c>hocon/siem.conf</c>, then each <c>--config FILE</c> over it (later files win), over
+/// the libraries' embedded defaults. Kafka's bootstrap servers come from <c>siem.kafka.bootstrap-servers</c>, else
+/// from <c>.siem/kafka.bootstrap</c> (written by <c>siemctl kafka up</c>) at or above the current directory.
+/// </summary>
+public sealed record NodeConfig(Config Hocon, string BootstrapServers, IReadOnlyList<string> Roles, string Hostname, int Port,
+    IReadOnlyList<string> SeedNodes)
+{
+    public const string SystemName = "siem";
+
+    public bool Has(string role) => Roles.Contains(role);
+
+    public static NodeConfig Load(IReadOnlyList<string> files)
+    {
+        var baseFile = Path.Combine(AppContext.BaseDirectory, "hocon", "siem.conf");
+        var config = Parse(baseFile);
+        foreach (var file in files) config = Parse(file).WithFallback(config);
+
+        var node = config.GetConfig("siem.node");
+        var hostname = node.GetString("hostname", "127.0.0.1");
+        var port = node.GetInt("port", 4053);
+        var roles = node.GetStringList("roles", ["ingest", "transform", "api"]).ToList();
+        var seeds = node.GetStringList("seed-nodes", []).ToList();
+        if (seeds.Count == 0) seeds.Add($"akka.tcp://{SystemName}@{hostname}:{port}");
+        return new NodeConfig(config, ResolveBootstrapServers(config), roles, hostname, port, seeds);
+    }
+
+    private static Config Parse(string file)
+    {
+        if (!File.Exists(file)) throw new NodeConfigException($"config file {file} does not exist");
+        try
+        {
+            return ConfigurationFactory.ParseString(File.ReadAllText(file));
+        }
+        catch (Exception ex)
+        {
+            throw new NodeConfigException($"config file {file} is not valid HOCON: {ex.Message}");
+        }
+    }
+
+    private static string ResolveBootstrapServers(Config config)
+    {
+        var configured = config.GetString("siem.kafka.bootstrap-servers", "");
+        if (!string.IsNullOrWhiteSpace(configured)) return configured;
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        {
+            var file = Path.Combine(dir.FullName, ".siem", "kafka.bootstrap");
+            if (File.Exists(file)) return File.ReadAllText(file).Trim();
+        }
+        throw new NodeConfigException(
+            "no Kafka bootstrap servers: set siem.kafka.bootstrap-servers, or run `siemctl kafka up` (it writes .siem/kafka.bootstrap)");
+    }
+}
+
+/// <summary>A configuration the node cannot start with; the message says what to change.</summary>
+public sealed class NodeConfigException(string message) : Exception(message);

@@ -1,0 +1,82 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Event;
+using Akka.Hosting;
+using Akka.Streams;
+using Confluent.Kafka;
+using Microsoft.Extensions.Hosting;
+using SiemActors.Kafka.Settings;
+using SiemActors.Pipeline;
+using SiemActors.Sinks.ClickHouse;
+using SiemActors.Sinks.Redis;
+using SiemActors.Transforms;
+
+namespace SiemActors.Node;
+
+/// <summary>
+/// Runs the ingest pipeline on nodes with the <c>ingest</c> role: once the node is an Up cluster member it connects
+/// the sinks (waiting for them if they are down), starts consuming, and on shutdown (SIGTERM) drains: stops
+/// consuming, finishes the batches in flight, commits them, then lets the node leave the cluster.
+/// If the pipeline fails, the node stops with exit code 1 so its supervisor restarts it; it resumes from the last
+/// commit.
+/// </summary>
+public sealed class PipelineService(ActorSystem system, ActorRegistry registry, NodeConfig node, IHostApplicationLifetime lifetime)
+    : BackgroundService
+{
+    private readonly ILoggingAdapter _log = Logging.GetLogger(system, nameof(PipelineService));
+
+    protected override async Task ExecuteAsync(CancellationToken stopping)
+    {
+        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Cluster.Get(system).RegisterOnMemberUp(() => up.TrySetResult());
+        await up.Task.WaitAsync(stopping);
+
+        var config = node.Hocon;
+        var settings = PipelineSettings.Create(config);
+        var redisSettings = RedisSinkSettings.Create(config);
+        var clickHouseSettings = ClickHouseSinkSettings.Create(config);
+
+        using var redis = await RedisEventWriter.ConnectAsync(redisSettings);
+        using var clickHouse = new ClickHouseHttpClient(clickHouseSettings, _log);
+        var clickHouseWriter = new ClickHouseEventWriter(clickHouse, clickHouseSettings, _log);
+        await clickHouseWriter.EnsureSchemaAsync(stopping);
+        using var dlqProducer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig
+        {
+            BootstrapServers = node.BootstrapServers,
+            EnableIdempotence = true,
+            Acks = Acks.All,
+            LingerMs = 5,
+        }).Build();
+
+        var hosts = await registry.GetAsync<HostEntity>(stopping);
+        var consumer = ConsumerSettings<byte[]?, byte[]?>.Create(system, Deserializers.ByteArray, Deserializers.ByteArray)
+            .WithBootstrapServers(node.BootstrapServers)
+            .WithClientId($"siem-{node.Hostname}-{node.Port}");
+        var pipeline = new IngestPipeline(settings, consumer, CommitterSettings.Create(system),
+            new HostEnricher(hosts, settings, _log),
+            new DeadLetterPublisher(dlqProducer, settings.DeadLetterTopic, _log),
+            [new RedisEventSink(new RedisEventWriter(redis, redisSettings, _log)), new ClickHouseEventSink(clickHouseWriter)]);
+
+        var control = pipeline.Run(system.Materializer());
+        _log.Info("Ingest pipeline consuming {0} as group {1} from {2}", settings.EventsTopic, settings.GroupId, node.BootstrapServers);
+        try
+        {
+            await control.StreamCompletion.WaitAsync(stopping);
+            _log.Warning("Ingest pipeline completed without being stopped");
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            _log.Info("Draining the ingest pipeline: finishing and committing batches in flight");
+            await control.DrainAndShutdown();
+            _log.Info("Ingest pipeline drained");
+            return;
+        }
+        catch (Exception ex)
+        {
+            _log.Error(ex, "Ingest pipeline failed; stopping the node");
+            Environment.ExitCode = 1;
+            await control.Shutdown();
+            lifetime.StopApplication();
+        }
+    }
+}

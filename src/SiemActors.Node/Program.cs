@@ -1,0 +1,62 @@
+using Akka.Cluster.Hosting;
+using Akka.Hosting;
+using Akka.Logger.Serilog;
+using Akka.Remote.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Serilog;
+using SiemActors.Node;
+using SiemActors.Transforms;
+
+// SiemActors.Node [--config FILE]...   (each FILE overrides hocon/siem.conf; see docs/ and the README)
+Log.Logger = new LoggerConfiguration()
+    .MinimumLevel.Information()
+    .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
+    .Enrich.FromLogContext()
+    .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {SourceContext}{LogSource} {Message:lj}{NewLine}{Exception}")
+    .CreateLogger();
+
+try
+{
+    var files = args.Select((a, i) => (a, i)).Where(x => x.a == "--config" && x.i + 1 < args.Length).Select(x => args[x.i + 1]).ToList();
+    var node = NodeConfig.Load(files);
+
+    var builder = Host.CreateApplicationBuilder();
+    builder.Services.AddSerilog();
+    builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
+    builder.Services.AddSingleton(node);
+    builder.Services.AddAkka(NodeConfig.SystemName, akka =>
+    {
+        akka.AddHocon(node.Hocon, HoconAddMode.Prepend)
+            .AddHocon(Akka.Configuration.ConfigurationFactory.FromResource("SiemActors.Transforms.reference.conf", typeof(HostEntity).Assembly),
+                HoconAddMode.Append)
+            .ConfigureLoggers(l =>
+            {
+                l.ClearLoggers();
+                l.AddLogger<SerilogLogger>();
+            })
+            .WithRemoting(node.Hostname, node.Port)
+            .WithClustering(new ClusterOptions { Roles = node.Roles.ToArray(), SeedNodes = node.SeedNodes.ToArray() })
+            .AddHostEntities(hostsEntities: node.Has(HostEntity.Role));
+    });
+    // Registered after Akka, so it stops (drains and commits) before the actor system leaves the cluster.
+    if (node.Has("ingest")) builder.Services.AddHostedService<PipelineService>();
+
+    Log.Information("Starting node {Hostname}:{Port} with roles {Roles}; Kafka at {Bootstrap}", node.Hostname, node.Port, node.Roles, node.BootstrapServers);
+    await builder.Build().RunAsync();
+    return Environment.ExitCode;
+}
+catch (NodeConfigException ex)
+{
+    Log.Fatal("Cannot start: {Reason}", ex.Message);
+    return 2;
+}
+catch (Exception ex)
+{
+    Log.Fatal(ex, "The node failed");
+    return 1;
+}
+finally
+{
+    await Log.CloseAndFlushAsync();
+}

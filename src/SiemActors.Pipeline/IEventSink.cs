@@ -1,0 +1,39 @@
+using SiemActors.Domain.Events;
+using SiemActors.Sinks.ClickHouse;
+using SiemActors.Sinks.Redis;
+
+namespace SiemActors.Pipeline;
+
+/// <summary>A destination of partition batches. Writes of one partition come one at a time, in order.</summary>
+public interface IEventSink
+{
+    string Name { get; }
+
+    /// <summary>Completes once the batch is durably written (retrying inside while the store is down).</summary>
+    Task WriteAsync(EventBatch batch, CancellationToken cancellation);
+
+    /// <summary>The partition was just assigned to this node: forget anything cached about it.</summary>
+    void OnPartitionAssigned(string topic, int partition);
+}
+
+/// <summary>The Redis sink as a pipeline destination.</summary>
+public sealed class RedisEventSink(RedisEventWriter writer) : IEventSink
+{
+    public string Name => "redis";
+
+    public Task WriteAsync(EventBatch batch, CancellationToken cancellation) => writer.WriteAsync(batch, cancellation);
+
+    public void OnPartitionAssigned(string topic, int partition)
+    {
+    }
+}
+
+/// <summary>The ClickHouse sink as a pipeline destination.</summary>
+public sealed class ClickHouseEventSink(ClickHouseEventWriter writer) : IEventSink
+{
+    public string Name => "clickhouse";
+
+    public Task WriteAsync(EventBatch batch, CancellationToken cancellation) => writer.WriteAsync(batch, cancellation);
+
+    public void OnPartitionAssigned(string topic, int partition) => writer.Forget(topic, partition);
+}

@@ -1,0 +1,57 @@
+using Akka;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Confluent.Kafka;
+using SiemActors.Domain.Normalization;
+using SiemActors.Kafka;
+using SiemActors.Kafka.Dsl;
+using SiemActors.Kafka.Messages;
+using SiemActors.Kafka.Settings;
+
+namespace SiemActors.Pipeline;
+
+/// <summary>
+/// The ingest graph. Per assigned partition, in order:
+/// batch (size/interval) → normalize (rejects to the DLQ) → enrich (one Ask per host) → every sink in parallel →
+/// the batch's last offset to the committer. Partitions run in parallel. An offset is committed only after every
+/// sink and the DLQ acknowledged everything at or below it.
+/// </summary>
+public sealed class IngestPipeline(
+    PipelineSettings settings,
+    ConsumerSettings<byte[]?, byte[]?> consumer,
+    CommitterSettings committer,
+    HostEnricher enricher,
+    DeadLetterPublisher deadLetters,
+    IReadOnlyList<IEventSink> sinks)
+{
+    private readonly BatchNormalizer _normalizer = new(new JsonEventNormalizer(settings.Limits));
+
+    /// <summary>Starts consuming; stop with <see cref="DrainingControl{T}.DrainAndShutdown"/> to commit what is in flight.</summary>
+    public DrainingControl<Done> Run(IMaterializer materializer, CancellationToken sinkCancellation = default) =>
+        KafkaConsumer.CommittablePartitionedSource(consumer.WithGroupId(settings.GroupId), Subscriptions.Topics(settings.EventsTopic))
+            .MergePartitions(settings.MaxPartitions, (tp, messages) => Partition(tp, messages, sinkCancellation))
+            .ToMaterialized(Committer.Sink(committer), Keep.Both)
+            .MapMaterializedValue(DrainingControl<Done>.Create)
+            .Run(materializer);
+
+    private Source<ICommittable, NotUsed> Partition(TopicPartition tp, Source<CommittableMessage<byte[]?, byte[]?>, NotUsed> messages,
+        CancellationToken cancellation)
+    {
+        foreach (var sink in sinks) sink.OnPartitionAssigned(tp.Topic, tp.Partition.Value);
+        return messages
+            .GroupedWithin(settings.BatchSize, settings.BatchInterval)
+            .Select(batch => _normalizer.Normalize(batch.ToList(), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()))
+            .SelectAsync(1, async batch =>
+            {
+                var dlq = deadLetters.PublishAsync(batch.Rejected);
+                var enriched = await enricher.EnrichAsync(batch.Partition, batch.Events).ConfigureAwait(false);
+                await dlq.ConfigureAwait(false);
+                return (batch.Commit, Events: batch.Enriched(enriched));
+            })
+            .SelectAsync(1, async item =>
+            {
+                await Task.WhenAll(sinks.Select(s => s.WriteAsync(item.Events, cancellation))).ConfigureAwait(false);
+                return (ICommittable)item.Commit;
+            });
+    }
+}

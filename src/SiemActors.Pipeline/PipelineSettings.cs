@@ -1,0 +1,54 @@
+using Akka.Configuration;
+using SiemActors.Domain.Normalization;
+
+namespace SiemActors.Pipeline;
+
+/// <summary>
+/// Settings of the ingest pipeline, from <c>siem.pipeline</c>, <c>siem.normalize</c> and the topic names of
+/// <c>siem.kafka.topics</c>; defaults in the embedded <c>reference.conf</c>.
+/// </summary>
+public sealed record PipelineSettings
+{
+    private static readonly Lazy<Config> Reference = new(() =>
+        ConfigurationFactory.FromResource("SiemActors.Pipeline.reference.conf", typeof(PipelineSettings).Assembly));
+
+    private PipelineSettings(Config config)
+    {
+        var p = config.GetConfig("siem.pipeline");
+        GroupId = p.GetString("group-id");
+        BatchSize = p.GetInt("batch-size");
+        BatchInterval = p.GetTimeSpan("batch-interval");
+        MaxPartitions = p.GetInt("max-partitions");
+        AskTimeout = p.GetTimeSpan("ask-timeout");
+        AskRetryMinBackoff = p.GetTimeSpan("ask-retry-min-backoff");
+        AskRetryMaxBackoff = p.GetTimeSpan("ask-retry-max-backoff");
+        var n = config.GetConfig("siem.normalize");
+        Limits = new NormalizerLimits(n.GetInt("max-message-bytes"), n.GetInt("max-fields"), n.GetInt("max-depth"));
+        EventsTopic = config.GetString("siem.kafka.topics.events.name", "siem-events");
+        DeadLetterTopic = config.GetString("siem.kafka.topics.dead-letter.name", "siem-events-dlq");
+        if (BatchSize < 1) throw new ConfigurationException("siem.pipeline.batch-size must be at least 1");
+        if (MaxPartitions < 1) throw new ConfigurationException("siem.pipeline.max-partitions must be at least 1");
+    }
+
+    public static PipelineSettings Create(Config config) => new(config.WithFallback(Reference.Value));
+
+    public string GroupId { get; init; }
+
+    public int BatchSize { get; init; }
+
+    public TimeSpan BatchInterval { get; init; }
+
+    public int MaxPartitions { get; init; }
+
+    public TimeSpan AskTimeout { get; init; }
+
+    public TimeSpan AskRetryMinBackoff { get; init; }
+
+    public TimeSpan AskRetryMaxBackoff { get; init; }
+
+    public NormalizerLimits Limits { get; init; }
+
+    public string EventsTopic { get; init; }
+
+    public string DeadLetterTopic { get; init; }
+}
