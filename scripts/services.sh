@@ -2,10 +2,17 @@
 # Local services for SiemActors' tests and local runs: Redis and ClickHouse from Debian's packages, on loopback only.
 #   scripts/services.sh install   install the Debian packages that are missing (redis-server, clickhouse-server,
 #                                 clickhouse-client, kcat)
-#   scripts/services.sh start     start Redis (127.0.0.1:6379) and ClickHouse (127.0.0.1:8123, native 9000) unless
-#                                 something already answers there, and wait until both answer
-#   scripts/services.sh stop      stop what `start` started (by PID), nothing else
+#   scripts/services.sh start [redis|clickhouse]
+#                                 start Redis (127.0.0.1:6379) and ClickHouse (127.0.0.1:8123, native 9000), or one of
+#                                 them, unless something already answers there, and wait until they answer
+#   scripts/services.sh stop [redis|clickhouse]
+#                                 stop what `start` started (by PID), nothing else
+#   scripts/services.sh kill [redis|clickhouse]
+#                                 SIGKILL what `start` started: a crash, for outage tests (ClickHouse 18.16 does not
+#                                 exit on SIGTERM while clients keep HTTP connections open; `stop` waits 30 s for it)
 #   scripts/services.sh status
+# Ports: SIEM_REDIS_PORT, SIEM_CLICKHOUSE_HTTP_PORT, SIEM_CLICKHOUSE_TCP_PORT, SIEM_CLICKHOUSE_INTERSERVER_PORT.
+# SIEM_REDIS_PERSIST=1 gives Redis an append-only file, so data survives a stop and start (the outage tests use it).
 # State (PID files, logs, ClickHouse data) lives in $SIEM_SERVICES_DIR (default /tmp/siemactors-services): outside the
 # repository so that the clickhouse user can reach it wherever the repository is.
 set -euo pipefail
@@ -44,7 +51,9 @@ wait_until() { # what, seconds, command...
 start_redis() {
   if answers "$redis_port"; then echo "services: something already answers on 127.0.0.1:$redis_port; using it"; return; fi
   mkdir -p "$dir/redis"
-  redis-server --daemonize yes --bind 127.0.0.1 --port "$redis_port" --save "" --appendonly no \
+  local persist=no
+  [[ ${SIEM_REDIS_PERSIST:-0} == 1 ]] && persist=yes
+  redis-server --daemonize yes --bind 127.0.0.1 --port "$redis_port" --save "" --appendonly "$persist" --appendfsync always \
     --dir "$dir/redis" --pidfile "$dir/redis.pid" --logfile "$dir/redis/redis.log"
   wait_until "Redis" 30 redis-cli -h 127.0.0.1 -p "$redis_port" ping
   echo "services: Redis on 127.0.0.1:$redis_port (pid $(cat "$dir/redis.pid"))"
@@ -68,12 +77,12 @@ start_clickhouse() {
   echo "services: ClickHouse $(curl -s "http://127.0.0.1:$ch_http_port/" --data-binary 'SELECT version()') on 127.0.0.1:$ch_http_port (pid $(cat "$dir/clickhouse.pid"))"
 }
 
-stop_one() { # name pidfile
-  local pidfile=$2
+stop_one() { # name pidfile [signal]
+  local pidfile=$2 signal=${3:-TERM}
   [[ -f $pidfile ]] || return 0
   local pid; pid=$(cat "$pidfile")
   if kill -0 "$pid" 2>/dev/null; then
-    sudo_if_needed kill "$pid"
+    sudo_if_needed kill "-$signal" "$pid"
     local deadline=$((SECONDS + 30))
     while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
     kill -0 "$pid" 2>/dev/null && sudo_if_needed kill -9 "$pid"
@@ -84,10 +93,21 @@ stop_one() { # name pidfile
 
 case ${1:-} in
   install) install_packages ;;
-  start) mkdir -p "$dir"; start_redis; start_clickhouse ;;
-  stop) stop_one Redis "$dir/redis.pid"; stop_one ClickHouse "$dir/clickhouse.pid" ;;
+  start)
+    mkdir -p "$dir"
+    if [[ ${2:-redis} == redis ]]; then start_redis; fi
+    if [[ ${2:-clickhouse} == clickhouse ]]; then start_clickhouse; fi
+    ;;
+  stop)
+    if [[ ${2:-redis} == redis ]]; then stop_one Redis "$dir/redis.pid"; fi
+    if [[ ${2:-clickhouse} == clickhouse ]]; then stop_one ClickHouse "$dir/clickhouse.pid"; fi
+    ;;
+  kill)
+    if [[ ${2:-redis} == redis ]]; then stop_one Redis "$dir/redis.pid" KILL; fi
+    if [[ ${2:-clickhouse} == clickhouse ]]; then stop_one ClickHouse "$dir/clickhouse.pid" KILL; fi
+    ;;
   status)
     answers "$redis_port" && echo "Redis: up on 127.0.0.1:$redis_port" || echo "Redis: down"
     answers "$ch_http_port" && echo "ClickHouse: up on 127.0.0.1:$ch_http_port" || echo "ClickHouse: down" ;;
-  *) echo "usage: $0 install|start|stop|status" >&2; exit 2 ;;
+  *) echo "usage: $0 install|start|stop|kill|status [redis|clickhouse]" >&2; exit 2 ;;
 esac

@@ -1,0 +1,63 @@
+using System.Diagnostics;
+
+namespace SiemActors.Integration.Tests.Support;
+
+/// <summary>
+/// A Redis (with an append-only file) and a ClickHouse of the test's own, on free loopback ports, started and
+/// stopped for real through scripts/services.sh — so a test can take them down without touching anyone else's.
+/// </summary>
+public sealed class DedicatedServices : IAsyncDisposable
+{
+    private readonly Dictionary<string, string> _env;
+
+    public DedicatedServices()
+    {
+        RedisPort = Ports.Free();
+        ClickHouseHttpPort = Ports.Free();
+        _env = new Dictionary<string, string>
+        {
+            ["SIEM_SERVICES_DIR"] = Path.Combine(Path.GetTempPath(), "siem-it-" + Guid.NewGuid().ToString("N")[..8]),
+            ["SIEM_REDIS_PORT"] = RedisPort.ToString(),
+            ["SIEM_REDIS_PERSIST"] = "1",
+            ["SIEM_CLICKHOUSE_HTTP_PORT"] = ClickHouseHttpPort.ToString(),
+            ["SIEM_CLICKHOUSE_TCP_PORT"] = Ports.Free().ToString(),
+            ["SIEM_CLICKHOUSE_INTERSERVER_PORT"] = Ports.Free().ToString(),
+        };
+    }
+
+    public int RedisPort { get; }
+
+    public int ClickHouseHttpPort { get; }
+
+    public string RedisEndpoint => $"127.0.0.1:{RedisPort}";
+
+    public string ClickHouseUrl => $"http://127.0.0.1:{ClickHouseHttpPort}";
+
+    public Task Start(string? which = null) => Run("start", which);
+
+    public Task Stop(string? which = null) => Run("stop", which);
+
+    /// <summary>SIGKILL: the server is gone at once, as in a crash.</summary>
+    public Task Crash(string which) => Run("kill", which);
+
+    private async Task Run(string verb, string? which)
+    {
+        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(Path.Combine(Ports.RepositoryRoot(), "scripts", "services.sh"));
+        info.ArgumentList.Add(verb);
+        if (which is not null) info.ArgumentList.Add(which);
+        foreach (var (k, v) in _env) info.Environment[k] = v;
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"services.sh {verb} {which} failed ({process.ExitCode}): {await output}{await errors}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Stop();
+        try { Directory.Delete(_env["SIEM_SERVICES_DIR"], recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}

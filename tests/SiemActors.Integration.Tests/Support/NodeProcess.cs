@@ -1,0 +1,61 @@
+using System.Diagnostics;
+
+namespace SiemActors.Integration.Tests.Support;
+
+/// <summary>A SiemActors node running as its own process, its output in a log file for diagnosis.</summary>
+public sealed class NodeProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StreamWriter _log;
+
+    private NodeProcess(Process process, StreamWriter log)
+    {
+        _process = process;
+        _log = log;
+        process.OutputDataReceived += (_, e) => Write(e.Data);
+        process.ErrorDataReceived += (_, e) => Write(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public static NodeProcess Start(string configFile, string logFile)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetTempPath() };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SiemActors.Node.dll"));
+        info.ArgumentList.Add("--config");
+        info.ArgumentList.Add(configFile);
+        var log = new StreamWriter(logFile, append: true) { AutoFlush = true };
+        return new NodeProcess(Process.Start(info)!, log);
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>SIGKILL: no drain, no commit, no goodbye.</summary>
+    public void Kill()
+    {
+        _process.Kill();
+        _process.WaitForExit();
+    }
+
+    /// <summary>SIGTERM, then the exit code once the node has drained and left.</summary>
+    public async Task<int> Terminate(TimeSpan within)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()])) await kill.WaitForExitAsync();
+        using var timeout = new CancellationTokenSource(within);
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
+    }
+
+    private void Write(string? line)
+    {
+        if (line is null) return;
+        lock (_log) _log.WriteLine(line);
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited) Kill();
+        _process.Dispose();
+        lock (_log) _log.Dispose();
+    }
+}

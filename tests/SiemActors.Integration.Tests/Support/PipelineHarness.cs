@@ -1,0 +1,202 @@
+using System.Text;
+using Confluent.Kafka;
+using SiemActors.Kafka.Embedded;
+using StackExchange.Redis;
+
+namespace SiemActors.Integration.Tests.Support;
+
+/// <summary>
+/// One scenario's world: an embedded Kafka cluster with the pipeline's topics, a config file pointing a node at it and
+/// at the given Redis and ClickHouse (a database and key prefix of its own), and ways to feed and observe it.
+/// </summary>
+public sealed class PipelineHarness : IAsyncDisposable
+{
+    public const string Events = "siem-events";
+    public const string DeadLetters = "siem-events-dlq";
+    public const int Partitions = 16;
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("siem-it-").FullName;
+    private readonly List<NodeProcess> _nodes = [];
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly string _group = "it-" + Guid.NewGuid().ToString("N")[..10];
+    private readonly string _redisEndpoint;
+    private readonly string _clickHouseUrl;
+    private ConnectionMultiplexer? _redis;
+
+    public PipelineHarness(string redisEndpoint, string clickHouseUrl, string extraConfig = "")
+    {
+        _redisEndpoint = redisEndpoint;
+        _clickHouseUrl = clickHouseUrl;
+        Kafka = EmbeddedKafkaCluster.Start(brokerCount: 1, initialRebalanceDelay: TimeSpan.Zero);
+        Kafka.CreateTopic(Events, Partitions);
+        Kafka.CreateTopic(DeadLetters, 4);
+        Database = "it_" + Guid.NewGuid().ToString("N")[..10];
+        KeyPrefix = "it" + Guid.NewGuid().ToString("N")[..10];
+        ExtraConfig = extraConfig;
+    }
+
+    public EmbeddedKafkaCluster Kafka { get; }
+
+    public string Database { get; }
+
+    public string KeyPrefix { get; }
+
+    public string ExtraConfig { get; }
+
+    public string LogFile => Path.Combine(_dir, "nodes.log");
+
+    /// <summary>Starts a node (a new remoting port each time, as after a crash).</summary>
+    public NodeProcess StartNode()
+    {
+        var config = Path.Combine(_dir, $"node-{_nodes.Count}.conf");
+        File.WriteAllText(config, $$"""
+            siem.kafka.bootstrap-servers = "{{Kafka.BootstrapServers}}"
+            siem.node.port = {{Ports.Free()}}
+            siem.pipeline { group-id = "{{_group}}", batch-interval = 100ms }
+            siem.sinks.redis { connection = "{{_redisEndpoint}}", key-prefix = "{{KeyPrefix}}", stream-max-length = 100000000, retry-max-backoff = 1s }
+            siem.sinks.clickhouse { url = "{{_clickHouseUrl}}", database = {{Database}}, retry-max-backoff = 1s, request-timeout = 10s }
+            {{ExtraConfig}}
+            """);
+        var node = NodeProcess.Start(config, LogFile);
+        _nodes.Add(node);
+        return node;
+    }
+
+    /// <summary>JSON events with unique ids it-{n}, partition n % 16, many hosts and sources.</summary>
+    public static byte[] Event(int n) => Encoding.UTF8.GetBytes(
+        $$"""{"id":"it-{{n}}","timestamp":"2026-11-27T04:{{n / 60 % 60:D2}}:{{n % 60:D2}}Z","host":"host-{{n % 37}}","source_type":"{{(n % 3 == 0 ? "firewall" : n % 3 == 1 ? "sshd" : "nginx")}}","severity":"{{n % 8}}","message":"event {{n}}","src_ip":"10.0.{{n % 250}}.{{n % 200 + 1}}"}""");
+
+    /// <summary>Produces events first..first+count-1 at about <paramref name="perSecond"/>, in slices of 100 ms.</summary>
+    public async Task ProduceAsync(int first, int count, int perSecond, CancellationToken ct = default)
+    {
+        using var producer = Producer();
+        var slice = Math.Max(1, perSecond / 10);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (var sent = 0; sent < count; sent += slice)
+        {
+            var pending = new List<Task>(slice);
+            for (var n = first + sent; n < first + Math.Min(count, sent + slice); n++)
+                pending.Add(producer.ProduceAsync(new TopicPartition(Events, n % Partitions), new Message<byte[]?, byte[]?> { Value = Event(n) }, ct));
+            await Task.WhenAll(pending);
+            var due = TimeSpan.FromSeconds((double)(sent + slice) / perSecond) - clock.Elapsed;
+            if (due > TimeSpan.Zero) await Task.Delay(due, ct);
+        }
+    }
+
+    public async Task ProduceRawAsync(int partition, params byte[][] values)
+    {
+        using var producer = Producer();
+        foreach (var value in values)
+            await producer.ProduceAsync(new TopicPartition(Events, partition), new Message<byte[]?, byte[]?> { Value = value });
+    }
+
+    private IProducer<byte[]?, byte[]?> Producer() => new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig
+    {
+        BootstrapServers = Kafka.BootstrapServers, EnableIdempotence = true, LingerMs = 5,
+    }).Build();
+
+    /// <summary>Rows and distinct event ids through the documented read path (FINAL); (-1, -1) while unreachable.</summary>
+    public async Task<(long Rows, long Distinct)> ClickHouseCounts()
+    {
+        try
+        {
+            var text = await Query($"SELECT count(), uniqExact(event_id) FROM {Database}.siem_events FINAL FORMAT TabSeparated");
+            var f = text.Trim().Split('\t');
+            return (long.Parse(f[0]), long.Parse(f[1]));
+        }
+        catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or TaskCanceledException)
+        {
+            return (-1, -1);
+        }
+    }
+
+    public async Task<string> Query(string sql)
+    {
+        using var response = await _http.PostAsync(_clickHouseUrl + "/", new StringContent(sql));
+        var body = await response.Content.ReadAsStringAsync();
+        return response.IsSuccessStatusCode ? body : throw new InvalidOperationException(body);
+    }
+
+    /// <summary>Event keys (counted with SCAN) and stream entries in Redis.</summary>
+    public async Task<(long Keys, long StreamEntries)> RedisCounts()
+    {
+        _redis ??= await ConnectionMultiplexer.ConnectAsync($"{_redisEndpoint},allowAdmin=true");
+        var server = _redis.GetServer(_redisEndpoint);
+        long keys = 0;
+        await foreach (var _ in server.KeysAsync(pattern: $"{KeyPrefix}:events:*", pageSize: 5000)) keys++;
+        var db = _redis.GetDatabase();
+        long entries = 0;
+        foreach (var stream in await db.SetMembersAsync($"{KeyPrefix}:streams")) entries += await db.StreamLengthAsync((string)stream!);
+        return (keys, entries);
+    }
+
+    public long[] Committed(string topic = Events, int partitions = Partitions)
+    {
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = Kafka.BootstrapServers, GroupId = _group }).Build();
+        return consumer.Committed(Enumerable.Range(0, partitions).Select(p => new TopicPartition(topic, p)), TimeSpan.FromSeconds(10))
+            .OrderBy(t => t.Partition.Value).Select(t => Math.Max(t.Offset.Value, 0)).ToArray();
+    }
+
+    public long[] EndOffsets(string topic = Events, int partitions = Partitions)
+    {
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = Kafka.BootstrapServers, GroupId = "watermarks" }).Build();
+        return Enumerable.Range(0, partitions)
+            .Select(p => consumer.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(10)).High.Value).ToArray();
+    }
+
+    /// <summary>Every record of the dead-letter topic, with its headers.</summary>
+    public List<ConsumeResult<byte[]?, byte[]?>> DeadLettered(int expected, TimeSpan within)
+    {
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
+        {
+            BootstrapServers = Kafka.BootstrapServers, GroupId = "dlq-reader-" + Guid.NewGuid().ToString("N"), AutoOffsetReset = AutoOffsetReset.Earliest,
+        }).Build();
+        consumer.Assign(Enumerable.Range(0, 4).Select(p => new TopicPartitionOffset(DeadLetters, p, Offset.Beginning)));
+        var records = new List<ConsumeResult<byte[]?, byte[]?>>();
+        var deadline = DateTime.UtcNow + within;
+        while (records.Count < expected && DateTime.UtcNow < deadline)
+        {
+            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { } r) records.Add(r);
+        }
+        return records;
+    }
+
+    /// <summary>Waits until every produced record is committed and ClickHouse shows <paramref name="expected"/> events.</summary>
+    public async Task UntilAllStored(long expected, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (true)
+        {
+            var committed = Committed();
+            var end = EndOffsets();
+            var (rows, _) = await ClickHouseCounts();
+            if (committed.SequenceEqual(end) && rows == expected) return;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"after {within}: ClickHouse has {rows}/{expected}; committed {committed.Sum()}/{end.Sum()}. Node log: {LogFile}\n{Tail()}");
+            await Task.Delay(250);
+        }
+    }
+
+    public string Tail(int lines = 40)
+    {
+        try
+        {
+            using var stream = new FileStream(LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            var all = new StreamReader(stream).ReadToEnd().Split('\n');
+            return string.Join('\n', all.TakeLast(lines));
+        }
+        catch (IOException)
+        {
+            return "(no log)";
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in _nodes) node.Dispose();
+        _redis?.Dispose();
+        _http.Dispose();
+        Kafka.Dispose();
+        await Task.CompletedTask;
+    }
+}
