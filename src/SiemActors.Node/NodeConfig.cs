@@ -7,8 +7,8 @@ namespace SiemActors.Node;
 /// the libraries' embedded defaults. Kafka's bootstrap servers come from <c>siem.kafka.bootstrap-servers</c>, else
 /// from <c>.siem/kafka.bootstrap</c> (written by <c>siemctl kafka up</c>) at or above the current directory.
 /// </summary>
-public sealed record NodeConfig(Config Hocon, string BootstrapServers, IReadOnlyList<string> Roles, string Hostname, int Port,
-    IReadOnlyList<string> SeedNodes)
+public sealed record NodeConfig(Config Hocon, string BootstrapServers, IReadOnlyList<string> Roles, string Hostname,
+    string PublicHostname, int Port, IReadOnlyList<string> SeedNodes)
 {
     public const string SystemName = "siem";
 
@@ -22,11 +22,13 @@ public sealed record NodeConfig(Config Hocon, string BootstrapServers, IReadOnly
 
         var node = config.GetConfig("siem.node");
         var hostname = node.GetString("hostname", "127.0.0.1");
+        var publicHostname = node.GetString("public-hostname", "");
+        if (string.IsNullOrWhiteSpace(publicHostname)) publicHostname = hostname;
         var port = node.GetInt("port", 4053);
         var roles = node.GetStringList("roles", ["ingest", "transform", "api"]).ToList();
         var seeds = node.GetStringList("seed-nodes", []).ToList();
-        if (seeds.Count == 0) seeds.Add($"akka.tcp://{SystemName}@{hostname}:{port}");
-        return new NodeConfig(config, ResolveBootstrapServers(config), roles, hostname, port, seeds);
+        if (seeds.Count == 0) seeds.Add($"akka.tcp://{SystemName}@{publicHostname}:{port}");
+        return new NodeConfig(config, ResolveBootstrapServers(config), roles, hostname, publicHostname, port, seeds);
     }
 
     private static Config Parse(string file)

@@ -35,7 +35,7 @@ try
                 l.ClearLoggers();
                 l.AddLogger<SerilogLogger>();
             })
-            .WithRemoting(node.Hostname, node.Port)
+            .WithRemoting(node.Hostname, node.Port, node.PublicHostname)
             .WithClustering(new ClusterOptions { Roles = node.Roles.ToArray(), SeedNodes = node.SeedNodes.ToArray() })
             .AddHostEntities(hostsEntities: node.Has(HostEntity.Role));
     });
