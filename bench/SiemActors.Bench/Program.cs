@@ -4,11 +4,14 @@ using SiemActors.Bench.Scenarios;
 
 // siem-bench: SiemActors' benchmark harness. One entry point; scenarios by name.
 //   siem-bench kafka-consume [--messages 200000] [--partitions 16] [--rounds 3]
+//   siem-bench pipeline [--events 200000] [--partitions 16] [--redis 127.0.0.1:6379] [--clickhouse http://127.0.0.1:8123]
+//     (needs Redis and ClickHouse running: scripts/services.sh start)
 // Results go to bench/results/<date>-<commit>-<scenario>.json and a Markdown table on stdout for docs/benchmarks.md.
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
     Console.WriteLine("usage: siem-bench kafka-consume [--messages N] [--partitions N] [--rounds N] [--results DIR]");
+    Console.WriteLine("       siem-bench pipeline [--events N] [--partitions N] [--redis HOST:PORT] [--clickhouse URL] [--results DIR]");
     return args.Length == 0 ? 2 : 0;
 }
 
@@ -59,6 +62,30 @@ switch (args[0])
             medianPlainPerSecond = plain.PerSecond,
             medianStagesPerSecond = stages.PerSecond,
             stagesCost = cost,
+        }, new JsonSerializerOptions { WriteIndented = true }));
+        Console.WriteLine($"results: {file}");
+        return 0;
+    }
+    case "pipeline":
+    {
+        var events = Option("--events", 200_000);
+        var partitions = Option("--partitions", 16);
+        var r = await new PipelineScenario(events, partitions, Text("--redis") ?? "127.0.0.1:6379",
+            Text("--clickhouse") ?? "http://127.0.0.1:8123").RunAsync();
+        Console.WriteLine();
+        Console.WriteLine("| events | events/s (first stored → all committed) | node CPU s per million events | node CPU µs/event | node peak RSS | node start → first stored |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine($"| {r.Events:N0} | {r.PerSecond:N0} | {r.CpuSecondsPerMillion:N1} | {r.CpuMicrosPerEvent:N1} | {r.PeakRssBytes / 1048576.0:N0} MiB | {r.Startup.TotalSeconds:N1} s |");
+        var dir = Text("--results") ?? Path.Combine(RepoRoot(), "bench", "results");
+        Directory.CreateDirectory(dir);
+        var file = Path.Combine(dir, $"{DateTime.UtcNow:yyyy-MM-dd}-{Commit()}-pipeline.json");
+        await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new
+        {
+            scenario = "pipeline", date = DateTime.UtcNow, commit = Commit(),
+            machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}",
+            events, partitions, elapsedSeconds = r.Elapsed.TotalSeconds, eventsPerSecond = r.PerSecond,
+            nodeCpuSeconds = r.NodeCpu.TotalSeconds, nodeCpuSecondsPerMillion = r.CpuSecondsPerMillion,
+            nodeCpuMicrosPerEvent = r.CpuMicrosPerEvent, nodePeakRssBytes = r.PeakRssBytes, startupSeconds = r.Startup.TotalSeconds,
         }, new JsonSerializerOptions { WriteIndented = true }));
         Console.WriteLine($"results: {file}");
         return 0;

@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Text;
+using Confluent.Kafka;
+using SiemActors.Kafka.Embedded;
+
+namespace SiemActors.Bench.Scenarios;
+
+/// <summary>
+/// The whole path on this machine: a backlog of JSON events in 16 partitions of the in-process broker, one node (all
+/// roles) as its own process writing to the local Redis and ClickHouse. Timed from the first stored event to every
+/// offset committed; the node's CPU seconds over the same span, per million events.
+/// </summary>
+internal sealed class PipelineScenario(int events, int partitions, string redis, string clickHouse)
+{
+    public sealed record Result(long Events, TimeSpan Elapsed, TimeSpan NodeCpu, long PeakRssBytes, TimeSpan Startup)
+    {
+        public double PerSecond => Events / Elapsed.TotalSeconds;
+
+        public double CpuSecondsPerMillion => NodeCpu.TotalSeconds * 1_000_000 / Events;
+
+        public double CpuMicrosPerEvent => NodeCpu.TotalMilliseconds * 1000 / Events;
+    }
+
+    public async Task<Result> RunAsync()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(clickHouse), Timeout = TimeSpan.FromSeconds(30) };
+        await Require(http);
+        using var kafka = EmbeddedKafkaCluster.Start(brokerCount: 1, initialRebalanceDelay: TimeSpan.Zero);
+        kafka.CreateTopic("siem-events", partitions);
+        kafka.CreateTopic("siem-events-dlq", 4);
+        Console.WriteLine($"producing {events:N0} events into {partitions} partitions ...");
+        Produce(kafka.BootstrapServers);
+
+        var dir = Directory.CreateTempSubdirectory("siem-bench-").FullName;
+        var database = "bench_" + Guid.NewGuid().ToString("N")[..8];
+        var config = Path.Combine(dir, "node.conf");
+        await File.WriteAllTextAsync(config, $$"""
+            siem.kafka.bootstrap-servers = "{{kafka.BootstrapServers}}"
+            siem.node.port = 4099
+            siem.pipeline.group-id = "bench-{{database}}"
+            siem.sinks.redis { connection = "{{redis}}", key-prefix = "{{database}}", stream-max-length = 10000 }
+            siem.sinks.clickhouse { url = "{{clickHouse}}", database = {{database}} }
+            """);
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SiemActors.Node.dll"));
+        info.ArgumentList.Add("--config");
+        info.ArgumentList.Add(config);
+        var started = Stopwatch.StartNew();
+        using var node = Process.Start(info)!;
+        using var log = new StreamWriter(Path.Combine(dir, "node.log")) { AutoFlush = true };
+        node.OutputDataReceived += (_, e) => { lock (log) log.WriteLine(e.Data); };
+        node.ErrorDataReceived += (_, e) => { lock (log) log.WriteLine(e.Data); };
+        node.BeginOutputReadLine();
+        node.BeginErrorReadLine();
+        try
+        {
+            while (await Count(http, database) == 0) await Wait(node, started);
+            var startup = started.Elapsed;
+            var cpu0 = NodeStats.CpuTime(node.Id);
+            var clock = Stopwatch.StartNew();
+            var end = EndOffsets(kafka.BootstrapServers);
+            while (!Committed(kafka.BootstrapServers, $"bench-{database}").SequenceEqual(end)) await Wait(node, started);
+            var elapsed = clock.Elapsed;
+            var cpu = NodeStats.CpuTime(node.Id) - cpu0;
+            var rss = NodeStats.PeakRssBytes(node.Id);
+            var stored = await Count(http, database);
+            if (stored != events) throw new InvalidOperationException($"ClickHouse has {stored} of {events} events");
+            return new Result(events, elapsed, cpu, rss, startup);
+        }
+        finally
+        {
+            if (!node.HasExited)
+            {
+                using (var term = Process.Start("kill", ["-TERM", node.Id.ToString()])) await term.WaitForExitAsync();
+                await node.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+            }
+            await http.PostAsync("/", new StringContent($"DROP DATABASE IF EXISTS {database}"));
+            Console.WriteLine($"node log: {Path.Combine(dir, "node.log")}");
+        }
+    }
+
+    private static async Task Wait(Process node, Stopwatch started)
+    {
+        if (node.HasExited) throw new InvalidOperationException($"the node exited with {node.ExitCode}");
+        if (started.Elapsed > TimeSpan.FromMinutes(10)) throw new TimeoutException("the node did not finish within 10 minutes");
+        await Task.Delay(100);
+    }
+
+    private static async Task Require(HttpClient http)
+    {
+        try
+        {
+            await http.GetStringAsync("/ping");
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new InvalidOperationException($"no ClickHouse at {http.BaseAddress}: start the services (scripts/services.sh start)", ex);
+        }
+    }
+
+    private static async Task<long> Count(HttpClient http, string database)
+    {
+        using var response = await http.PostAsync("/", new StringContent($"SELECT count() FROM {database}.siem_events FINAL"));
+        return response.IsSuccessStatusCode && long.TryParse((await response.Content.ReadAsStringAsync()).Trim(), out var n) ? n : 0;
+    }
+
+    private void Produce(string bootstrap)
+    {
+        using var producer = new ProducerBuilder<byte[]?, byte[]>(new ProducerConfig
+        {
+            BootstrapServers = bootstrap, LingerMs = 5, CompressionType = CompressionType.Lz4, EnableIdempotence = true, BatchSize = 1_000_000,
+        }).Build();
+        for (var n = 0; n < events; n++)
+        {
+            var value = Encoding.UTF8.GetBytes(
+                $$"""{"id":"bench-{{n}}","timestamp":"2026-11-27T04:{{n / 60 % 60:D2}}:{{n % 60:D2}}Z","host":"host-{{n % 97}}","source_type":"{{(n % 3 == 0 ? "firewall" : n % 3 == 1 ? "sshd" : "nginx")}}","severity":"{{n % 8}}","message":"Failed password for user{{n % 50}} from 203.0.113.{{n % 250}} port 22 ssh2","src_ip":"203.0.113.{{n % 250}}","user":"user{{n % 50}}","action":"login","outcome":"failure"}""");
+            while (true)
+            {
+                try
+                {
+                    producer.Produce(new TopicPartition("siem-events", n % partitions), new Message<byte[]?, byte[]> { Value = value });
+                    break;
+                }
+                catch (ProduceException<byte[]?, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+                {
+                    producer.Poll(TimeSpan.FromMilliseconds(50));
+                }
+            }
+        }
+        producer.Flush(TimeSpan.FromMinutes(2));
+    }
+
+    private long[] EndOffsets(string bootstrap)
+    {
+        using var c = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = bootstrap, GroupId = "bench-watermarks" }).Build();
+        return Enumerable.Range(0, partitions).Select(p => c.QueryWatermarkOffsets(new TopicPartition("siem-events", p), TimeSpan.FromSeconds(10)).High.Value).ToArray();
+    }
+
+    private long[] Committed(string bootstrap, string group)
+    {
+        using var c = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = bootstrap, GroupId = group }).Build();
+        return c.Committed(Enumerable.Range(0, partitions).Select(p => new TopicPartition("siem-events", p)), TimeSpan.FromSeconds(10))
+            .OrderBy(t => t.Partition.Value).Select(t => Math.Max(0, t.Offset.Value)).ToArray();
+    }
+}
