@@ -27,6 +27,20 @@ public sealed class PipelineService(ActorSystem system, ActorRegistry registry, 
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
+        try
+        {
+            await RunAsync(stopping);
+        }
+        catch (Exception ex) when (!stopping.IsCancellationRequested)
+        {
+            _log.Error(ex, "The ingest pipeline could not start or failed; stopping the node");
+            Environment.ExitCode = 1;
+            lifetime.StopApplication();
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stopping)
+    {
         var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Cluster.Get(system).RegisterOnMemberUp(() => up.TrySetResult());
         await up.Task.WaitAsync(stopping);
@@ -71,12 +85,10 @@ public sealed class PipelineService(ActorSystem system, ActorRegistry registry, 
             _log.Info("Ingest pipeline drained");
             return;
         }
-        catch (Exception ex)
+        catch (Exception) when (!stopping.IsCancellationRequested)
         {
-            _log.Error(ex, "Ingest pipeline failed; stopping the node");
-            Environment.ExitCode = 1;
             await control.Shutdown();
-            lifetime.StopApplication();
+            throw;
         }
     }
 }
