@@ -5,10 +5,10 @@ using SiemActors.Kafka.Messages;
 namespace SiemActors.Pipeline;
 
 /// <summary>
-/// Normalizes one partition's batch of records. Every record becomes an event or a rejection; none is dropped and
-/// none throws. Formats other than JSON plug in here.
+/// Normalizes one partition's batch of records (JSON, RFC 5424 and RFC 3164 syslog, detected per message). Every
+/// record becomes an event or a rejection; none is dropped and none throws.
 /// </summary>
-public sealed class BatchNormalizer(JsonEventNormalizer json)
+public sealed class BatchNormalizer(EventNormalizer normalizer)
 {
     public NormalizedBatch Normalize(IReadOnlyList<CommittableMessage<byte[]?, byte[]?>> batch, long now)
     {
@@ -20,7 +20,7 @@ public sealed class BatchNormalizer(JsonEventNormalizer json)
             var origin = new KafkaOrigin(record.Topic, record.Partition.Value, record.Offset.Value);
             var recordTime = record.Message.Timestamp.UnixTimestampMs;
             var result = record.Message.Value is { } value
-                ? json.Normalize(value, origin, recordTime, now)
+                ? normalizer.Normalize(value, origin, recordTime, now)
                 : NormalizeResult.Reject(DeadLetter.Empty, "the record has no value (a tombstone)");
             if (result.Event is { } e) events.Add(e);
             else (rejected ??= []).Add(new RejectedRecord(record, result.Rejection!));

@@ -24,7 +24,7 @@ public sealed class IngestPipeline(
     DeadLetterPublisher deadLetters,
     IReadOnlyList<IEventSink> sinks)
 {
-    private readonly BatchNormalizer _normalizer = new(new JsonEventNormalizer(settings.Limits));
+    private readonly BatchNormalizer _normalizer = new(new EventNormalizer(settings.Limits));
 
     /// <summary>Starts consuming; stop with <see cref="DrainingControl{T}.DrainAndShutdown"/> to commit what is in flight.</summary>
     public DrainingControl<Done> Run(IMaterializer materializer, CancellationToken sinkCancellation = default) =>

@@ -9,6 +9,8 @@ public sealed record DeadLetter(string Reason, string Detail)
     public const string TooManyFields = "too-many-fields";
     public const string TooDeep = "too-deep";
     public const string Empty = "empty";
+    public const string BadSyslog = "bad-syslog";
+    public const string UnknownFormat = "unknown-format";
 
     public override string ToString() => $"{Reason}: {Detail}";
 }
