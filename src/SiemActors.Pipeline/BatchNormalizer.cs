@@ -5,7 +5,7 @@ using SiemActors.Kafka.Messages;
 namespace SiemActors.Pipeline;
 
 /// <summary>
-/// Normalizes one partition's batch of records (JSON, RFC 5424 and RFC 3164 syslog, detected per message). Every
+/// Normalizes one partition's batch of records (JSON, RFC 5424 and RFC 3164 syslog, CEF, LEEF, detected per message). Every
 /// record becomes an event or a rejection; none is dropped and none throws.
 /// </summary>
 public sealed class BatchNormalizer(EventNormalizer normalizer)

@@ -150,7 +150,8 @@ public sealed class SyslogParserTests
     [InlineData("<0>1 - - - - - -", InputFormat.Rfc5424)]
     [InlineData("<192>1 - - - - - -", InputFormat.Unknown)]
     [InlineData("<034>1 - - - - - -", InputFormat.Unknown)]
-    [InlineData("CEF:0|Vendor|Product|1|100|name|5|", InputFormat.Unknown)]
+    [InlineData("CEF:0|Vendor|Product|1|100|name|5|", InputFormat.Cef)]
+    [InlineData("LEEF:1.0|V|P|1|E|", InputFormat.Leef)]
     [InlineData("plain text", InputFormat.Unknown)]
     public void The_format_is_detected_from_the_first_bytes(string input, InputFormat expected) =>
         Assert.Equal(expected, FormatDetector.Detect(Encoding.UTF8.GetBytes(input)));

@@ -10,6 +10,8 @@ public sealed record DeadLetter(string Reason, string Detail)
     public const string TooDeep = "too-deep";
     public const string Empty = "empty";
     public const string BadSyslog = "bad-syslog";
+    public const string BadCef = "bad-cef";
+    public const string BadLeef = "bad-leef";
     public const string UnknownFormat = "unknown-format";
 
     public override string ToString() => $"{Reason}: {Detail}";

@@ -7,14 +7,17 @@ public enum InputFormat
     Json,
     Rfc5424,
     Rfc3164,
+    Cef,
+    Leef,
 }
 
 /// <summary>Which format one message is in, from its first bytes.</summary>
 public static class FormatDetector
 {
     /// <summary>
-    /// <c>{</c> → JSON; <c>&lt;PRI&gt;</c> then a version number and a space → RFC 5424; any other <c>&lt;PRI&gt;</c> →
-    /// RFC 3164. Leading whitespace is ignored.
+    /// <c>{</c> → JSON; <c>CEF:</c> → CEF; <c>LEEF:</c> → LEEF; <c>&lt;PRI&gt;</c> then a version number and a space →
+    /// RFC 5424; any other <c>&lt;PRI&gt;</c> → RFC 3164 (CEF and LEEF inside syslog are found after the header).
+    /// Leading whitespace is ignored.
     /// </summary>
     public static InputFormat Detect(ReadOnlySpan<byte> input)
     {
@@ -23,6 +26,8 @@ public static class FormatDetector
         var s = input[start..];
         if (s.IsEmpty) return InputFormat.Unknown;
         if (s[0] == '{') return InputFormat.Json;
+        if (s.StartsWith("CEF:"u8)) return InputFormat.Cef;
+        if (s.StartsWith("LEEF:"u8)) return InputFormat.Leef;
         var pri = Syslog.Pri.TryRead(s, out _);
         if (pri == 0) return InputFormat.Unknown;
         var i = pri;
