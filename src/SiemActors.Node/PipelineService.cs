@@ -7,6 +7,7 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Hosting;
 using SiemActors.Kafka.Settings;
 using SiemActors.Pipeline;
+using SiemActors.Pipeline.Routing;
 using SiemActors.Sinks.ClickHouse;
 using SiemActors.Sinks.Redis;
 using SiemActors.Transforms;
@@ -20,10 +21,13 @@ namespace SiemActors.Node;
 /// If the pipeline fails, the node stops with exit code 1 so its supervisor restarts it; it resumes from the last
 /// commit.
 /// </summary>
-public sealed class PipelineService(ActorSystem system, ActorRegistry registry, NodeConfig node, IHostApplicationLifetime lifetime)
+public sealed class PipelineService(ActorSystem system, ActorRegistry registry, NodeConfig node, Router router, IHostApplicationLifetime lifetime)
     : BackgroundService
 {
     private readonly ILoggingAdapter _log = Logging.GetLogger(system, nameof(PipelineService));
+
+    /// <summary>The destinations routing rules may name.</summary>
+    public static IReadOnlyCollection<string> Destinations { get; } = ["redis", "clickhouse", KafkaEventSink.DestinationName];
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
@@ -62,6 +66,14 @@ public sealed class PipelineService(ActorSystem system, ActorRegistry registry, 
             LingerMs = 5,
         }).Build();
 
+        using var outputProducer = router.Destinations.Contains(KafkaEventSink.DestinationName) ? KafkaEventSink.CreateProducer(node.BootstrapServers) : null;
+        var sinks = new List<IEventSink>
+        {
+            new RedisEventSink(new RedisEventWriter(redis, redisSettings, _log)),
+            new ClickHouseEventSink(clickHouseWriter),
+        };
+        if (outputProducer is not null) sinks.Add(new KafkaEventSink(outputProducer, settings.ProcessedTopic));
+
         var hosts = await registry.GetAsync<HostEntity>(stopping);
         var consumer = ConsumerSettings<byte[]?, byte[]?>.Create(system, Deserializers.ByteArray, Deserializers.ByteArray)
             .WithBootstrapServers(node.BootstrapServers)
@@ -69,10 +81,11 @@ public sealed class PipelineService(ActorSystem system, ActorRegistry registry, 
         var pipeline = new IngestPipeline(settings, consumer, CommitterSettings.Create(system),
             new HostEnricher(hosts, settings, _log),
             new DeadLetterPublisher(dlqProducer, settings.DeadLetterTopic, _log),
-            [new RedisEventSink(new RedisEventWriter(redis, redisSettings, _log)), new ClickHouseEventSink(clickHouseWriter)]);
+            router, sinks);
 
         var control = pipeline.Run(system.Materializer());
-        _log.Info("Ingest pipeline consuming {0} as group {1} from {2}", settings.EventsTopic, settings.GroupId, node.BootstrapServers);
+        _log.Info("Ingest pipeline consuming {0} as group {1} from {2}; {3} routing rule(s), sinks {4}", settings.EventsTopic, settings.GroupId,
+            node.BootstrapServers, router.Rules.Count, string.Join(", ", sinks.Select(s => s.Name)));
         try
         {
             await control.StreamCompletion.WaitAsync(stopping);

@@ -6,6 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Serilog;
 using SiemActors.Node;
+using SiemActors.Pipeline;
+using SiemActors.Pipeline.Routing;
 using SiemActors.Transforms;
 
 // SiemActors.Node [--config FILE]...   (each FILE overrides hocon/siem.conf; see docs/ and the README)
@@ -20,11 +22,14 @@ try
 {
     var files = args.Select((a, i) => (a, i)).Where(x => x.a == "--config" && x.i + 1 < args.Length).Select(x => args[x.i + 1]).ToList();
     var node = NodeConfig.Load(files);
+    // Routing is checked before anything starts: a bad rule stops the node here, naming the rule.
+    var router = Router.Create(PipelineSettings.WithDefaults(node.Hocon), PipelineService.Destinations);
 
     var builder = Host.CreateApplicationBuilder();
     builder.Services.AddSerilog();
     builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
     builder.Services.AddSingleton(node);
+    builder.Services.AddSingleton(router);
     builder.Services.AddAkka(NodeConfig.SystemName, akka =>
     {
         akka.AddHocon(node.Hocon, HoconAddMode.Prepend)
@@ -46,7 +51,7 @@ try
     await builder.Build().RunAsync();
     return Environment.ExitCode;
 }
-catch (NodeConfigException ex)
+catch (Exception ex) when (ex is NodeConfigException or RoutingConfigException or Akka.Configuration.ConfigurationException)
 {
     Log.Fatal("Cannot start: {Reason}", ex.Message);
     return 2;

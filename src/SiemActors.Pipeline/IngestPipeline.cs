@@ -7,14 +7,15 @@ using SiemActors.Kafka;
 using SiemActors.Kafka.Dsl;
 using SiemActors.Kafka.Messages;
 using SiemActors.Kafka.Settings;
+using SiemActors.Pipeline.Routing;
 
 namespace SiemActors.Pipeline;
 
 /// <summary>
 /// The ingest graph. Per assigned partition, in order:
-/// batch (size/interval) → normalize (rejects to the DLQ) → enrich (one Ask per host) → every sink in parallel →
-/// the batch's last offset to the committer. Partitions run in parallel. An offset is committed only after every
-/// sink and the DLQ acknowledged everything at or below it.
+/// batch (size/interval) → normalize (rejects to the DLQ) → enrich (one Ask per host) → route → every sink in
+/// parallel, each with the events routed to it → the batch's last offset to the committer. Partitions run in
+/// parallel. An offset is committed only after every sink and the DLQ acknowledged everything at or below it.
 /// </summary>
 public sealed class IngestPipeline(
     PipelineSettings settings,
@@ -22,6 +23,7 @@ public sealed class IngestPipeline(
     CommitterSettings committer,
     HostEnricher enricher,
     DeadLetterPublisher deadLetters,
+    Router router,
     IReadOnlyList<IEventSink> sinks)
 {
     private readonly BatchNormalizer _normalizer = new(new EventNormalizer(settings.Limits));
@@ -50,8 +52,25 @@ public sealed class IngestPipeline(
             })
             .SelectAsync(1, async item =>
             {
-                await Task.WhenAll(sinks.Select(s => s.WriteAsync(item.Events, cancellation))).ConfigureAwait(false);
+                var routed = Route(item.Events);
+                // Every sink gets the batch's offsets even with no events in it, so its high-water mark moves on.
+                await Task.WhenAll(sinks.Select(s => s.WriteAsync(
+                    item.Events with { Events = routed.TryGetValue(s.Name, out var events) ? events : [] }, cancellation))).ConfigureAwait(false);
                 return (ICommittable)item.Commit;
             });
+    }
+
+    private Dictionary<string, List<Domain.Events.EnrichedEvent>> Route(Domain.Events.EventBatch batch)
+    {
+        var routed = new Dictionary<string, List<Domain.Events.EnrichedEvent>>(StringComparer.Ordinal);
+        foreach (var e in batch.Events)
+        {
+            foreach (var destination in router.Route(e.Event))
+            {
+                if (!routed.TryGetValue(destination, out var list)) routed[destination] = list = new List<Domain.Events.EnrichedEvent>(batch.Events.Count);
+                list.Add(e);
+            }
+        }
+        return routed;
     }
 }

@@ -26,11 +26,18 @@ public sealed record PipelineSettings
         Limits = new NormalizerLimits(n.GetInt("max-message-bytes"), n.GetInt("max-fields"), n.GetInt("max-depth"));
         EventsTopic = config.GetString("siem.kafka.topics.events.name", "siem-events");
         DeadLetterTopic = config.GetString("siem.kafka.topics.dead-letter.name", "siem-events-dlq");
+        ProcessedTopic = config.GetString("siem.kafka.topics.processed.name", "siem-processed-events");
         if (BatchSize < 1) throw new ConfigurationException("siem.pipeline.batch-size must be at least 1");
         if (MaxPartitions < 1) throw new ConfigurationException("siem.pipeline.max-partitions must be at least 1");
     }
 
-    public static PipelineSettings Create(Config config) => new(config.WithFallback(Reference.Value));
+    public static PipelineSettings Create(Config config) => new(WithDefaults(config));
+
+    /// <summary>The config over this library's defaults (<c>siem.pipeline</c>, <c>siem.normalize</c>, <c>siem.routing</c>).</summary>
+    public static Config WithDefaults(Config config) => config.WithFallback(Reference.Value);
+
+    /// <summary>The Kafka output's topic.</summary>
+    public string ProcessedTopic { get; init; } = "siem-processed-events";
 
     public string GroupId { get; init; }
 

@@ -13,6 +13,7 @@ public sealed class PipelineHarness : IAsyncDisposable
 {
     public const string Events = "siem-events";
     public const string DeadLetters = "siem-events-dlq";
+    public const string Processed = "siem-processed-events";
     public const int Partitions = 16;
 
     private readonly string _dir = Directory.CreateTempSubdirectory("siem-it-").FullName;
@@ -30,6 +31,7 @@ public sealed class PipelineHarness : IAsyncDisposable
         Kafka = EmbeddedKafkaCluster.Start(brokerCount: 1, initialRebalanceDelay: TimeSpan.Zero);
         Kafka.CreateTopic(Events, Partitions);
         Kafka.CreateTopic(DeadLetters, 4);
+        Kafka.CreateTopic(Processed, 4);
         Database = "it_" + Guid.NewGuid().ToString("N")[..10];
         KeyPrefix = "it" + Guid.NewGuid().ToString("N")[..10];
         ExtraConfig = extraConfig;
@@ -145,13 +147,16 @@ public sealed class PipelineHarness : IAsyncDisposable
     }
 
     /// <summary>Every record of the dead-letter topic, with its headers.</summary>
-    public List<ConsumeResult<byte[]?, byte[]?>> DeadLettered(int expected, TimeSpan within)
+    public List<ConsumeResult<byte[]?, byte[]?>> DeadLettered(int expected, TimeSpan within) => ReadTopic(DeadLetters, expected, within);
+
+    /// <summary>Records of a 4-partition topic from the beginning, until <paramref name="expected"/> or the deadline.</summary>
+    public List<ConsumeResult<byte[]?, byte[]?>> ReadTopic(string topic, int expected, TimeSpan within)
     {
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
         {
             BootstrapServers = Kafka.BootstrapServers, GroupId = "dlq-reader-" + Guid.NewGuid().ToString("N"), AutoOffsetReset = AutoOffsetReset.Earliest,
         }).Build();
-        consumer.Assign(Enumerable.Range(0, 4).Select(p => new TopicPartitionOffset(DeadLetters, p, Offset.Beginning)));
+        consumer.Assign(Enumerable.Range(0, 4).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
         var records = new List<ConsumeResult<byte[]?, byte[]?>>();
         var deadline = DateTime.UtcNow + within;
         while (records.Count < expected && DateTime.UtcNow < deadline)
