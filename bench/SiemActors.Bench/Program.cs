@@ -6,11 +6,13 @@ using SiemActors.Bench.Scenarios;
 //   siem-bench kafka-consume [--messages 200000] [--partitions 16] [--rounds 3]
 //   siem-bench pipeline [--events 200000] [--partitions 16] [--redis 127.0.0.1:6379] [--clickhouse http://127.0.0.1:8123]
 //     (needs Redis and ClickHouse running: scripts/services.sh start)
+//   siem-bench parsers [BenchmarkDotNet options]   (parse + normalize per format; run from a Release build)
 // Results go to bench/results/<date>-<commit>-<scenario>.json and a Markdown table on stdout for docs/benchmarks.md.
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
     Console.WriteLine("usage: siem-bench kafka-consume [--messages N] [--partitions N] [--rounds N] [--results DIR]");
+    Console.WriteLine("       siem-bench parsers [--job short]");
     Console.WriteLine("       siem-bench pipeline [--events N] [--partitions N] [--redis HOST:PORT] [--clickhouse URL] [--results DIR]");
     return args.Length == 0 ? 2 : 0;
 }
@@ -66,6 +68,9 @@ switch (args[0])
         Console.WriteLine($"results: {file}");
         return 0;
     }
+    case "parsers":
+        BenchmarkDotNet.Running.BenchmarkRunner.Run<ParserBenchmarks>(args: args[1..]);
+        return 0;
     case "pipeline":
     {
         var events = Option("--events", 200_000);
