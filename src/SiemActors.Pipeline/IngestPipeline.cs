@@ -26,7 +26,7 @@ public sealed class IngestPipeline(
     Router router,
     IReadOnlyList<IEventSink> sinks)
 {
-    private readonly BatchNormalizer _normalizer = new(new EventNormalizer(settings.Limits));
+    private readonly BatchNormalizer _normalizer = new(new EventNormalizer(settings.Limits), settings.TopicFormats);
 
     /// <summary>Starts consuming; stop with <see cref="DrainingControl{T}.DrainAndShutdown"/> to commit what is in flight.</summary>
     public DrainingControl<Done> Run(IMaterializer materializer, CancellationToken sinkCancellation = default) =>

@@ -24,6 +24,7 @@ public sealed record PipelineSettings
         AskRetryMaxBackoff = p.GetTimeSpan("ask-retry-max-backoff");
         var n = config.GetConfig("siem.normalize");
         Limits = new NormalizerLimits(n.GetInt("max-message-bytes"), n.GetInt("max-fields"), n.GetInt("max-depth"));
+        TopicFormats = ReadTopicFormats(n);
         EventsTopic = config.GetString("siem.kafka.topics.events.name", "siem-events");
         DeadLetterTopic = config.GetString("siem.kafka.topics.dead-letter.name", "siem-events-dlq");
         ProcessedTopic = config.GetString("siem.kafka.topics.processed.name", "siem-processed-events");
@@ -54,6 +55,26 @@ public sealed record PipelineSettings
     public TimeSpan AskRetryMaxBackoff { get; init; }
 
     public NormalizerLimits Limits { get; init; }
+
+    /// <summary>Topics parsed in one fixed format instead of detected per message.</summary>
+    public IReadOnlyDictionary<string, InputFormat> TopicFormats { get; init; }
+
+    private static Dictionary<string, InputFormat> ReadTopicFormats(Config normalize)
+    {
+        var formats = new Dictionary<string, InputFormat>(StringComparer.Ordinal);
+        if (!normalize.HasPath("topic-formats")) return formats;
+        foreach (var entry in normalize.GetValue("topic-formats").GetArray())
+        {
+            var item = new Config(new Akka.Configuration.Hocon.HoconRoot(entry));
+            var topic = item.GetString("topic", "");
+            var name = item.GetString("format", "");
+            if (topic.Length == 0) throw new ConfigurationException("siem.normalize.topic-formats: an entry has no topic");
+            if (!Enum.TryParse<InputFormat>(name, ignoreCase: true, out var format) || format == InputFormat.Unknown && !name.Equals("auto", StringComparison.OrdinalIgnoreCase))
+                throw new ConfigurationException($"siem.normalize.topic-formats: topic '{topic}' has format '{name}'; formats are auto, json, rfc5424, rfc3164, cef, leef");
+            formats[topic] = format;
+        }
+        return formats;
+    }
 
     public string EventsTopic { get; init; }
 

@@ -13,6 +13,7 @@ public sealed record DeadLetter(string Reason, string Detail)
     public const string BadCef = "bad-cef";
     public const string BadLeef = "bad-leef";
     public const string UnknownFormat = "unknown-format";
+    public const string WrongFormat = "wrong-format";
 
     public override string ToString() => $"{Reason}: {Detail}";
 }

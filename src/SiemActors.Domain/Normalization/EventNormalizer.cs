@@ -18,13 +18,23 @@ public sealed class EventNormalizer(NormalizerLimits limits)
     private readonly CefParser _cef = new(limits);
     private readonly LeefParser _leef = new(limits);
 
-    public NormalizeResult Normalize(ReadOnlyMemory<byte> input, KafkaOrigin origin, long recordTimestamp, long ingestedAt)
+    /// <summary>One message to an event or a dead letter.</summary>
+    /// <param name="input">The record's value.</param>
+    /// <param name="origin">Where it was read.</param>
+    /// <param name="recordTimestamp">The Kafka record's timestamp: the event time of an event without one.</param>
+    /// <param name="ingestedAt">When the pipeline read it.</param>
+    /// <param name="format">The format to parse as; <see cref="InputFormat.Unknown"/> detects it from the message.</param>
+    public NormalizeResult Normalize(ReadOnlyMemory<byte> input, KafkaOrigin origin, long recordTimestamp, long ingestedAt,
+        InputFormat format = InputFormat.Unknown)
     {
         if (input.IsEmpty) return NormalizeResult.Reject(DeadLetter.Empty, "the message has no bytes");
         if (input.Length > limits.MaxMessageBytes)
             return NormalizeResult.Reject(DeadLetter.TooLarge, $"{input.Length} bytes, more than the limit of {limits.MaxMessageBytes}");
         var trimmed = TrimStart(input);
-        return FormatDetector.Detect(trimmed.Span) switch
+        var detected = FormatDetector.Detect(trimmed.Span);
+        if (format != InputFormat.Unknown && !Compatible(format, detected))
+            return NormalizeResult.Reject(DeadLetter.WrongFormat, $"the topic carries {format}, but the message is {(detected == InputFormat.Unknown ? "in no known format" : detected.ToString())}");
+        return (format == InputFormat.Unknown ? detected : format) switch
         {
             InputFormat.Json => _json.Normalize(trimmed, origin, recordTimestamp, ingestedAt),
             InputFormat.Cef => _cef.Parse(trimmed, origin, recordTimestamp, ingestedAt),
@@ -34,6 +44,10 @@ public sealed class EventNormalizer(NormalizerLimits limits)
             _ => NormalizeResult.Reject(DeadLetter.UnknownFormat, "neither JSON ('{'), CEF ('CEF:'), LEEF ('LEEF:') nor syslog ('<PRI>')"),
         };
     }
+
+    /// <summary>RFC 3164 takes any &lt;PRI&gt; line, so a 5424-looking line is acceptable on a 3164 topic.</summary>
+    private static bool Compatible(InputFormat configured, InputFormat detected) =>
+        configured == detected || (configured == InputFormat.Rfc3164 && detected == InputFormat.Rfc5424);
 
     /// <summary>A syslog line whose message is CEF or LEEF: parse the message, the syslog header filling gaps.</summary>
     private NormalizeResult Unwrap(NormalizeResult syslog, ReadOnlyMemory<byte> raw, KafkaOrigin origin, long recordTimestamp, long ingestedAt)

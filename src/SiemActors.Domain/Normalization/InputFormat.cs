@@ -3,6 +3,7 @@ namespace SiemActors.Domain.Normalization;
 /// <summary>The input formats the pipeline reads.</summary>
 public enum InputFormat
 {
+    /// <summary>Not recognised; as a configured format: detect per message ("auto").</summary>
     Unknown,
     Json,
     Rfc5424,
