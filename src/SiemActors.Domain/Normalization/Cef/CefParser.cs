@@ -37,12 +37,16 @@ public sealed class CefParser(NormalizerLimits limits)
 
         var pairs = Extension(text.AsSpan(at));
         if (pairs.Count + 6 > limits.MaxFields) return NormalizeResult.Reject(DeadLetter.TooManyFields, $"more than {limits.MaxFields} fields");
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, value) in pairs) values[key] = value;
-        foreach (var (key, value) in values)
+        Dictionary<string, string>? labels = null; // csN → its csNLabel, only when the message has labels
+        foreach (var (key, value) in pairs)
         {
-            if (key.EndsWith("Label", StringComparison.Ordinal) && values.ContainsKey(key[..^5])) continue; // consumed with its value
-            if (values.TryGetValue(key + "Label", out var label) && label.Length > 0) draft.AddAttribute(label, value);
+            if (key.EndsWith("Label", StringComparison.Ordinal) && value.Length > 0) (labels ??= new(StringComparer.Ordinal))[key[..^5]] = value;
+        }
+        foreach (var (key, value) in pairs)
+        {
+            if (labels is not null && key.EndsWith("Label", StringComparison.Ordinal) && labels.ContainsKey(key[..^5])
+                && pairs.Exists(p => p.Key == key[..^5])) continue; // consumed with its value
+            if (labels is not null && labels.TryGetValue(key, out var label)) draft.AddAttribute(label, value);
             else if (!KeyValueMapping.Apply(ref draft, key, value)) draft.AddAttribute(key, value);
         }
         draft.Message ??= header[5];
@@ -53,6 +57,13 @@ public sealed class CefParser(NormalizerLimits limits)
     /// <summary>Up to the next unescaped '|', unescaping <c>\|</c> and <c>\\</c>; null if there is no '|'.</summary>
     private static string? ReadHeaderField(string text, ref int at)
     {
+        var rest = text.AsSpan(at);
+        var end = rest.IndexOfAny('|', '\\');
+        if (end >= 0 && rest[end] == '|')
+        {
+            at += end + 1;
+            return end == 0 ? "" : new string(rest[..end]); // no escapes: one substring
+        }
         var sb = new StringBuilder();
         for (var i = at; i < text.Length; i++)
         {
