@@ -98,7 +98,7 @@ public sealed class FilterLanguageTests
         }
     }
 
-    private static FilterExpr RandomFilter(Random r, int depth)
+    internal static FilterExpr RandomFilter(Random r, int depth)
     {
         if (depth > 0 && r.Next(3) == 0)
         {
