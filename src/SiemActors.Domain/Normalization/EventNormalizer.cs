@@ -57,7 +57,10 @@ public sealed class EventNormalizer(NormalizerLimits limits)
         if (!isCef && !e.Message.StartsWith("LEEF:", StringComparison.Ordinal)) return syslog;
         var fallback = new WrapperFallback(e.Host == "unknown" ? null : e.Host, e.Timestamp,
             e.Attributes.Where(a => a.Key.StartsWith("syslog.", StringComparison.Ordinal)).ToDictionary());
-        var message = Encoding.UTF8.GetBytes(e.Message);
+        // The message is the line's tail: hand over its bytes rather than encoding the text again.
+        var line = raw.Span;
+        var start = line.IndexOf(isCef ? "CEF:"u8 : "LEEF:"u8);
+        var message = start >= 0 ? line[start..] : Encoding.UTF8.GetBytes(e.Message);
         return isCef
             ? _cef.Parse(raw, message, fallback, origin, recordTimestamp, ingestedAt)
             : _leef.Parse(raw, message, fallback, origin, recordTimestamp, ingestedAt);
