@@ -1,5 +1,4 @@
 using SiemActors.Domain.Events;
-using SiemActors.Domain.Serialization;
 using StackExchange.Redis;
 
 namespace SiemActors.Sinks.Redis;
@@ -25,7 +24,7 @@ public sealed record RedisBatchPayload(RedisKey[] Keys, RedisValue[] Arguments)
             keys[2 + 2 * i] = settings.EventKey(e.Timestamp, e.Source, e.EventId);
             keys[3 + 2 * i] = settings.StreamKey(e.Source);
             args[4 + 2 * i] = e.Origin.Offset;
-            args[5 + 2 * i] = EventJson.ToUtf8(enriched);
+            args[5 + 2 * i] = enriched.Json;
         }
         return new RedisBatchPayload(keys, args);
     }
