@@ -13,6 +13,7 @@ root.Options.Add(configOption);
 root.Options.Add(stateDirOption);
 root.Subcommands.Add(kafka);
 root.Subcommands.Add(GenerateCommand.Create(configOption, stateDirOption));
+root.Subcommands.Add(TokenCommand.Create(configOption));
 
 try
 {

@@ -2,9 +2,12 @@ using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using Akka.Logger.Serilog;
 using Akka.Remote.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Serilog;
+using SiemActors.Api;
 using SiemActors.Node;
 using SiemActors.Pipeline;
 using SiemActors.Pipeline.Routing;
@@ -25,7 +28,10 @@ try
     // Routing is checked before anything starts: a bad rule stops the node here, naming the rule.
     var router = Router.Create(PipelineSettings.WithDefaults(node.Hocon), PipelineService.Destinations);
 
-    var builder = Host.CreateApplicationBuilder();
+    var api = ApiSettings.Create(node.Hocon);
+
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+    builder.WebHost.UseUrls($"http://{api.Host}:{api.Port}");
     builder.Services.AddSerilog();
     builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
     builder.Services.AddSingleton(node);
@@ -43,13 +49,23 @@ try
             .WithRemoting(node.Hostname, node.Port, node.PublicHostname)
             .WithClustering(new ClusterOptions { Roles = node.Roles.ToArray(), SeedNodes = node.SeedNodes.ToArray() })
             .AddHostEntities(hostsEntities: node.Has(HostEntity.Role));
+        if (node.Has(ApiRole)) akka.WithLiveBridge(api, node.Hocon);
     });
+    if (node.Has(ApiRole)) builder.Services.AddSiemApi(api, node.Hocon);
     // Registered after Akka, so it stops (drains and commits) before the actor system leaves the cluster.
     if (node.Has("ingest")) builder.Services.AddHostedService<PipelineService>();
 
     Log.Information("Starting node {Hostname}:{Port} with roles {Roles}; Kafka at {Bootstrap}", node.Hostname, node.Port, node.Roles, node.BootstrapServers);
-    await builder.Build().RunAsync();
+    var app = builder.Build();
+    if (node.Has(ApiRole)) app.UseSiemApi(api);
+    app.Lifetime.ApplicationStarted.Register(() => Log.Information("HTTP listening on {Urls}", string.Join(", ", app.Urls)));
+    await app.RunAsync();
     return Environment.ExitCode;
+}
+catch (Exception ex) when (ex is System.IO.IOException { InnerException: System.Net.Sockets.SocketException } || ex.GetBaseException() is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse })
+{
+    Log.Fatal("Cannot start: the HTTP address is in use ({Reason}); set siem.api.http.port", ex.GetBaseException().Message);
+    return 2;
 }
 catch (Exception ex) when (ex is NodeConfigException or RoutingConfigException or Akka.Configuration.ConfigurationException)
 {
@@ -64,4 +80,9 @@ catch (Exception ex)
 finally
 {
     await Log.CloseAndFlushAsync();
+}
+
+internal static partial class Program
+{
+    private const string ApiRole = "api";
 }

@@ -170,6 +170,22 @@ public static class FilterParser
         }
     }
 
+    /// <summary>
+    /// A time as the filter language writes it — <c>now</c>, <c>now-15m</c>, an ISO 8601 instant or Unix ms — as Unix
+    /// ms relative to <paramref name="nowMs"/>; for time arguments outside filters (history search's from and to).
+    /// </summary>
+    public static long ParseTime(string text, long nowMs)
+    {
+        var trimmed = (text ?? "").Trim();
+        var kind = trimmed.Length > 0 && trimmed.All(char.IsAsciiDigit) ? TokenKind.Number : TokenKind.Word;
+        return Time(new Token(kind, trimmed, 0)) switch
+        {
+            FilterValue.Time t => t.UnixMs,
+            FilterValue.RelativeTime r => nowMs + (long)r.Offset.TotalMilliseconds,
+            var other => throw new FilterSyntaxException(0, $"expected a time, found {other}"),
+        };
+    }
+
     /// <summary><c>now</c>, <c>now-15m</c> (s, m, h, d), an ISO 8601 instant, or Unix ms.</summary>
     private static FilterValue Time(Token token)
     {

@@ -1,0 +1,87 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using SiemActors.Api.Auth;
+using SiemActors.Api.History;
+using SiemActors.Api.Live;
+using SiemActors.Domain.Filtering;
+using SiemActors.Sinks.ClickHouse;
+
+namespace SiemActors.Api;
+
+/// <summary>The hub and the REST API of the api role (docs/api.md). All of them require an analyst's token.</summary>
+public static class ApiEndpoints
+{
+    /// <summary>REST answers use snake_case, like the event JSON they carry.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public static IEndpointRouteBuilder MapSiemApi(this IEndpointRouteBuilder app)
+    {
+        app.MapHub<EventsHub>(JwtAuthentication.HubPath, options => options.CloseOnAuthenticationExpiration = true);
+
+        var api = app.MapGroup("/api");
+        api.MapGet("/me", (HttpContext http) => Results.Json(new
+        {
+            User = http.User.Identity?.Name,
+            Expires = http.User.FindFirst("exp")?.Value is { } exp && long.TryParse(exp, out var s) ? s * 1000 : (long?)null,
+        }, Json));
+        api.MapGet("/events", SearchAsync);
+        api.MapGet("/stats", StatsAsync);
+        return app;
+    }
+
+    private static async Task<IResult> SearchAsync(HttpContext http, HistoryService history, ApiSettings settings)
+    {
+        var q = http.Request.Query;
+        return await Answer(async () =>
+        {
+            var request = HistoryRequest.Parse(q["filter"], q["from"], q["to"], q["limit"], q["cursor"], settings.History, Now());
+            return Results.Json(await history.SearchAsync(request, http.RequestAborted), Json);
+        });
+    }
+
+    private static async Task<IResult> StatsAsync(HttpContext http, HistoryService history, ApiSettings settings)
+    {
+        var window = http.Request.Query["window"].ToString();
+        return await Answer(async () =>
+        {
+            var span = settings.History.StatsDefaultWindow;
+            if (window.Length > 0)
+            {
+                var from = FilterParser.ParseTime("now-" + window, 0);
+                span = TimeSpan.FromMilliseconds(-from);
+                if (span <= TimeSpan.Zero || span > settings.History.MaxRange)
+                    throw new ApiRequestException($"window must be positive and at most {settings.History.MaxRange:g}");
+            }
+            var now = Now();
+            return Results.Json(await history.StatsAsync(now - (long)span.TotalMilliseconds, now, http.RequestAborted), Json);
+        });
+    }
+
+    /// <summary>Errors as JSON: 400 with the message (and a bad filter's position), 503 when ClickHouse cannot answer.</summary>
+    private static async Task<IResult> Answer(Func<Task<IResult>> handler)
+    {
+        try
+        {
+            return await handler();
+        }
+        catch (FilterSyntaxException ex)
+        {
+            return Results.Json(new ApiError(ex.Reason, ex.Position), Json, statusCode: StatusCodes.Status400BadRequest);
+        }
+        catch (ApiRequestException ex)
+        {
+            return Results.Json(new ApiError(ex.Message, null), Json, statusCode: StatusCodes.Status400BadRequest);
+        }
+        catch (Exception ex) when (ex is TimeoutException or ClickHouseServerException or HttpRequestException)
+        {
+            return Results.Json(new ApiError($"the event store cannot answer: {ex.Message}", null), Json, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+}
+
+/// <summary>An error answer: what is wrong and, for a filter, the 0-based position of the error in it.</summary>
+public sealed record ApiError(string Error, int? Position);

@@ -1,0 +1,69 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Event;
+using Akka.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
+using SiemActors.Api.Auth;
+using SiemActors.Api.History;
+using SiemActors.Api.Live;
+using SiemActors.Sinks.ClickHouse;
+using SiemActors.Sinks.Redis;
+
+namespace SiemActors.Api;
+
+/// <summary>Wires the api role into a node: services, the bridge actor, the UI's files and the endpoints.</summary>
+public static class ApiHosting
+{
+    public static IServiceCollection AddSiemApi(this IServiceCollection services, ApiSettings settings, Config config)
+    {
+        _ = settings.Auth.Secret(); // fail at start, not at the first request, when there is no usable secret
+        services.AddSingleton(settings);
+        services.AddAnalystAuthentication(settings.Auth);
+        services.AddSignalR(o => o.EnableDetailedErrors = false)
+            .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new RawJsonConverter()));
+        var store = ClickHouseSinkSettings.Create(config);
+        services.AddSingleton(sp => new HistoryService(
+            new ClickHouseHttpClient(store, Logging.GetLogger(sp.GetRequiredService<ActorSystem>(), nameof(HistoryService))), store, settings.History));
+        return services;
+    }
+
+    /// <summary>Starts the node's <see cref="LiveBridge"/> (one per api node) and registers it for the hub.</summary>
+    public static AkkaConfigurationBuilder WithLiveBridge(this AkkaConfigurationBuilder akka, ApiSettings settings, Config config)
+    {
+        var redis = RedisSinkSettings.Create(config);
+        return akka.WithActors((system, registry, resolver) =>
+        {
+            var hub = resolver.GetService<IHubContext<EventsHub, IEventsClient>>();
+            registry.Register<LiveBridge>(system.ActorOf(LiveBridge.Props(hub, settings.Live, redis), "live-bridge"));
+        });
+    }
+
+    /// <summary>
+    /// The UI's built files at <c>/</c> (anonymous: the page itself holds no data and asks for a token), then
+    /// authentication and the endpoints.
+    /// </summary>
+    public static WebApplication UseSiemApi(this WebApplication app, ApiSettings settings)
+    {
+        var root = settings.UiRoot.Length > 0 ? Path.GetFullPath(settings.UiRoot) : Path.Combine(AppContext.BaseDirectory, "wwwroot");
+        if (File.Exists(Path.Combine(root, "index.html")))
+        {
+            var files = new PhysicalFileProvider(root);
+            app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+            app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
+        }
+        else
+        {
+            app.MapGet("/", () => Results.Text($"The web UI is not built (no index.html in {root}): run `npm ci && npm run build` in web/, " +
+                "or start the node with scripts/run.sh.")).AllowAnonymous();
+        }
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapSiemApi();
+        return app;
+    }
+}

@@ -1,0 +1,90 @@
+using Akka.Configuration;
+using SiemActors.Api.Auth;
+
+namespace SiemActors.Api;
+
+/// <summary>Settings of the api role; defaults in the embedded <c>reference.conf</c> (<c>siem.api</c>).</summary>
+public sealed record ApiSettings
+{
+    private static readonly Lazy<Config> Reference = new(() =>
+        ConfigurationFactory.FromResource("SiemActors.Api.reference.conf", typeof(ApiSettings).Assembly));
+
+    /// <summary>The embedded defaults, for hosts that layer their own config over them.</summary>
+    public static Config Defaults => Reference.Value;
+
+    /// <summary>From a config holding <c>siem.api</c>; missing keys take the defaults.</summary>
+    public static ApiSettings Create(Config config)
+    {
+        var api = config.WithFallback(Reference.Value).GetConfig("siem.api");
+        var http = api.GetConfig("http");
+        var live = api.GetConfig("live");
+        var history = api.GetConfig("history");
+        var settings = new ApiSettings
+        {
+            Host = http.GetString("host"),
+            Port = http.GetInt("port"),
+            Auth = JwtSettings.Create(api.GetConfig("auth")),
+            Live = new LiveSettings(
+                ReadCount: live.GetInt("read-count"),
+                ReadBlock: live.GetTimeSpan("read-block"),
+                StreamsRefresh: live.GetTimeSpan("streams-refresh"),
+                MaxSubscriptionsPerConnection: live.GetInt("max-subscriptions-per-connection"),
+                BufferPerConnection: live.GetInt("buffer-per-connection"),
+                MaxEventsPerSecond: live.GetInt("max-events-per-second"),
+                PushBatch: live.GetInt("push-batch"),
+                PushInterval: live.GetTimeSpan("push-interval"),
+                StatsInterval: live.GetTimeSpan("stats-interval")),
+            History = new HistorySettings(
+                DefaultRange: history.GetTimeSpan("default-range"),
+                MaxRange: history.GetTimeSpan("max-range"),
+                DefaultLimit: history.GetInt("default-limit"),
+                MaxLimit: history.GetInt("max-limit"),
+                QueryTimeout: history.GetTimeSpan("query-timeout"),
+                StatsDefaultWindow: history.GetTimeSpan("stats-default-window")),
+            UiRoot = api.GetString("ui-root", ""),
+        };
+        settings.Validate();
+        return settings;
+    }
+
+    public required string Host { get; init; }
+
+    public required int Port { get; init; }
+
+    public required JwtSettings Auth { get; init; }
+
+    public required LiveSettings Live { get; init; }
+
+    public required HistorySettings History { get; init; }
+
+    public required string UiRoot { get; init; }
+
+    private void Validate()
+    {
+        if (Port is < 0 or > 65535) throw new ConfigurationException($"siem.api.http.port must be 0-65535 (got {Port})");
+        Positive("live.read-count", Live.ReadCount);
+        Positive("live.max-subscriptions-per-connection", Live.MaxSubscriptionsPerConnection);
+        Positive("live.buffer-per-connection", Live.BufferPerConnection);
+        Positive("live.max-events-per-second", Live.MaxEventsPerSecond);
+        Positive("live.push-batch", Live.PushBatch);
+        Positive("history.default-limit", History.DefaultLimit);
+        Positive("history.max-limit", History.MaxLimit);
+        if (History.DefaultLimit > History.MaxLimit) throw new ConfigurationException("siem.api.history.default-limit exceeds max-limit");
+        if (History.DefaultRange > History.MaxRange) throw new ConfigurationException("siem.api.history.default-range exceeds max-range");
+        if (Live.ReadBlock <= TimeSpan.Zero || Live.PushInterval <= TimeSpan.Zero || Live.StatsInterval <= TimeSpan.Zero)
+            throw new ConfigurationException("siem.api.live intervals must be positive");
+    }
+
+    private static void Positive(string key, int value)
+    {
+        if (value < 1) throw new ConfigurationException($"siem.api.{key} must be at least 1 (got {value})");
+    }
+}
+
+/// <summary><c>siem.api.live</c>: the bridge actor and the per-connection outboxes.</summary>
+public sealed record LiveSettings(int ReadCount, TimeSpan ReadBlock, TimeSpan StreamsRefresh, int MaxSubscriptionsPerConnection,
+    int BufferPerConnection, int MaxEventsPerSecond, int PushBatch, TimeSpan PushInterval, TimeSpan StatsInterval);
+
+/// <summary><c>siem.api.history</c>: bounds of history search.</summary>
+public sealed record HistorySettings(TimeSpan DefaultRange, TimeSpan MaxRange, int DefaultLimit, int MaxLimit, TimeSpan QueryTimeout,
+    TimeSpan StatsDefaultWindow);

@@ -1,0 +1,85 @@
+using System.Security.Cryptography;
+using System.Text;
+using Akka.Configuration;
+
+namespace SiemActors.Api.Auth;
+
+/// <summary>
+/// <c>siem.api.auth</c>: how analysts' JWTs are signed and checked. The secret comes from the environment variable
+/// named by <c>secret-env</c>, else <c>secret</c>, else <c>secret-file</c> (created with a random secret when missing).
+/// <see cref="ToString"/> never shows it.
+/// </summary>
+public sealed record JwtSettings
+{
+    public const int MinimumSecretBytes = 32;
+
+    public required string Issuer { get; init; }
+
+    public required string Audience { get; init; }
+
+    public required TimeSpan TokenLifetime { get; init; }
+
+    public required TimeSpan ClockSkew { get; init; }
+
+    public required string ConfiguredSecret { get; init; }
+
+    public required string SecretEnvironmentVariable { get; init; }
+
+    public required string SecretFile { get; init; }
+
+    public static JwtSettings Create(Config auth) => new()
+    {
+        Issuer = auth.GetString("issuer"),
+        Audience = auth.GetString("audience"),
+        TokenLifetime = auth.GetTimeSpan("token-lifetime"),
+        ClockSkew = auth.GetTimeSpan("clock-skew"),
+        ConfiguredSecret = auth.GetString("secret", ""),
+        SecretEnvironmentVariable = auth.GetString("secret-env", ""),
+        SecretFile = auth.GetString("secret-file", ""),
+    };
+
+    /// <summary>The signing key's bytes; throws <see cref="ConfigurationException"/> when there is none.</summary>
+    public byte[] Secret()
+    {
+        var fromEnvironment = SecretEnvironmentVariable.Length > 0 ? Environment.GetEnvironmentVariable(SecretEnvironmentVariable) : null;
+        if (!string.IsNullOrEmpty(fromEnvironment)) return Checked(fromEnvironment, $"environment variable {SecretEnvironmentVariable}");
+        if (ConfiguredSecret.Length > 0) return Checked(ConfiguredSecret, "siem.api.auth.secret");
+        if (SecretFile.Length == 0)
+            throw new ConfigurationException("no JWT secret: set siem.api.auth.secret, the secret-env variable, or secret-file");
+        return Checked(ReadOrCreate(Path.GetFullPath(SecretFile)), $"secret file {SecretFile}");
+    }
+
+    private static string ReadOrCreate(string file)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        try
+        {
+            // CreateNew: when two processes start together, one creates the file and the other reads it.
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            using var stream = new FileStream(file, options);
+            var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
+            stream.Write(Encoding.UTF8.GetBytes(secret));
+            return secret;
+        }
+        catch (IOException) when (File.Exists(file))
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                var text = File.ReadAllText(file).Trim();
+                if (text.Length > 0 || attempt == 50) return text;
+                Thread.Sleep(20); // the creator has not written it yet
+            }
+        }
+    }
+
+    private static byte[] Checked(string secret, string from)
+    {
+        var bytes = Encoding.UTF8.GetBytes(secret.Trim());
+        if (bytes.Length < MinimumSecretBytes)
+            throw new ConfigurationException($"the JWT secret from {from} is {bytes.Length} bytes; HS256 needs at least {MinimumSecretBytes}");
+        return bytes;
+    }
+
+    public override string ToString() => $"JwtSettings {{ Issuer = {Issuer}, Audience = {Audience}, TokenLifetime = {TokenLifetime}, Secret = *** }}";
+}

@@ -1,0 +1,25 @@
+namespace SiemActors.Api.Live;
+
+/// <summary>What the hub pushes to a connected client (the methods its handlers are registered under).</summary>
+public interface IEventsClient
+{
+    /// <summary>A batch of events that matched one subscription, oldest first.</summary>
+    Task Events(string subscriptionId, IReadOnlyList<LiveEvent> events);
+
+    /// <summary>Every <c>stats-interval</c>: the live streams' rate and each subscription's counts.</summary>
+    Task Stats(LiveStats stats);
+}
+
+/// <summary>A matched event: the normalized event's JSON (docs/schema.md) and when the Redis sink stored it (Unix ms).</summary>
+public sealed record LiveEvent(long StoredAt, RawJson Event);
+
+/// <summary>Counts of one subscription since it started.</summary>
+/// <param name="Id">The subscription's id.</param>
+/// <param name="Filter">Its filter, canonical form.</param>
+/// <param name="Matched">Events its filter accepted.</param>
+/// <param name="Delivered">Events pushed to the connection.</param>
+/// <param name="Dropped">Events discarded because the connection's buffer was full (slow reader or rate cap).</param>
+public sealed record SubscriptionStats(string Id, string Filter, long Matched, long Delivered, long Dropped);
+
+/// <summary>A stats push: when, the events read from the live streams per second, and per-subscription counts.</summary>
+public sealed record LiveStats(long At, double StreamEventsPerSecond, IReadOnlyList<SubscriptionStats> Subscriptions);

@@ -1,0 +1,126 @@
+using Akka.Event;
+using SiemActors.Sinks.Redis;
+using StackExchange.Redis;
+
+namespace SiemActors.Api.Live;
+
+/// <summary>An entry of a live stream: its event's JSON and when Redis stored it (the entry id's time, Unix ms).</summary>
+internal readonly record struct StreamEntryData(long StoredAt, byte[] Json);
+
+/// <summary>
+/// Follows every live stream the Redis sink writes (<c>&lt;prefix&gt;:stream:&lt;source&gt;</c>) with blocking
+/// <c>XREAD</c>s on a connection of its own, so the shared multiplexer is never blocked. Stream keys come from the set
+/// <c>&lt;prefix&gt;:streams</c> (never <c>KEYS</c>), re-read every <c>streams-refresh</c>: streams known at start are
+/// followed from their end, streams that appear later from their beginning. Each read's entries are handed to
+/// <c>deliver</c>, awaited before the next read: a slow consumer slows the tail, never the pipeline writing the streams.
+/// </summary>
+internal sealed class RedisStreamTail(RedisSinkSettings keys, LiveSettings settings, Func<IReadOnlyList<StreamEntryData>, Task> deliver, ILoggingAdapter log)
+{
+    private readonly Dictionary<string, string> _positions = new(StringComparer.Ordinal);
+    private DateTime _nextRefresh = DateTime.MinValue;
+    private bool _initialized;
+
+    public async Task RunAsync(CancellationToken cancellation)
+    {
+        var options = ConfigurationOptions.Parse(keys.Connection);
+        options.AbortOnConnectFail = false;
+        options.ClientName = "siem-live-bridge";
+        options.AsyncTimeout = (int)(settings.ReadBlock + TimeSpan.FromSeconds(5)).TotalMilliseconds;
+        options.SyncTimeout = options.AsyncTimeout;
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false);
+        var db = redis.GetDatabase();
+        var backoff = TimeSpan.FromMilliseconds(100);
+        while (!cancellation.IsCancellationRequested)
+        {
+            try
+            {
+                await RefreshStreamsAsync(db).ConfigureAwait(false);
+                if (_positions.Count == 0)
+                {
+                    await Task.Delay(Min(settings.StreamsRefresh, TimeSpan.FromSeconds(1)), cancellation).ConfigureAwait(false);
+                    continue;
+                }
+                var entries = await ReadAsync(db).ConfigureAwait(false);
+                if (entries.Count > 0) await deliver(entries).ConfigureAwait(false);
+                backoff = TimeSpan.FromMilliseconds(100);
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException && !cancellation.IsCancellationRequested)
+            {
+                log.Warning("Live bridge cannot read the Redis streams ({Reason}); retrying in {Backoff}", ex.Message, backoff);
+                await Task.Delay(backoff, cancellation).ConfigureAwait(false);
+                backoff = Min(backoff * 2, TimeSpan.FromSeconds(5));
+            }
+        }
+    }
+
+    private async Task RefreshStreamsAsync(IDatabase db)
+    {
+        if (DateTime.UtcNow < _nextRefresh) return;
+        var members = await db.SetMembersAsync(keys.StreamsKey).ConfigureAwait(false);
+        foreach (var member in members)
+        {
+            var key = member.ToString();
+            if (_positions.ContainsKey(key)) continue;
+            // Known at start: from its end (the live view starts now). Appeared since: all of it is new.
+            var position = "0-0";
+            if (!_initialized)
+            {
+                var last = await db.StreamRangeAsync(key, "-", "+", 1, Order.Descending).ConfigureAwait(false);
+                if (last.Length > 0) position = last[0].Id.ToString();
+            }
+            _positions[key] = position;
+        }
+        _initialized = true;
+        _nextRefresh = DateTime.UtcNow + settings.StreamsRefresh;
+    }
+
+    private async Task<List<StreamEntryData>> ReadAsync(IDatabase db)
+    {
+        var args = new List<object> { "COUNT", settings.ReadCount, "BLOCK", (long)settings.ReadBlock.TotalMilliseconds, "STREAMS" };
+        var streamKeys = _positions.Keys.ToList();
+        args.AddRange(streamKeys);
+        args.AddRange(streamKeys.Select(k => (object)_positions[k]));
+        var result = await db.ExecuteAsync("XREAD", args).ConfigureAwait(false);
+        var entries = new List<StreamEntryData>();
+        if (result.IsNull) return entries;
+
+        var items = (RedisResult[])result!;
+        if (result.Resp3Type == ResultType.Map)
+        {
+            for (var i = 0; i + 1 < items.Length; i += 2) Collect(items[i].ToString(), items[i + 1], entries);
+        }
+        else
+        {
+            foreach (var pair in items)
+            {
+                var kv = (RedisResult[])pair!;
+                Collect(kv[0].ToString(), kv[1], entries);
+            }
+        }
+        return entries;
+    }
+
+    private void Collect(string key, RedisResult streamEntries, List<StreamEntryData> into)
+    {
+        foreach (var entry in (RedisResult[])streamEntries!)
+        {
+            var parts = (RedisResult[])entry!;
+            var id = parts[0].ToString();
+            _positions[key] = id;
+            var fields = (RedisResult[])parts[1]!;
+            for (var f = 0; f + 1 < fields.Length; f += 2)
+            {
+                if (fields[f].ToString() != "event") continue;
+                into.Add(new StreamEntryData(StoredAt(id), (byte[])fields[f + 1]!));
+            }
+        }
+    }
+
+    private static long StoredAt(string id)
+    {
+        var dash = id.IndexOf('-');
+        return long.TryParse(dash < 0 ? id : id[..dash], out var ms) ? ms : 0;
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+}

@@ -1,0 +1,52 @@
+using System.CommandLine;
+using Akka.Configuration;
+using SiemActors.Api;
+using SiemActors.Api.Auth;
+using SiemActors.Cli.Config;
+using SiemActors.Domain.Filtering;
+
+namespace SiemActors.Cli.Commands;
+
+/// <summary>
+/// <c>siemctl token --user NAME [--ttl 8h]</c>: issues an analyst's JWT signed with the secret the node uses
+/// (<c>siem.api.auth</c>: the secret-env variable, else the configured secret, else the secret file — a relative
+/// secret-file is taken from the repository root, where the node started by scripts/run.sh finds it). For development.
+/// </summary>
+internal static class TokenCommand
+{
+    public static Command Create(Option<string?> configOption)
+    {
+        var user = new Option<string>("--user") { Description = "the analyst the token names", Required = true };
+        var ttl = new Option<string?>("--ttl") { Description = "lifetime, such as 30m, 8h or 7d (default: siem.api.auth.token-lifetime)" };
+        var command = new Command("token", "Issue an analyst's JWT for the UI, the hub and the REST API (development)") { user, ttl };
+        command.SetAction(result =>
+        {
+            var settings = ApiSettings.Create(SiemConfig.Load(result.GetValue(configOption))).Auth;
+            if (!Path.IsPathRooted(settings.SecretFile) && SiemConfig.RepositoryRoot() is { } root)
+                settings = settings with { SecretFile = Path.Combine(root, settings.SecretFile) };
+            TimeSpan? lifetime = null;
+            if (result.GetValue(ttl) is { } text)
+            {
+                try
+                {
+                    lifetime = TimeSpan.FromMilliseconds(FilterParser.ParseTime("now+" + text, 0));
+                }
+                catch (FilterSyntaxException)
+                {
+                    throw new CliException($"--ttl {text}: expected a number with s, m, h or d, such as 8h");
+                }
+                if (lifetime <= TimeSpan.Zero) throw new CliException("--ttl must be positive");
+            }
+            try
+            {
+                Console.WriteLine(AnalystTokens.Issue(settings, result.GetValue(user)!, lifetime));
+            }
+            catch (ConfigurationException ex)
+            {
+                throw new CliException(ex.Message);
+            }
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,138 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Event;
+using Akka.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SiemActors.Api.Auth;
+using SiemActors.Domain.Events;
+using SiemActors.Sinks.ClickHouse;
+using SiemActors.Sinks.Redis;
+using StackExchange.Redis;
+using Xunit;
+
+namespace SiemActors.Api.Tests;
+
+/// <summary>
+/// The api role wired as the node wires it (<see cref="ApiHosting"/>), on a free loopback port, over the Redis and
+/// ClickHouse that scripts/services.sh started, with a key prefix and a database of its own. Events reach it the way
+/// they reach a node's: through the real Redis and ClickHouse sinks.
+/// </summary>
+public sealed class ApiHost : IAsyncLifetime
+{
+    public const string Secret = "api-tests-secret-0123456789abcdefghijkl";
+    private static readonly string RedisEndpoint = Environment.GetEnvironmentVariable("SIEM_REDIS") ?? "127.0.0.1:6379";
+    private static readonly string ClickHouseUrl = Environment.GetEnvironmentVariable("SIEM_CLICKHOUSE_URL") ?? "http://127.0.0.1:8123";
+    private readonly string _prefix = "apitest-" + Guid.NewGuid().ToString("N")[..10];
+    private readonly string _database = "apitest_" + Guid.NewGuid().ToString("N")[..10];
+    private WebApplication _app = null!;
+    private IConnectionMultiplexer _redis = null!;
+    private ClickHouseHttpClient _clickHouse = null!;
+    private long _nextOffset;
+
+    public string BaseUrl { get; private set; } = null!;
+
+    public ApiSettings Settings { get; private set; } = null!;
+
+    public RedisEventWriter Redis { get; private set; } = null!;
+
+    public ClickHouseEventWriter ClickHouse { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var config = ConfigurationFactory.ParseString($$"""
+            siem.api {
+              http.port = 0
+              auth { secret = "{{Secret}}", clock-skew = 0s }
+              # no rate cap in the way of the fast clients; the slow-reader test overflows the 5000-event buffer
+              live { max-events-per-second = 1000000, buffer-per-connection = 5000, push-interval = 50ms, stats-interval = 200ms, streams-refresh = 200ms, read-block = 200ms }
+            }
+            siem.sinks.redis { connection = "{{RedisEndpoint}}", key-prefix = "{{_prefix}}", stream-max-length = 1000000 }
+            siem.sinks.clickhouse { url = "{{ClickHouseUrl}}", database = {{_database}}, retry-max-backoff = 500ms, request-timeout = 10s }
+            """);
+        Settings = ApiSettings.Create(config);
+        var redisSettings = RedisSinkSettings.Create(config);
+        var storeSettings = ClickHouseSinkSettings.Create(config);
+        try
+        {
+            _redis = await RedisEventWriter.ConnectAsync(redisSettings);
+        }
+        catch (RedisConnectionException ex)
+        {
+            throw new InvalidOperationException($"no Redis at {RedisEndpoint}: run the tests with scripts/test.sh, or start it with scripts/services.sh start", ex);
+        }
+        Redis = new RedisEventWriter(_redis, redisSettings, NoLogger.Instance);
+        _clickHouse = new ClickHouseHttpClient(storeSettings, NoLogger.Instance);
+        ClickHouse = new ClickHouseEventWriter(_clickHouse, storeSettings, NoLogger.Instance);
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30))) await ClickHouse.EnsureSchemaAsync(timeout.Token);
+
+        var builder = WebApplication.CreateBuilder();
+        builder.Logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Warning);
+        builder.WebHost.UseUrls($"http://{Settings.Host}:{Settings.Port}");
+        builder.Services.AddAkka("api-tests", akka => akka.WithLiveBridge(Settings, config));
+        builder.Services.AddSiemApi(Settings, config);
+        _app = builder.Build();
+        _app.UseSiemApi(Settings);
+        await _app.StartAsync();
+        BaseUrl = _app.Urls.First();
+    }
+
+    internal Task<Live.BridgeMessages.Counts> BridgeCountsAsync() =>
+        _app.Services.GetRequiredService<ActorRegistry>().Get<Live.LiveBridge>().Ask<Live.BridgeMessages.Counts>(Live.BridgeMessages.GetCounts.Instance,
+            TimeSpan.FromSeconds(10));
+
+    public string Token(string user = "analyst", TimeSpan? lifetime = null) => AnalystTokens.Issue(Settings.Auth, user, lifetime);
+
+    public HttpClient Http(string? token)
+    {
+        var http = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
+        if (token is not null) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return http;
+    }
+
+    public HubConnection Hub(string? token) => new HubConnectionBuilder()
+        .WithUrl(BaseUrl + JwtAuthentication.HubPath, o =>
+        {
+            if (token is not null) o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+        })
+        .Build();
+
+    /// <summary>Writes events through both sinks, as one batch of a partition of their own; returns them.</summary>
+    public async Task<IReadOnlyList<EnrichedEvent>> StoreAsync(int count, Func<int, (string Source, Severity Severity)> shape,
+        long? firstTimestamp = null, int rawBytes = 40)
+    {
+        var first = Interlocked.Add(ref _nextOffset, count) - count;
+        var start = firstTimestamp ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - count;
+        var padding = new string('x', Math.Max(0, rawBytes - 20));
+        var events = Enumerable.Range(0, count).Select(i =>
+        {
+            var (source, severity) = shape(i);
+            var offset = first + i;
+            return new EnrichedEvent(new SecurityEvent
+            {
+                EventId = $"ev-{offset:D8}", Timestamp = start + i, IngestedAt = start + i, Source = source, Host = $"host-{i % 5}",
+                Severity = severity, Message = $"event {offset}", SrcIp = $"10.0.{i % 200}.{i % 250 + 1}",
+                Raw = Encoding.UTF8.GetBytes($"{{\"n\":{offset},\"pad\":\"{padding}\"}}"), Origin = new KafkaOrigin("siem-events", 0, offset),
+            }, new HostEnrichment(start, offset + 1, 1));
+        }).ToList();
+        var batch = new EventBatch("siem-events", 0, first, first + count - 1, events);
+        await Task.WhenAll(Redis.WriteAsync(batch), ClickHouse.WriteAsync(batch));
+        return events;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        var server = _redis.GetServers()[0];
+        foreach (var key in server.Keys(pattern: _prefix + ":*")) await _redis.GetDatabase().KeyDeleteAsync(key);
+        await _clickHouse.QueryAsync($"DROP DATABASE IF EXISTS {_database}");
+        _clickHouse.Dispose();
+        _redis.Dispose();
+    }
+}
