@@ -2,14 +2,22 @@
 # Runs SiemActors locally on the embedded default, in the foreground until Ctrl+C:
 #   Redis and ClickHouse (Debian packages, installed when missing, on loopback), the embedded Kafka broker with the
 #   pipeline's topics (siemctl kafka up), one node with every role, and the demo generator.
+#   It also builds the web UI (npm ci, npm run build in web/) and prints a link that signs the browser in.
 # Everything it starts, it stops on exit (by PID). Logs and state: .siem/
-# Options (environment): SIEM_RATE (generator events/s, default 2000).
+# Options (environment):
+#   SIEM_RATE         generator events/s (default 2000)
+#   SIEM_HTTP_PORT    the node's HTTP port: UI, hub, API (default siem.api.http.port: 8080)
+#   SIEM_NODE_PORT    the node's remoting port (default siem.node.port: 4053)
+#   SIEM_STATE_DIR    logs and state (default .siem/)
+#   SIEM_SERVICES     "external": use the Redis and ClickHouse already running, do not install, start or stop them
+#   SIEM_NO_BUILD     1: use what is already built (the browser test runs this script after scripts/test.sh built all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-state="$root/.siem"
+state=${SIEM_STATE_DIR:-$root/.siem}
 mkdir -p "$state"
 rate=${SIEM_RATE:-2000}
+services=${SIEM_SERVICES:-local}
 pids=()
 
 stop_all() {
@@ -24,42 +32,66 @@ stop_all() {
       kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
     fi
   done
-  scripts/services.sh stop
+  [[ $services == external ]] || scripts/services.sh stop
 }
 trap stop_all EXIT INT TERM
 
-echo "== services"
-scripts/services.sh install
-scripts/services.sh start
+if [[ $services != external ]]; then
+  echo "== services"
+  scripts/services.sh install
+  scripts/services.sh start
+fi
 
-echo "== build (Release)"
-dotnet build src/SiemActors.Node/SiemActors.Node.csproj -c Release -v quiet -nologo
-dotnet build src/SiemActors.Cli/SiemActors.Cli.csproj -c Release -v quiet -nologo
+if [[ ${SIEM_NO_BUILD:-0} != 1 ]]; then
+  echo "== web UI (npm ci, npm run build)"
+  (cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent)
+  echo "== build (Release)"
+  dotnet build src/SiemActors.Node/SiemActors.Node.csproj -c Release -v quiet -nologo
+  dotnet build src/SiemActors.Cli/SiemActors.Cli.csproj -c Release -v quiet -nologo
+fi
 siemctl="dotnet $root/src/SiemActors.Cli/bin/Release/net10.0/siemctl.dll"
 node="dotnet $root/src/SiemActors.Node/bin/Release/net10.0/SiemActors.Node.dll"
 
 echo "== embedded Kafka"
 rm -f "$state/kafka.bootstrap"
-$siemctl kafka up >"$state/kafka.log" 2>&1 &
+$siemctl --state-dir "$state" kafka up >"$state/kafka.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 150); do [[ -s $state/kafka.bootstrap ]] && break; sleep 0.2; done
 [[ -s $state/kafka.bootstrap ]] || { echo "the embedded broker did not start: see $state/kafka.log"; exit 1; }
 cat "$state/kafka.log"
 
+# The embedded broker starts an empty log: its offsets begin at 0 again. The sinks' exactly-once records (the
+# ClickHouse batch ledger, the Redis high-water marks) describe the previous run's log, and would make the sinks skip
+# this run's batches as already written. They are cleared for the default database and key prefix; the events stay.
+clickhouse-client --port "${SIEM_CLICKHOUSE_TCP_PORT:-9000}" --query "TRUNCATE TABLE IF EXISTS siem.siem_events_ledger" 2>/dev/null || true
+redis-cli -p "${SIEM_REDIS_PORT:-6379}" DEL siem:offsets >/dev/null 2>&1 || true
+
+# The node's overrides for this run: where the broker is, the ports, the JWT secret file in the state folder.
+cat >"$state/node.conf" <<CONF
+siem.kafka.bootstrap-servers = "$(cat "$state/kafka.bootstrap")"
+siem.api.auth.secret-file = "$state/jwt.secret"
+${SIEM_HTTP_PORT:+siem.api.http.port = $SIEM_HTTP_PORT}
+${SIEM_NODE_PORT:+siem.node.port = $SIEM_NODE_PORT}
+CONF
+
 echo "== node"
-$node >"$state/node.log" 2>&1 &
+$node --config "$state/node.conf" >"$state/node.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 300); do grep -q "Ingest pipeline consuming" "$state/node.log" && break; sleep 0.2; done
 grep -q "Ingest pipeline consuming" "$state/node.log" || { echo "the node did not start: see $state/node.log"; tail -20 "$state/node.log"; exit 1; }
-echo "node up (log: $state/node.log)"
+url=$(grep -o 'HTTP listening on http://[^ ,]*' "$state/node.log" | head -1 | sed 's/HTTP listening on //')
+echo "node up at $url (log: $state/node.log)"
 
 echo "== generator: $rate events/s"
-$siemctl generate --rate "$rate" >"$state/generator.log" 2>&1 &
+$siemctl --state-dir "$state" generate --rate "$rate" >"$state/generator.log" 2>&1 &
 pids+=($!)
 
+token=$($siemctl token --user analyst --secret-file "$state/jwt.secret")
 cat <<TXT
 
 SiemActors is running. Look at:
+  UI:          $url/#token=$token
+               (signed in as "analyst" for 8 hours; more tokens: siemctl token --user NAME --ttl 8h)
   ClickHouse:  clickhouse-client --query "SELECT source, severity, count() FROM siem.siem_events FINAL GROUP BY source, severity ORDER BY source, severity"
   Redis:       redis-cli SMEMBERS siem:streams;  redis-cli XREVRANGE siem:stream:sshd + - COUNT 3
   Kafka:       kcat -b \$(cat .siem/kafka.bootstrap) -L

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Local services for SiemActors' tests and local runs: Redis and ClickHouse from Debian's packages, on loopback only.
-#   scripts/services.sh install   install the Debian packages that are missing (redis-server, clickhouse-server,
-#                                 clickhouse-client, kcat)
+#   scripts/services.sh install [browser]
+#                                 install the Debian packages that are missing (redis-server, clickhouse-server,
+#                                 clickhouse-client, kcat; with `browser` also chromium, for the UI's browser test)
 #   scripts/services.sh start [redis|clickhouse]
 #                                 start Redis (127.0.0.1:6379) and ClickHouse (127.0.0.1:8123, native 9000), or one of
 #                                 them, unless something already answers there, and wait until they answer
@@ -33,6 +34,7 @@ install_packages() {
   command -v clickhouse-client >/dev/null || missing+=(clickhouse-client)
   command -v kcat >/dev/null || missing+=(kcat)
   command -v start-stop-daemon >/dev/null || missing+=(dpkg)
+  [[ ${1:-} == browser ]] && { [[ -x /usr/bin/chromium ]] || missing+=(chromium); }
   if ((${#missing[@]} == 0)); then echo "services: packages present"; return; fi
   echo "services: installing ${missing[*]}"
   sudo_if_needed apt-get update -qq
@@ -92,7 +94,7 @@ stop_one() { # name pidfile [signal]
 }
 
 case ${1:-} in
-  install) install_packages ;;
+  install) install_packages "${2:-}" ;;
   start)
     mkdir -p "$dir"
     if [[ ${2:-redis} == redis ]]; then start_redis; fi

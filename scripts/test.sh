@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test of SiemActors on a fresh Debian 12 machine with the .NET SDK: installs the Debian packages the tests
-# need (scripts/services.sh install), starts Redis and ClickHouse on loopback, restores, builds, runs every test
-# project, and stops the services it started. The Kafka broker is librdkafka's mock cluster, hosted by the tests.
+# Runs every test of SiemActors on a fresh Debian 12 machine with the .NET SDK and Node.js: installs the Debian packages
+# the tests need (scripts/services.sh install browser: Redis, ClickHouse, kcat, Chromium), starts Redis and ClickHouse
+# on loopback, builds the web UI (npm ci, npm run build), restores, builds, runs every test project, and stops the
+# services it started. The Kafka broker is librdkafka's mock cluster, hosted by the tests; the browser test starts
+# scripts/run.sh itself.
 # Usage: scripts/test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Kafka]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,9 +13,12 @@ mkdir -p "$log_dir"
 log="$log_dir/dotnet-test.log"
 
 echo "== services"
-scripts/services.sh install
+scripts/services.sh install browser
 trap 'scripts/services.sh stop' EXIT
 scripts/services.sh start
+
+echo "== web UI (npm ci, npm run build)"
+(cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent)
 
 echo "== restore and build (Release)"
 dotnet restore SiemActors.sln

@@ -18,11 +18,13 @@ internal static class TokenCommand
     {
         var user = new Option<string>("--user") { Description = "the analyst the token names", Required = true };
         var ttl = new Option<string?>("--ttl") { Description = "lifetime, such as 30m, 8h or 7d (default: siem.api.auth.token-lifetime)" };
-        var command = new Command("token", "Issue an analyst's JWT for the UI, the hub and the REST API (development)") { user, ttl };
+        var secretFile = new Option<string?>("--secret-file") { Description = "the secret file the node uses, when it is not siem.api.auth.secret-file" };
+        var command = new Command("token", "Issue an analyst's JWT for the UI, the hub and the REST API (development)") { user, ttl, secretFile };
         command.SetAction(result =>
         {
             var settings = ApiSettings.Create(SiemConfig.Load(result.GetValue(configOption))).Auth;
-            if (!Path.IsPathRooted(settings.SecretFile) && SiemConfig.RepositoryRoot() is { } root)
+            if (result.GetValue(secretFile) is { } file) settings = settings with { SecretFile = Path.GetFullPath(file) };
+            else if (!Path.IsPathRooted(settings.SecretFile) && SiemConfig.RepositoryRoot() is { } root)
                 settings = settings with { SecretFile = Path.Combine(root, settings.SecretFile) };
             TimeSpan? lifetime = null;
             if (result.GetValue(ttl) is { } text)

@@ -1,0 +1,121 @@
+using Akka.Configuration;
+using Microsoft.Playwright;
+using SiemActors.Api;
+using SiemActors.Api.Auth;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace SiemActors.Ui.Tests;
+
+/// <summary>
+/// An analyst's session in Debian's Chromium (headless) against the node started by the README's run command, while
+/// the generator runs: sign in, filter the live tail, see a bad filter's error in place, pause, open an event, run the
+/// same filter in history. Screenshots of each step go to the test's output folder (docs/ui.md uses them).
+/// </summary>
+public sealed class BrowserTests(ITestOutputHelper output)
+{
+    private const float Timeout = 90_000;
+    private static readonly string Shots = Path.Combine(AppContext.BaseDirectory, "screenshots");
+
+    [Fact]
+    public async Task An_analyst_filters_the_live_tail_pauses_opens_an_event_and_searches_history()
+    {
+        var (script, url) = await RunScript.StartAsync(TimeSpan.FromMinutes(4));
+        await using var _ = script;
+        Directory.CreateDirectory(Shots);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run"],
+        });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 860 } });
+        page.SetDefaultTimeout(Timeout);
+        var consoleErrors = new List<string>();
+        page.Console += (_, m) =>
+        {
+            if (m.Type == "error") consoleErrors.Add($"{m.Text} ({m.Location})");
+        };
+        page.Response += (_, r) =>
+        {
+            if (r.Status >= 400) consoleErrors.Add($"{r.Status} {r.Url}");
+        };
+        try
+        {
+            // Sign in with a token the node accepts.
+            await page.GotoAsync(url);
+            await page.Locator("#signin").WaitForAsync();
+            await page.FillAsync("#token", Token());
+            await page.ClickAsync("#signin-form button[type=submit]");
+            await page.Locator("#app").WaitForAsync();
+            await page.WaitForFunctionAsync("() => document.getElementById('connection').textContent === 'live'");
+            await Shot(page, "1-live-tail");
+
+            // A bad filter: the error is shown in place, with the position.
+            await page.FillAsync("#filter", "severity >= loud");
+            await page.PressAsync("#filter", "Enter");
+            await page.Locator("#filter-error").WaitForAsync();
+            Assert.Contains("at 12:", await page.TextContentAsync("#filter-message"));
+            await Shot(page, "2-filter-error");
+
+            // A good filter: only matching events arrive while the generator runs.
+            await page.FillAsync("#filter", """source == "sshd" """);
+            await page.PressAsync("#filter", "Enter");
+            await page.Locator("#filter-error").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Hidden });
+            Assert.Contains("filter=", page.Url);
+            await page.WaitForFunctionAsync("() => document.querySelectorAll('#live-table .rows .row').length >= 10");
+            var sources = await page.Locator("#live-table .rows .row span:nth-child(3)").AllTextContentsAsync();
+            Assert.NotEmpty(sources);
+            Assert.All(sources, s => Assert.Equal("sshd", s));
+            await Shot(page, "3-filtered");
+
+            // Pause: the table stands still while events keep arriving (counted as waiting).
+            await page.ClickAsync("#pause");
+            var first = await page.Locator("#live-table .rows .row[data-index='0'] span:first-child").TextContentAsync();
+            await page.WaitForFunctionAsync("() => /[1-9][0-9,]* waiting/.test(document.getElementById('live-counts').textContent)");
+            Assert.Equal(first, await page.Locator("#live-table .rows .row[data-index='0'] span:first-child").TextContentAsync());
+            await page.ClickAsync("#pause");
+            await page.WaitForFunctionAsync("() => !/waiting/.test(document.getElementById('live-counts').textContent)");
+
+            // Open an event: the normalized event and its raw line.
+            await page.ClickAsync("#live-table .rows .row[data-index='2']");
+            await page.Locator("#detail").WaitForAsync();
+            Assert.Contains("\"source\": \"sshd\"", await page.TextContentAsync("#detail-json"));
+            Assert.False(string.IsNullOrWhiteSpace(await page.TextContentAsync("#detail-raw")));
+            await Shot(page, "4-event-detail");
+            await page.ClickAsync("#detail-close");
+
+            // The same filter over ClickHouse.
+            await page.ClickAsync("#tab-history");
+            await page.WaitForFunctionAsync("() => document.querySelectorAll('#history-table .rows .row').length >= 5");
+            var stored = await page.Locator("#history-table .rows .row span:nth-child(3)").AllTextContentsAsync();
+            Assert.All(stored, s => Assert.Equal("sshd", s));
+            Assert.Contains("tab=history", page.Url);
+            await Shot(page, "5-history");
+            Assert.True(consoleErrors.Count == 0, string.Join("\n", consoleErrors));
+        }
+        catch
+        {
+            await Shot(page, "failure");
+            output.WriteLine(script.Output);
+            var log = Path.Combine(script.StateDirectory, "node.log");
+            if (File.Exists(log)) output.WriteLine(string.Join('\n', File.ReadLines(log).TakeLast(60)));
+            throw;
+        }
+    }
+
+    private static string Token()
+    {
+        var settings = ApiSettings.Create(ConfigurationFactory.ParseString($"siem.api.auth.secret = \"{RunScript.Secret}\"")).Auth;
+        return AnalystTokens.Issue(settings, "browser-test", TimeSpan.FromMinutes(30));
+    }
+
+    private async Task Shot(IPage page, string name)
+    {
+        var file = Path.Combine(Shots, name + ".png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = file });
+        output.WriteLine($"screenshot: {file}");
+    }
+}

@@ -1,0 +1,188 @@
+// SiemActors' analyst UI: sign in with a token, then a live tail and a history search sharing one filter.
+import "./app.css";
+import { Me, forgetToken, signIn, storedToken } from "./auth";
+import { RateChart } from "./chart";
+import { SiemEvent } from "./events";
+import { clearFilterError, filterText, setFilterText, showFilterError } from "./filterBox";
+import { searchHistory, sources } from "./history";
+import { LiveTail } from "./live";
+import { EventTable } from "./table";
+import { View, composedFilter, positionInText, readView, writeView } from "./view";
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+const liveCapacity = 20000;
+
+async function boot(): Promise<void> {
+  // A token may arrive in the fragment (scripts/run.sh prints such a link); fragments never reach the server's logs.
+  const fromLink = new URLSearchParams(location.hash.slice(1)).get("token");
+  if (fromLink) history.replaceState(null, "", location.pathname + location.search);
+  const token = fromLink ?? storedToken();
+  if (token) {
+    try {
+      const me = await signIn(token);
+      return start(token, me);
+    } catch (error) {
+      forgetToken();
+      return showSignIn(String((error as Error).message ?? error));
+    }
+  }
+  showSignIn("");
+}
+
+function showSignIn(error: string): void {
+  $("app").hidden = true;
+  $("signin").hidden = false;
+  $("signin-error").textContent = error;
+  $("signin-form").onsubmit = async (ev) => {
+    ev.preventDefault();
+    const token = $<HTMLTextAreaElement>("token").value.trim();
+    try {
+      const me = await signIn(token);
+      $("signin").hidden = true;
+      await start(token, me);
+    } catch (e) {
+      $("signin-error").textContent = String((e as Error).message ?? e);
+    }
+  };
+}
+
+async function start(token: string, me: Me): Promise<void> {
+  $("signin").hidden = true;
+  $("app").hidden = false;
+  $("user").textContent = me.user;
+  $("signout").onclick = () => {
+    forgetToken();
+    location.reload();
+  };
+
+  let view: View = readView();
+  setFilterText(view.filter);
+  $<HTMLSelectElement>("quick-severity").value = view.severity;
+  $<HTMLSelectElement>("quick-range").value = view.range;
+  const sourceSelect = $<HTMLSelectElement>("quick-source");
+  for (const s of new Set([...(await sources(token)), view.source].filter(Boolean))) sourceSelect.add(new Option(s, s));
+  sourceSelect.value = view.source;
+
+  const showDetail = (e: SiemEvent) => {
+    $("detail").hidden = false;
+    $("detail-raw").textContent = e.raw;
+    $("detail-json").textContent = JSON.stringify(e, null, 2);
+  };
+  $("detail-close").onclick = () => ($("detail").hidden = true);
+
+  const liveTable = new EventTable($("live-table"), liveCapacity, showDetail);
+  const historyTable = new EventTable($("history-table"), 100000, showDetail);
+  const chart = new RateChart($("chart"));
+
+  // Pause keeps the table still; what arrives meanwhile waits (bounded) and is added on resume.
+  let paused = false;
+  let held: SiemEvent[] = [];
+  let received = 0;
+  let lastStatsAt = 0;
+  $("pause").onclick = () => {
+    paused = !paused;
+    $("pause").textContent = paused ? "Resume" : "Pause";
+    if (!paused) {
+      liveTable.prepend(held);
+      held = [];
+    }
+  };
+
+  const live = new LiveTail(token, {
+    events: (events) => {
+      received += events.length;
+      if (!paused) {
+        liveTable.prepend(events);
+      } else {
+        held.push(...events);
+        if (held.length > liveCapacity) held = held.slice(held.length - liveCapacity);
+      }
+    },
+    stats: (stats, mine) => {
+      const seconds = lastStatsAt ? (stats.at - lastStatsAt) / 1000 : 1;
+      chart.add(stats.at, stats.streamEventsPerSecond, seconds > 0 ? received / seconds : 0);
+      received = 0;
+      lastStatsAt = stats.at;
+      $("live-counts").textContent = mine
+        ? `${mine.matched.toLocaleString()} matched · ${mine.delivered.toLocaleString()} delivered · ${mine.dropped.toLocaleString()} dropped` +
+          (paused ? ` · ${held.length.toLocaleString()} waiting` : "") + ` · ${liveTable.size.toLocaleString()} rows`
+        : "";
+    },
+    state: (text, ok) => {
+      $("connection").textContent = text;
+      $("connection").classList.toggle("ok", ok);
+    },
+    unauthorized: () => {
+      forgetToken();
+      location.reload();
+    },
+  });
+
+  let cursor: string | null = null;
+  const runHistory = async (more: boolean) => {
+    if (!more) {
+      cursor = null;
+      historyTable.clear();
+    }
+    $("history-counts").textContent = "searching…";
+    const result = await searchHistory(token, composedFilter(view), view.range, cursor);
+    if (!result.ok) {
+      $("history-counts").textContent = "";
+      showFilterError(result.error.error, result.error.position === null ? null : positionInText(view, result.error.position));
+      return;
+    }
+    historyTable.append(result.page.events);
+    cursor = result.page.next_cursor;
+    $("history-more").hidden = cursor === null;
+    $("history-counts").textContent = `${historyTable.size.toLocaleString()} events, newest first${cursor ? " (more available)" : ""}`;
+  };
+
+  const apply = async () => {
+    view = {
+      ...view,
+      filter: filterText(),
+      source: sourceSelect.value,
+      severity: $<HTMLSelectElement>("quick-severity").value,
+      range: $<HTMLSelectElement>("quick-range").value,
+    };
+    const result = await live.subscribe(composedFilter(view));
+    if (result.error !== null) {
+      showFilterError(result.error, result.position === null ? null : positionInText(view, result.position));
+      return;
+    }
+    clearFilterError();
+    writeView(view);
+    liveTable.clear();
+    held = [];
+    if (view.tab === "history") await runHistory(false);
+  };
+
+  const showTab = (tab: View["tab"]) => {
+    view = { ...view, tab };
+    writeView(view);
+    $("live").hidden = tab !== "live";
+    $("history").hidden = tab !== "history";
+    $("tab-live").classList.toggle("active", tab === "live");
+    $("tab-history").classList.toggle("active", tab === "history");
+    $("tab-live").setAttribute("aria-selected", String(tab === "live"));
+    $("tab-history").setAttribute("aria-selected", String(tab === "history"));
+  };
+  $("tab-live").onclick = () => showTab("live");
+  $("tab-history").onclick = () => {
+    showTab("history");
+    void runHistory(false);
+  };
+  $("apply").onclick = () => void apply();
+  $("filter").addEventListener("keydown", (ev) => {
+    if (ev.key === "Enter") void apply();
+  });
+  for (const id of ["quick-source", "quick-severity", "quick-range"]) $(id).addEventListener("change", () => void apply());
+  $("history-run").onclick = () => void runHistory(false);
+  $("history-more").onclick = () => void runHistory(true);
+
+  showTab(view.tab);
+  await live.start();
+  await apply();
+}
+
+void boot();
