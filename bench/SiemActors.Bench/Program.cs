@@ -7,6 +7,8 @@ using SiemActors.Bench.Scenarios;
 //   siem-bench pipeline [--events 200000] [--partitions 16] [--redis 127.0.0.1:6379] [--clickhouse http://127.0.0.1:8123]
 //     (needs Redis and ClickHouse running: scripts/services.sh start)
 //   siem-bench parsers [BenchmarkDotNet options]   (parse + normalize per format; run from a Release build)
+//   siem-bench hub [--url http://127.0.0.1:8080] [--connections 200] [--minutes 5] [--secret-file .siem/jwt.secret]
+//     (against a running node: scripts/run.sh; delivery latency and the node's memory under many hub connections)
 // Results go to bench/results/<date>-<commit>-<scenario>.json and a Markdown table on stdout for docs/benchmarks.md.
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
@@ -14,6 +16,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
     Console.WriteLine("usage: siem-bench kafka-consume [--messages N] [--partitions N] [--rounds N] [--results DIR]");
     Console.WriteLine("       siem-bench parsers [--job short]");
     Console.WriteLine("       siem-bench pipeline [--events N] [--partitions N] [--redis HOST:PORT] [--clickhouse URL] [--results DIR]");
+    Console.WriteLine("       siem-bench hub [--url URL] [--connections N] [--minutes N] [--secret-file FILE] [--results DIR]");
     return args.Length == 0 ? 2 : 0;
 }
 
@@ -91,6 +94,36 @@ switch (args[0])
             events, partitions, elapsedSeconds = r.Elapsed.TotalSeconds, eventsPerSecond = r.PerSecond,
             nodeCpuSeconds = r.NodeCpu.TotalSeconds, nodeCpuSecondsPerMillion = r.CpuSecondsPerMillion,
             nodeCpuMicrosPerEvent = r.CpuMicrosPerEvent, nodePeakRssBytes = r.PeakRssBytes, startupSeconds = r.Startup.TotalSeconds,
+        }, new JsonSerializerOptions { WriteIndented = true }));
+        Console.WriteLine($"results: {file}");
+        return 0;
+    }
+    case "hub":
+    {
+        var url = Text("--url") ?? "http://127.0.0.1:8080";
+        var connections = Option("--connections", 200);
+        var minutes = Option("--minutes", 5);
+        var auth = SiemActors.Api.ApiSettings.Create(Akka.Configuration.ConfigurationFactory.ParseString(
+            $"siem.api.auth.secret-file = \"{Text("--secret-file") ?? Path.Combine(RepoRoot(), ".siem", "jwt.secret")}\"")).Auth;
+        var token = SiemActors.Api.Auth.AnalystTokens.Issue(auth, "siem-bench", TimeSpan.FromMinutes(minutes + 10));
+        var pid = NodeStats.FindByCommandLine("SiemActors.Node.dll")
+            ?? throw new InvalidOperationException("no SiemActors.Node process: start one with scripts/run.sh");
+        var r = await new HubLoadScenario(url, token, connections, TimeSpan.FromMinutes(minutes), pid).RunAsync();
+        Console.WriteLine();
+        Console.WriteLine("| connections | minutes | events received | per second | dropped | latency p50 | p95 | p99 | max | node RSS start → max → end |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        Console.WriteLine($"| {r.Connections} | {r.Duration.TotalMinutes:N1} | {r.Received:N0} | {r.Received / r.Duration.TotalSeconds:N0} | {r.Dropped:N0} | " +
+            $"{r.P50Ms:N0} ms | {r.P95Ms:N0} ms | {r.P99Ms:N0} ms | {r.MaxMs:N0} ms | {r.RssStartBytes / 1048576.0:N0} → {r.RssMaxBytes / 1048576.0:N0} → {r.RssEndBytes / 1048576.0:N0} MiB |");
+        var dir = Text("--results") ?? Path.Combine(RepoRoot(), "bench", "results");
+        Directory.CreateDirectory(dir);
+        var file = Path.Combine(dir, $"{DateTime.UtcNow:yyyy-MM-dd}-{Commit()}-hub.json");
+        await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new
+        {
+            scenario = "hub", date = DateTime.UtcNow, commit = Commit(),
+            machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}",
+            url, connections, filters = HubLoadScenario.Filters, seconds = r.Duration.TotalSeconds, received = r.Received, dropped = r.Dropped,
+            latencyMs = new { p50 = r.P50Ms, p95 = r.P95Ms, p99 = r.P99Ms, max = r.MaxMs },
+            nodeRssBytes = new { start = r.RssStartBytes, max = r.RssMaxBytes, end = r.RssEndBytes, samples = r.RssSamples.Select(s => new { minute = s.Minute, bytes = s.RssBytes }) },
         }, new JsonSerializerOptions { WriteIndented = true }));
         Console.WriteLine($"results: {file}");
         return 0;

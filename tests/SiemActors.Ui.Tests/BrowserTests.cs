@@ -51,6 +51,7 @@ public sealed class BrowserTests(ITestOutputHelper output)
             await page.ClickAsync("#signin-form button[type=submit]");
             await page.Locator("#app").WaitForAsync();
             await page.WaitForFunctionAsync("() => document.getElementById('connection').textContent === 'live'");
+            await page.WaitForFunctionAsync("() => document.querySelectorAll('#live-table .rows .row').length >= 20");
             await Shot(page, "1-live-tail");
 
             // A bad filter: the error is shown in place, with the position.
@@ -82,6 +83,9 @@ public sealed class BrowserTests(ITestOutputHelper output)
             // Open an event: the normalized event and its raw line.
             await page.ClickAsync("#live-table .rows .row[data-index='2']");
             await page.Locator("#detail").WaitForAsync();
+            Assert.True(await page.Locator("#detail").IsVisibleAsync());
+            var box = await page.Locator("#detail").BoundingBoxAsync();
+            Assert.True(box is not null && box.X + box.Width <= 1400 + 1, $"the event panel is off screen: {box?.X}+{box?.Width}");
             Assert.Contains("\"source\": \"sshd\"", await page.TextContentAsync("#detail-json"));
             Assert.False(string.IsNullOrWhiteSpace(await page.TextContentAsync("#detail-raw")));
             await Shot(page, "4-event-detail");

@@ -16,12 +16,36 @@ internal static class NodeStats
         return TimeSpan.FromSeconds(ticks / TicksPerSecond);
     }
 
-    public static long PeakRssBytes(int pid)
+    public static long PeakRssBytes(int pid) => Status(pid, "VmHWM:");
+
+    public static long RssBytes(int pid) => Status(pid, "VmRSS:");
+
+    /// <summary>The process whose command line names <paramref name="dll"/>; null if none runs.</summary>
+    public static int? FindByCommandLine(string dll)
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+            try
+            {
+                if (File.ReadAllText(Path.Combine(dir, "cmdline")).Contains(dll, StringComparison.Ordinal)) return pid;
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+        return null;
+    }
+
+    private static long Status(int pid, string field)
     {
         foreach (var line in File.ReadLines($"/proc/{pid}/status"))
         {
-            if (!line.StartsWith("VmHWM:", StringComparison.Ordinal)) continue;
-            var kb = line["VmHWM:".Length..].Trim().Split(' ')[0];
+            if (!line.StartsWith(field, StringComparison.Ordinal)) continue;
+            var kb = line[field.Length..].Trim().Split(' ')[0];
             return long.Parse(kb, CultureInfo.InvariantCulture) * 1024;
         }
         return 0;
