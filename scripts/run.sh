@@ -8,6 +8,7 @@
 #   SIEM_RATE         generator events/s (default 2000)
 #   SIEM_HTTP_PORT    the node's HTTP port: UI, hub, API (default siem.api.http.port: 8080)
 #   SIEM_NODE_PORT    the node's remoting port (default siem.node.port: 4053)
+#   SIEM_METRICS_PORT Prometheus /metrics port (default siem.metrics.port: 9090; 0: on the HTTP port)
 #   SIEM_STATE_DIR    logs and state (default .siem/)
 #   SIEM_SERVICES     "external": use the Redis and ClickHouse already running, do not install, start or stop them
 #   SIEM_NO_BUILD     1: use what is already built (the browser test runs this script after scripts/test.sh built all)
@@ -70,8 +71,10 @@ redis-cli -p "${SIEM_REDIS_PORT:-6379}" DEL siem:offsets >/dev/null 2>&1 || true
 cat >"$state/node.conf" <<CONF
 siem.kafka.bootstrap-servers = "$(cat "$state/kafka.bootstrap")"
 siem.api.auth.secret-file = "$state/jwt.secret"
+siem.management.token-file = "$state/management.token"
 ${SIEM_HTTP_PORT:+siem.api.http.port = $SIEM_HTTP_PORT}
 ${SIEM_NODE_PORT:+siem.node.port = $SIEM_NODE_PORT}
+${SIEM_METRICS_PORT:+siem.metrics.port = $SIEM_METRICS_PORT}
 CONF
 
 echo "== node"
@@ -80,6 +83,7 @@ pids+=($!)
 for _ in $(seq 1 300); do grep -q "Ingest pipeline consuming" "$state/node.log" && break; sleep 0.2; done
 grep -q "Ingest pipeline consuming" "$state/node.log" || { echo "the node did not start: see $state/node.log"; tail -20 "$state/node.log"; exit 1; }
 url=$(grep -o 'HTTP listening on http://[^ ,]*' "$state/node.log" | head -1 | sed 's/HTTP listening on //')
+echo "$url" >"$state/node.url" # siemctl's default --node
 echo "node up at $url (log: $state/node.log)"
 
 echo "== generator: $rate events/s"
@@ -92,6 +96,8 @@ cat <<TXT
 SiemActors is running. Look at:
   UI:          $url/#token=$token
                (signed in as "analyst" for 8 hours; more tokens: siemctl token --user NAME --ttl 8h)
+  Operations:  siemctl cluster show | actor hierarchy | shards show | pipeline status | pipeline lag   (docs/operations.md)
+               curl $url/health/ready;  metrics: curl http://127.0.0.1:${SIEM_METRICS_PORT:-9090}/metrics
   ClickHouse:  clickhouse-client --query "SELECT source, severity, count() FROM siem.siem_events FINAL GROUP BY source, severity ORDER BY source, severity"
   Redis:       redis-cli SMEMBERS siem:streams;  redis-cli XREVRANGE siem:stream:sshd + - COUNT 3
   Kafka:       kcat -b \$(cat .siem/kafka.bootstrap) -L

@@ -16,7 +16,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
     Console.WriteLine("usage: siem-bench kafka-consume [--messages N] [--partitions N] [--rounds N] [--results DIR]");
     Console.WriteLine("       siem-bench parsers [--job short]");
     Console.WriteLine("       siem-bench pipeline [--events N] [--partitions N] [--redis HOST:PORT] [--clickhouse URL] [--results DIR]");
-    Console.WriteLine("       siem-bench hub [--url URL] [--connections N] [--minutes N] [--secret-file FILE] [--results DIR]");
+    Console.WriteLine("       siem-bench hub [--url URL] [--connections N] [--minutes N] [--secret-file FILE] [--label NAME] [--results DIR]");
     return args.Length == 0 ? 2 : 0;
 }
 
@@ -110,18 +110,19 @@ switch (args[0])
             ?? throw new InvalidOperationException("no SiemActors.Node process: start one with scripts/run.sh");
         var r = await new HubLoadScenario(url, token, connections, TimeSpan.FromMinutes(minutes), pid).RunAsync();
         Console.WriteLine();
-        Console.WriteLine("| connections | minutes | events received | per second | dropped | latency p50 | p95 | p99 | max | node RSS start → max → end |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
-        Console.WriteLine($"| {r.Connections} | {r.Duration.TotalMinutes:N1} | {r.Received:N0} | {r.Received / r.Duration.TotalSeconds:N0} | {r.Dropped:N0} | " +
+        Console.WriteLine("| connections | minutes | events received | per second | dropped | skipped (bridge behind) | latency p50 | p95 | p99 | max | node RSS start → max → end |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        Console.WriteLine($"| {r.Connections} | {r.Duration.TotalMinutes:N1} | {r.Received:N0} | {r.Received / r.Duration.TotalSeconds:N0} | {r.Dropped:N0} | {r.Skipped:N0} | " +
             $"{r.P50Ms:N0} ms | {r.P95Ms:N0} ms | {r.P99Ms:N0} ms | {r.MaxMs:N0} ms | {r.RssStartBytes / 1048576.0:N0} → {r.RssMaxBytes / 1048576.0:N0} → {r.RssEndBytes / 1048576.0:N0} MiB |");
         var dir = Text("--results") ?? Path.Combine(RepoRoot(), "bench", "results");
         Directory.CreateDirectory(dir);
-        var file = Path.Combine(dir, $"{DateTime.UtcNow:yyyy-MM-dd}-{Commit()}-hub.json");
+        var label = Text("--label") is { } l ? "-" + l : "";
+        var file = Path.Combine(dir, $"{DateTime.UtcNow:yyyy-MM-dd}-{Commit()}-hub{label}.json");
         await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new
         {
             scenario = "hub", date = DateTime.UtcNow, commit = Commit(),
             machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}",
-            url, connections, filters = HubLoadScenario.Filters, seconds = r.Duration.TotalSeconds, received = r.Received, dropped = r.Dropped,
+            url, connections, filters = HubLoadScenario.Filters, seconds = r.Duration.TotalSeconds, received = r.Received, dropped = r.Dropped, skipped = r.Skipped,
             latencyMs = new { p50 = r.P50Ms, p95 = r.P95Ms, p99 = r.P99Ms, max = r.MaxMs },
             nodeRssBytes = new { start = r.RssStartBytes, max = r.RssMaxBytes, end = r.RssEndBytes, samples = r.RssSamples.Select(s => new { minute = s.Minute, bytes = s.RssBytes }) },
         }, new JsonSerializerOptions { WriteIndented = true }));

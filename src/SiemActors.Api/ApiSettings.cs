@@ -33,7 +33,8 @@ public sealed record ApiSettings
                 MaxEventsPerSecond: live.GetInt("max-events-per-second"),
                 PushBatch: live.GetInt("push-batch"),
                 PushInterval: live.GetTimeSpan("push-interval"),
-                StatsInterval: live.GetTimeSpan("stats-interval")),
+                StatsInterval: live.GetTimeSpan("stats-interval"),
+                MaxDelay: live.GetTimeSpan("max-delay")),
             History = new HistorySettings(
                 DefaultRange: history.GetTimeSpan("default-range"),
                 MaxRange: history.GetTimeSpan("max-range"),
@@ -71,7 +72,7 @@ public sealed record ApiSettings
         Positive("history.max-limit", History.MaxLimit);
         if (History.DefaultLimit > History.MaxLimit) throw new ConfigurationException("siem.api.history.default-limit exceeds max-limit");
         if (History.DefaultRange > History.MaxRange) throw new ConfigurationException("siem.api.history.default-range exceeds max-range");
-        if (Live.ReadBlock <= TimeSpan.Zero || Live.PushInterval <= TimeSpan.Zero || Live.StatsInterval <= TimeSpan.Zero)
+        if (Live.ReadBlock <= TimeSpan.Zero || Live.PushInterval <= TimeSpan.Zero || Live.StatsInterval <= TimeSpan.Zero || Live.MaxDelay <= TimeSpan.Zero)
             throw new ConfigurationException("siem.api.live intervals must be positive");
     }
 
@@ -83,7 +84,7 @@ public sealed record ApiSettings
 
 /// <summary><c>siem.api.live</c>: the bridge actor and the per-connection outboxes.</summary>
 public sealed record LiveSettings(int ReadCount, TimeSpan ReadBlock, TimeSpan StreamsRefresh, int MaxSubscriptionsPerConnection,
-    int BufferPerConnection, int MaxEventsPerSecond, int PushBatch, TimeSpan PushInterval, TimeSpan StatsInterval);
+    int BufferPerConnection, int MaxEventsPerSecond, int PushBatch, TimeSpan PushInterval, TimeSpan StatsInterval, TimeSpan MaxDelay);
 
 /// <summary><c>siem.api.history</c>: bounds of history search.</summary>
 public sealed record HistorySettings(TimeSpan DefaultRange, TimeSpan MaxRange, int DefaultLimit, int MaxLimit, TimeSpan QueryTimeout,

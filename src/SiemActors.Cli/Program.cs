@@ -14,6 +14,7 @@ root.Options.Add(stateDirOption);
 root.Subcommands.Add(kafka);
 root.Subcommands.Add(GenerateCommand.Create(configOption, stateDirOption));
 root.Subcommands.Add(TokenCommand.Create(configOption));
+foreach (var command in ManagementCommands.Create(stateDirOption)) root.Subcommands.Add(command);
 
 try
 {
@@ -22,5 +23,5 @@ try
 catch (CliException ex)
 {
     Console.Error.WriteLine($"siemctl: {ex.Message}");
-    return 2;
+    return ex.ExitCode;
 }

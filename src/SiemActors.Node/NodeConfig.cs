@@ -3,8 +3,8 @@ using Akka.Configuration;
 namespace SiemActors.Node;
 
 /// <summary>
-/// The node's configuration: <c>hocon/siem.conf</c>, then each <c>--config FILE</c> over it (later files win), over
-/// the libraries' embedded defaults. Kafka's bootstrap servers come from <c>siem.kafka.bootstrap-servers</c>, else
+/// The node's configuration: <c>hocon/siem.conf</c>, then each <c>--config FILE</c> over it (later files win), then
+/// environment variables, then command-line options (<see cref="NodeOverrides"/>), over the libraries' embedded defaults. Kafka's bootstrap servers come from <c>siem.kafka.bootstrap-servers</c>, else
 /// from <c>.siem/kafka.bootstrap</c> (written by <c>siemctl kafka up</c>) at or above the current directory.
 /// </summary>
 public sealed record NodeConfig(Config Hocon, string BootstrapServers, IReadOnlyList<string> Roles, string Hostname,
@@ -14,11 +14,20 @@ public sealed record NodeConfig(Config Hocon, string BootstrapServers, IReadOnly
 
     public bool Has(string role) => Roles.Contains(role);
 
-    public static NodeConfig Load(IReadOnlyList<string> files)
+    /// <summary>From the node's command line and environment (<see cref="NodeOverrides"/> for the precedence).</summary>
+    public static NodeConfig FromCommandLine(IReadOnlyList<string> args, Func<string, string?>? environment = null)
+    {
+        var (files, fromEnvironment, fromCommandLine) = NodeOverrides.Parse(args, environment ?? Environment.GetEnvironmentVariable);
+        return Load(files, fromEnvironment, fromCommandLine);
+    }
+
+    public static NodeConfig Load(IReadOnlyList<string> files, string environmentOverrides = "", string commandLineOverrides = "")
     {
         var baseFile = Path.Combine(AppContext.BaseDirectory, "hocon", "siem.conf");
         var config = Parse(baseFile);
         foreach (var file in files) config = Parse(file).WithFallback(config);
+        config = ConfigurationFactory.ParseString(environmentOverrides).WithFallback(config);
+        config = ConfigurationFactory.ParseString(commandLineOverrides).WithFallback(config);
 
         var node = config.GetConfig("siem.node");
         var hostname = node.GetString("hostname", "127.0.0.1");

@@ -21,7 +21,8 @@ namespace SiemActors.Node;
 /// If the pipeline fails, the node stops with exit code 1 so its supervisor restarts it; it resumes from the last
 /// commit.
 /// </summary>
-public sealed class PipelineService(ActorSystem system, ActorRegistry registry, NodeConfig node, Router router, IHostApplicationLifetime lifetime)
+public sealed class PipelineService(ActorSystem system, ActorRegistry registry, NodeConfig node, Router router, PipelineState state,
+    IHostApplicationLifetime lifetime)
     : BackgroundService
 {
     private readonly ILoggingAdapter _log = Logging.GetLogger(system, nameof(PipelineService));
@@ -81,9 +82,12 @@ public sealed class PipelineService(ActorSystem system, ActorRegistry registry, 
         var pipeline = new IngestPipeline(settings, consumer, CommitterSettings.Create(system),
             new HostEnricher(hosts, settings, _log),
             new DeadLetterPublisher(dlqProducer, settings.DeadLetterTopic, _log),
-            router, sinks);
+            router, sinks, state);
 
         var control = pipeline.Run(system.Materializer());
+        state.Running = true;
+        using var lagStop = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var lag = new LagMonitor(node.BootstrapServers, state, TimeSpan.FromSeconds(5), _log).RunAsync(lagStop.Token);
         _log.Info("Ingest pipeline consuming {0} as group {1} from {2}; {3} routing rule(s), sinks {4}", settings.EventsTopic, settings.GroupId,
             node.BootstrapServers, router.Rules.Count, string.Join(", ", sinks.Select(s => s.Name)));
         try
@@ -94,14 +98,21 @@ public sealed class PipelineService(ActorSystem system, ActorRegistry registry, 
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
             _log.Info("Draining the ingest pipeline: finishing and committing batches in flight");
+            state.Running = false;
             await control.DrainAndShutdown();
             _log.Info("Ingest pipeline drained");
+            await lag;
             return;
         }
         catch (Exception) when (!stopping.IsCancellationRequested)
         {
+            state.Running = false;
             await control.Shutdown();
             throw;
+        }
+        finally
+        {
+            await lagStop.CancelAsync();
         }
     }
 }

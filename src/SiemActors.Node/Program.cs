@@ -8,34 +8,42 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Serilog;
 using SiemActors.Api;
+using SiemActors.Management;
 using SiemActors.Node;
 using SiemActors.Pipeline;
 using SiemActors.Pipeline.Routing;
 using SiemActors.Transforms;
 
-// SiemActors.Node [--config FILE]...   (each FILE overrides hocon/siem.conf; see docs/ and the README)
+// SiemActors.Node [--config FILE]... [--roles ingest,transform,api] [--port N] [--seed akka.tcp://siem@host:port]... [--http-port N]
+//   (each FILE overrides hocon/siem.conf; environment variables override the files; options override both:
+//    docs/operations.md)
 Log.Logger = new LoggerConfiguration()
     .MinimumLevel.Information()
     .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
+    // ASP.NET Core's data protection keys protect cookies and antiforgery tokens, neither of which the node uses (its
+    // API takes bearer tokens): the warning that they are not encrypted at rest is noise here.
+    .MinimumLevel.Override("Microsoft.AspNetCore.DataProtection", Serilog.Events.LogEventLevel.Error)
     .Enrich.FromLogContext()
     .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {SourceContext}{LogSource} {Message:lj}{NewLine}{Exception}")
     .CreateLogger();
 
 try
 {
-    var files = args.Select((a, i) => (a, i)).Where(x => x.a == "--config" && x.i + 1 < args.Length).Select(x => args[x.i + 1]).ToList();
-    var node = NodeConfig.Load(files);
+    var node = NodeConfig.FromCommandLine(args);
     // Routing is checked before anything starts: a bad rule stops the node here, naming the rule.
     var router = Router.Create(PipelineSettings.WithDefaults(node.Hocon), PipelineService.Destinations);
 
     var api = ApiSettings.Create(node.Hocon);
+    var management = ManagementSettings.Create(node.Hocon);
 
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
-    builder.WebHost.UseUrls($"http://{api.Host}:{api.Port}");
+    builder.WebHost.UseUrls(new[] { $"http://{api.Host}:{api.Port}", ManagementHosting.MetricsUrl(management) }.OfType<string>().ToArray());
     builder.Services.AddSerilog();
     builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
     builder.Services.AddSingleton(node);
     builder.Services.AddSingleton(router);
+    if (node.Has("ingest")) builder.Services.AddSingleton<PipelineState>();
+    builder.Services.AddSiemManagement(management, node.Hocon, ingest: node.Has("ingest"));
     builder.Services.AddAkka(NodeConfig.SystemName, akka =>
     {
         akka.AddHocon(node.Hocon, HoconAddMode.Prepend)
@@ -58,6 +66,8 @@ try
     Log.Information("Starting node {Hostname}:{Port} with roles {Roles}; Kafka at {Bootstrap}", node.Hostname, node.Port, node.Roles, node.BootstrapServers);
     var app = builder.Build();
     if (node.Has(ApiRole)) app.UseSiemApi(api);
+    else app.UseRouting();
+    app.MapSiemManagement(management);
     app.Lifetime.ApplicationStarted.Register(() => Log.Information("HTTP listening on {Urls}", string.Join(", ", app.Urls)));
     await app.RunAsync();
     return Environment.ExitCode;

@@ -49,6 +49,7 @@ public sealed class HostEnricher(IActorRef hosts, PipelineSettings settings, ILo
             }
             catch (AskTimeoutException)
             {
+                PipelineMetrics.AskTimeouts.Inc();
                 log.Warning("Host entity {0} did not answer within {1} (attempt {2}); retrying in {3}", facts.Host, settings.AskTimeout, attempt, backoff);
                 await Task.Delay(backoff).ConfigureAwait(false);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, settings.AskRetryMaxBackoff.Ticks));

@@ -2,6 +2,7 @@ using Akka;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Confluent.Kafka;
+using Prometheus;
 using SiemActors.Domain.Normalization;
 using SiemActors.Kafka;
 using SiemActors.Kafka.Dsl;
@@ -24,8 +25,11 @@ public sealed class IngestPipeline(
     HostEnricher enricher,
     DeadLetterPublisher deadLetters,
     Router router,
-    IReadOnlyList<IEventSink> sinks)
+    IReadOnlyList<IEventSink> sinks,
+    PipelineState? state = null)
 {
+    private readonly PipelineState _state = state ?? new PipelineState();
+
     private readonly BatchNormalizer _normalizer = new(new EventNormalizer(settings.Limits), settings.TopicFormats);
 
     /// <summary>Starts consuming; stop with <see cref="DrainingControl{T}.DrainAndShutdown"/> to commit what is in flight.</summary>
@@ -40,9 +44,20 @@ public sealed class IngestPipeline(
         CancellationToken cancellation)
     {
         foreach (var sink in sinks) sink.OnPartitionAssigned(tp.Topic, tp.Partition.Value);
+        _state.Assigned(tp.Topic, tp.Partition.Value);
         return messages
             .GroupedWithin(settings.BatchSize, settings.BatchInterval)
-            .Select(batch => _normalizer.Normalize(batch.ToList(), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()))
+            .Select(grouped =>
+            {
+                var batch = grouped.ToList();
+                PipelineMetrics.Consumed.Inc(batch.Count);
+                PipelineMetrics.BatchSize.Observe(batch.Count);
+                _state.Consumed(batch.Count);
+                var normalized = _normalizer.Normalize(batch, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                PipelineMetrics.Normalized.Inc(normalized.Events.Count);
+                foreach (var r in normalized.Rejected) PipelineMetrics.DeadLettered.WithLabels(r.Reason.Reason).Inc();
+                return normalized;
+            })
             .SelectAsync(1, async batch =>
             {
                 var dlq = deadLetters.PublishAsync(batch.Rejected);
@@ -54,10 +69,47 @@ public sealed class IngestPipeline(
             {
                 var routed = Route(item.Events);
                 // Every sink gets the batch's offsets even with no events in it, so its high-water mark moves on.
-                await Task.WhenAll(sinks.Select(s => s.WriteAsync(
-                    item.Events with { Events = routed.TryGetValue(s.Name, out var events) ? events : [] }, cancellation))).ConfigureAwait(false);
+                await Task.WhenAll(sinks.Select(s => WriteAsync(s, item.Events with { Events = routed.TryGetValue(s.Name, out var events) ? events : [] },
+                    cancellation))).ConfigureAwait(false);
+                Stored(item.Events);
                 return (ICommittable)item.Commit;
+            })
+            .WatchTermination((mat, done) =>
+            {
+                done.ContinueWith(_ => _state.Revoked(tp.Topic, tp.Partition.Value), TaskScheduler.Default);
+                return mat;
             });
+    }
+
+    private static async Task WriteAsync(IEventSink sink, Domain.Events.EventBatch batch, CancellationToken cancellation)
+    {
+        using var timer = PipelineMetrics.SinkCallSeconds.WithLabels(sink.Name).NewTimer();
+        try
+        {
+            await sink.WriteAsync(batch, cancellation).ConfigureAwait(false);
+        }
+        catch
+        {
+            PipelineMetrics.SinkErrors.WithLabels(sink.Name).Inc();
+            throw;
+        }
+        PipelineMetrics.Stored.WithLabels(sink.Name).Inc(batch.Events.Count);
+    }
+
+    /// <summary>Every sink has the batch: its latency histograms, the committed count and the partition's state.</summary>
+    private void Stored(Domain.Events.EventBatch batch)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var sinceEvent = PipelineMetrics.EndToEndSeconds.WithLabels("event_time");
+        var sinceIngest = PipelineMetrics.EndToEndSeconds.WithLabels("ingest");
+        foreach (var e in batch.Events)
+        {
+            sinceEvent.Observe(Math.Max(0, now - e.Event.Timestamp) / 1000.0);
+            sinceIngest.Observe(Math.Max(0, now - e.Event.IngestedAt) / 1000.0);
+        }
+        var records = (int)(batch.LastOffset - batch.FirstOffset + 1);
+        PipelineMetrics.Committed.Inc(records);
+        _state.Committed(batch.Topic, batch.Partition, batch.LastOffset, records);
     }
 
     private Dictionary<string, List<Domain.Events.EnrichedEvent>> Route(Domain.Events.EventBatch batch)

@@ -23,7 +23,7 @@ namespace SiemActors.Api.Tests;
 /// ClickHouse that scripts/services.sh started, with a key prefix and a database of its own. Events reach it the way
 /// they reach a node's: through the real Redis and ClickHouse sinks.
 /// </summary>
-public sealed class ApiHost : IAsyncLifetime
+public class ApiHost : IAsyncLifetime
 {
     public const string Secret = "api-tests-secret-0123456789abcdefghijkl";
     private static readonly string RedisEndpoint = Environment.GetEnvironmentVariable("SIEM_REDIS") ?? "127.0.0.1:6379";
@@ -43,14 +43,18 @@ public sealed class ApiHost : IAsyncLifetime
 
     public ClickHouseEventWriter ClickHouse { get; private set; } = null!;
 
+    /// <summary><c>siem.api.live</c> for this host: no rate cap in the way of the fast clients; the slow-reader test
+    /// overflows the 5000-event buffer.</summary>
+    protected virtual string LiveConfig =>
+        "max-events-per-second = 1000000, buffer-per-connection = 5000, push-interval = 50ms, stats-interval = 200ms, streams-refresh = 200ms, read-block = 200ms";
+
     public async Task InitializeAsync()
     {
         var config = ConfigurationFactory.ParseString($$"""
             siem.api {
               http.port = 0
               auth { secret = "{{Secret}}", clock-skew = 0s }
-              # no rate cap in the way of the fast clients; the slow-reader test overflows the 5000-event buffer
-              live { max-events-per-second = 1000000, buffer-per-connection = 5000, push-interval = 50ms, stats-interval = 200ms, streams-refresh = 200ms, read-block = 200ms }
+              live { {{LiveConfig}} }
             }
             siem.sinks.redis { connection = "{{RedisEndpoint}}", key-prefix = "{{_prefix}}", stream-max-length = 1000000 }
             siem.sinks.clickhouse { url = "{{ClickHouseUrl}}", database = {{_database}}, retry-max-backoff = 500ms, request-timeout = 10s }

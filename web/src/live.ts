@@ -20,6 +20,7 @@ export interface SubscriptionStats {
 export interface LiveStats {
   at: number;
   streamEventsPerSecond: number;
+  streamEventsSkipped: number;
   subscriptions: SubscriptionStats[];
 }
 

@@ -105,7 +105,8 @@ async function start(token: string, me: Me): Promise<void> {
       lastStatsAt = stats.at;
       $("live-counts").textContent = mine
         ? `${mine.matched.toLocaleString()} matched · ${mine.delivered.toLocaleString()} delivered · ${mine.dropped.toLocaleString()} dropped` +
-          (paused ? ` · ${held.length.toLocaleString()} waiting` : "") + ` · ${liveTable.size.toLocaleString()} rows`
+          (paused ? ` · ${held.length.toLocaleString()} waiting` : "") + ` · ${liveTable.size.toLocaleString()} rows` +
+          (stats.streamEventsSkipped > 0 ? ` · node behind: ${stats.streamEventsSkipped.toLocaleString()} skipped (see History)` : "")
         : "";
     },
     state: (text, ok) => {

@@ -42,5 +42,5 @@ internal static class BridgeMessages
         public static GetCounts Instance { get; } = new();
     }
 
-    public sealed record Counts(int Connections, int Subscriptions, long EntriesRead, long EntriesUnreadable);
+    public sealed record Counts(int Connections, int Subscriptions, long EntriesRead, long EntriesUnreadable, long EntriesSkipped);
 }

@@ -21,5 +21,9 @@ public sealed record LiveEvent(long StoredAt, RawJson Event);
 /// <param name="Dropped">Events discarded because the connection's buffer was full (slow reader or rate cap).</param>
 public sealed record SubscriptionStats(string Id, string Filter, long Matched, long Delivered, long Dropped);
 
-/// <summary>A stats push: when, the events read from the live streams per second, and per-subscription counts.</summary>
-public sealed record LiveStats(long At, double StreamEventsPerSecond, IReadOnlyList<SubscriptionStats> Subscriptions);
+/// <summary>
+/// A stats push: when, the events read from the live streams per second, how many stream entries this node's bridge
+/// skipped since it started because it was further behind than <c>live.max-delay</c> (an overloaded node keeps the
+/// live view current rather than ever later), and per-subscription counts.
+/// </summary>
+public sealed record LiveStats(long At, double StreamEventsPerSecond, long StreamEventsSkipped, IReadOnlyList<SubscriptionStats> Subscriptions);

@@ -26,6 +26,7 @@ public sealed class LiveBridge : ReceiveActor, IWithTimers
     private readonly CancellationTokenSource _stop = new();
     private long _entriesRead;
     private long _entriesUnreadable;
+    private long _entriesSkipped;
     private long _entriesAtLastTick;
     private DateTime _lastTick = DateTime.UtcNow;
     private long _nextSubscription;
@@ -47,7 +48,7 @@ public sealed class LiveBridge : ReceiveActor, IWithTimers
         });
         Receive<StatsTick>(_ => PostStats());
         Receive<GetCounts>(_ => Sender.Tell(new Counts(_connections.Count, _connections.Values.Sum(c => c.Subscriptions.Count),
-            _entriesRead, _entriesUnreadable)));
+            _entriesRead, _entriesUnreadable, _entriesSkipped)));
         Receive<TailStopped>(m => throw new InvalidOperationException("the Redis stream tail stopped", m.Cause));
     }
 
@@ -126,8 +127,17 @@ public sealed class LiveBridge : ReceiveActor, IWithTimers
         _entriesRead += m.Items.Count;
         if (_connections.Count > 0)
         {
+            // Entries older than max-delay are skipped: under overload the live view stays current and says what it skipped.
+            var oldest = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - (long)_settings.MaxDelay.TotalMilliseconds;
             foreach (var entry in m.Items)
             {
+                if (entry.StoredAt < oldest)
+                {
+                    if (_entriesSkipped++ % 100_000 == 0)
+                        _log.Warning("Live bridge is more than {MaxDelay} behind the Redis streams; skipping entries ({Skipped} so far)",
+                            _settings.MaxDelay, _entriesSkipped);
+                    continue;
+                }
                 Domain.Events.SecurityEvent e;
                 try
                 {
@@ -174,7 +184,7 @@ public sealed class LiveBridge : ReceiveActor, IWithTimers
         var at = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         foreach (var connection in _connections.Values)
         {
-            connection.Outbox.PostStats(new LiveStats(at, Math.Round(rate, 1),
+            connection.Outbox.PostStats(new LiveStats(at, Math.Round(rate, 1), _entriesSkipped,
                 connection.Subscriptions.Values.Select(s => s.Snapshot()).ToList()));
         }
     }

@@ -39,5 +39,24 @@ internal static class SiemConfig
             : throw new CliException($"no --state-dir given and no SiemActors.sln at or above {Directory.GetCurrentDirectory()}"));
 }
 
-/// <summary>An error the user can act on: printed without a stack trace, exit code 2.</summary>
-internal sealed class CliException(string message) : Exception(message);
+/// <summary>An error the user can act on: printed without a stack trace, with its exit code (<see cref="ExitCodes"/>).</summary>
+internal sealed class CliException(string message, int exitCode = ExitCodes.Usage) : Exception(message)
+{
+    public int ExitCode => exitCode;
+}
+
+/// <summary>siemctl's exit codes, documented in docs/operations.md.</summary>
+internal static class ExitCodes
+{
+    public const int Ok = 0;
+    /// <summary>A failure not covered below.</summary>
+    public const int Failed = 1;
+    /// <summary>Bad usage or configuration: a missing file, a bad option value.</summary>
+    public const int Usage = 2;
+    /// <summary>The node could not be reached (connection refused, timeout, DNS).</summary>
+    public const int Unreachable = 3;
+    /// <summary>The node refused the management token (missing or wrong).</summary>
+    public const int Unauthorized = 4;
+    /// <summary>The node refused the request (not a member, no ingest role, …) or failed answering it.</summary>
+    public const int Refused = 5;
+}

@@ -55,6 +55,8 @@ public sealed class PipelineHarness : IAsyncDisposable
             siem.kafka.bootstrap-servers = "{{Kafka.BootstrapServers}}"
             siem.node.port = {{Ports.Free()}}
             siem.api { http.port = 0, auth.secret = "integration-tests-secret-0123456789abcdef" }
+            siem.management.token = "integration-tests-management-token"
+            siem.metrics.port = 0
             siem.pipeline { group-id = "{{_group}}", batch-interval = 100ms }
             siem.sinks.redis { connection = "{{_redisEndpoint}}", key-prefix = "{{KeyPrefix}}", stream-max-length = 100000000, retry-max-backoff = 1s }
             siem.sinks.clickhouse { url = "{{_clickHouseUrl}}", database = {{Database}}, retry-max-backoff = 1s, request-timeout = 10s }

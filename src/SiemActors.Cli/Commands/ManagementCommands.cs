@@ -1,0 +1,146 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using SiemActors.Cli.Config;
+using SiemActors.Cli.Management;
+
+namespace SiemActors.Cli.Commands;
+
+/// <summary>
+/// The operator's verbs, pbm-style, over a node's management API: <c>cluster show|join|leave|down</c>,
+/// <c>actor hierarchy</c>, <c>shards show</c>, <c>pipeline status|lag</c>. Tables by default, <c>--json</c> for scripts.
+/// </summary>
+internal static class ManagementCommands
+{
+    private static readonly JsonSerializerOptions Pretty = new() { WriteIndented = true };
+
+    public static IEnumerable<Command> Create(Option<string?> stateDirOption)
+    {
+        var node = new Option<string?>("--node") { Description = "the node's HTTP address (default: .siem/node.url, else http://127.0.0.1:8080)", Recursive = true };
+        var token = new Option<string?>("--token") { Description = "management token (default: SIEM_MANAGEMENT_TOKEN, else .siem/management.token)", Recursive = true };
+        var json = new Option<bool>("--json") { Description = "print the node's JSON answer instead of a table", Recursive = true };
+
+        Command Verb(string name, string description, Func<ManagementClient, ParseResult, CancellationToken, Task<JsonElement>> call,
+            Action<JsonElement, ParseResult> print, params Symbol[] extra)
+        {
+            var command = new Command(name, description);
+            foreach (var symbol in extra)
+            {
+                if (symbol is Argument a) command.Arguments.Add(a);
+                else if (symbol is Option o) command.Options.Add(o);
+            }
+            command.SetAction(async (result, cancellation) =>
+            {
+                using var client = ManagementClient.Create(result.GetValue(node), result.GetValue(token), result.GetValue(stateDirOption));
+                var answer = await call(client, result, cancellation);
+                if (result.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(answer, Pretty));
+                else print(answer, result);
+                return ExitCodes.Ok;
+            });
+            return command;
+        }
+
+        var address = new Argument<string>("address") { Description = "the member's address, akka.tcp://siem@host:port" };
+        var cluster = new Command("cluster", "Cluster membership") { node, token, json };
+        cluster.Subcommands.Add(Verb("show", "Members with roles, status and reachability",
+            (c, _, ct) => c.GetAsync("/management/cluster", ct), (j, _) => PrintCluster(j)));
+        foreach (var (verb, text) in new[] { ("join", "Make the node join the cluster at ADDRESS"), ("leave", "Make the member at ADDRESS leave gracefully"),
+                     ("down", "Mark the member at ADDRESS as down (it is unreachable and will not come back)") })
+        {
+            cluster.Subcommands.Add(Verb(verb, text, (c, r, ct) => c.PostAsync($"/management/cluster/{verb}", new { address = r.GetValue(address) }, ct),
+                (j, _) => Console.WriteLine($"{j.GetProperty("accepted").GetString()}: {j.GetProperty("address").GetString()}"), address));
+        }
+
+        var depth = new Option<int>("--depth") { Description = "levels below /user and /system", DefaultValueFactory = _ => 3 };
+        var actor = new Command("actor", "Actors of the node") { node, token, json };
+        actor.Subcommands.Add(Verb("hierarchy", "The node's actor tree: paths, types, mailbox depths",
+            (c, r, ct) => c.GetAsync($"/management/actors?depth={r.GetValue(depth)}", ct), (j, _) => PrintActors(j), depth));
+
+        var shards = new Command("shards", "Cluster sharding") { node, token, json };
+        shards.Subcommands.Add(Verb("show", "Regions with shard and entity counts per node",
+            (c, _, ct) => c.GetAsync("/management/shards", ct), (j, _) => PrintShards(j)));
+
+        var pipeline = new Command("pipeline", "The node's ingest pipeline") { node, token, json };
+        pipeline.Subcommands.Add(Verb("status", "Rates, sinks, dead letters, partitions",
+            (c, _, ct) => c.GetAsync("/management/pipeline", ct), (j, _) => PrintPipeline(j)));
+        pipeline.Subcommands.Add(Verb("lag", "Committed offset, end offset and lag per assigned partition",
+            (c, _, ct) => c.GetAsync("/management/pipeline", ct), (j, _) => PrintLag(j)));
+
+        return [cluster, actor, shards, pipeline];
+    }
+
+    private static void PrintCluster(JsonElement j)
+    {
+        var table = new Table("ADDRESS", "STATUS", "REACHABLE", "ROLES", "");
+        foreach (var m in j.GetProperty("members").EnumerateArray())
+        {
+            var marks = string.Join(" ", new[] { m.GetProperty("leader").GetBoolean() ? "leader" : null, m.GetProperty("self").GetBoolean() ? "(this node)" : null }
+                .OfType<string>());
+            table.Add(m.GetProperty("address").GetString(), m.GetProperty("status").GetString(), m.GetProperty("reachable").GetBoolean() ? "yes" : "NO",
+                string.Join(",", m.GetProperty("roles").EnumerateArray().Select(r => r.GetString())), marks);
+        }
+        table.Write(Console.Out);
+    }
+
+    private static void PrintActors(JsonElement j)
+    {
+        var table = new Table("PATH", "TYPE", "MAILBOX", "CHILDREN");
+        void Walk(JsonElement a, int level)
+        {
+            table.Add(new string(' ', level * 2) + a.GetProperty("path").GetString(), a.GetProperty("type").GetString(), a.GetProperty("mailbox_depth").GetInt32(),
+                a.GetProperty("child_count").GetInt32());
+            foreach (var child in a.GetProperty("children").EnumerateArray()) Walk(child, level + 1);
+        }
+        foreach (var root in j.EnumerateArray()) Walk(root, 0);
+        table.Write(Console.Out);
+    }
+
+    private static void PrintShards(JsonElement j)
+    {
+        var table = new Table("TYPE", "NODE", "SHARDS", "ENTITIES");
+        foreach (var type in j.EnumerateArray())
+        {
+            var name = type.GetProperty("type_name").GetString();
+            if (type.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String) table.Add(name, "?", "?", error.GetString());
+            foreach (var region in type.GetProperty("regions").EnumerateArray())
+                table.Add(name, region.GetProperty("node").GetString(), region.GetProperty("shards").GetInt32(), region.GetProperty("entities").GetInt32());
+        }
+        table.Write(Console.Out);
+    }
+
+    private static void PrintPipeline(JsonElement j)
+    {
+        string N(string name) => j.GetProperty(name).GetDouble().ToString("N1", CultureInfo.InvariantCulture);
+        Console.WriteLine($"running: {(j.GetProperty("running").GetBoolean() ? "yes" : "no")}   partitions: {j.GetProperty("assigned_partitions").GetInt32()}" +
+            $"   in: {N("events_in_per_second")}/s   out: {N("events_out_per_second")}/s   mean batch: {N("mean_batch_size")}");
+        Console.WriteLine($"consumed: {j.GetProperty("consumed").GetInt64():N0}   committed: {j.GetProperty("committed").GetInt64():N0}" +
+            $"   shard ask timeouts: {j.GetProperty("shard_ask_timeouts").GetInt64():N0}");
+        Console.WriteLine();
+        var sinks = new Table("SINK", "BATCHES", "MEAN", "EVENTS", "ERRORS");
+        foreach (var s in j.GetProperty("sinks").EnumerateArray())
+            sinks.Add(s.GetProperty("name").GetString(), s.GetProperty("batches").GetInt64().ToString("N0", CultureInfo.InvariantCulture),
+                $"{s.GetProperty("mean_seconds").GetDouble() * 1000:N1} ms", s.GetProperty("events").GetInt64().ToString("N0", CultureInfo.InvariantCulture),
+                s.GetProperty("errors").GetInt64());
+        sinks.Write(Console.Out);
+        var dead = j.GetProperty("dead_lettered").EnumerateObject().ToList();
+        Console.WriteLine();
+        Console.WriteLine(dead.Count == 0 ? "dead letters: none" : "dead letters: " + string.Join(", ", dead.Select(d => $"{d.Name} {d.Value.GetInt64():N0}")));
+    }
+
+    private static void PrintLag(JsonElement j)
+    {
+        var table = new Table("TOPIC", "PARTITION", "COMMITTED", "END", "LAG");
+        long total = 0;
+        foreach (var p in j.GetProperty("partitions").EnumerateArray())
+        {
+            var lag = p.GetProperty("lag").GetInt64();
+            if (lag > 0) total += lag;
+            table.Add(p.GetProperty("topic").GetString(), p.GetProperty("partition").GetInt32(), Offset(p.GetProperty("committed_offset").GetInt64()),
+                Offset(p.GetProperty("end_offset").GetInt64()), lag < 0 ? "?" : lag.ToString("N0", CultureInfo.InvariantCulture));
+        }
+        table.Write(Console.Out);
+        Console.WriteLine($"total lag: {total:N0}");
+    }
+
+    private static string Offset(long offset) => offset < 0 ? "-" : offset.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using SiemActors.Pipeline;
+
+namespace SiemActors.Management;
+
+/// <summary>A sink's calls since start: how many partition batches, their mean time, failures.</summary>
+public sealed record SinkView(string Name, long Batches, double MeanSeconds, long Events, long Errors);
+
+public sealed record PipelineView(bool Running, int AssignedPartitions, double EventsInPerSecond, double EventsOutPerSecond, long Consumed,
+    long Committed, double MeanBatchSize, IReadOnlyList<SinkView> Sinks, IReadOnlyDictionary<string, long> DeadLettered, long ShardAskTimeouts,
+    IReadOnlyList<PartitionStatus> Partitions);
+
+/// <summary><c>/management/pipeline</c>: this node's ingest pipeline — partitions with offsets and lag, rates, sinks, dead letters.</summary>
+internal static class PipelineEndpoint
+{
+    public static void Map(RouteGroupBuilder management) =>
+        management.MapGet("/pipeline", (IServiceProvider services) =>
+        {
+            if (services.GetService(typeof(PipelineState)) is not PipelineState state)
+                return Results.Json(new { error = "this node has no ingest role" }, ManagementJson.Options, statusCode: StatusCodes.Status404NotFound);
+            return Results.Json(View(state), ManagementJson.Options);
+        });
+
+    public static PipelineView View(PipelineState state)
+    {
+        var sinks = PipelineMetrics.SinkCallSeconds.GetAllLabelValues()
+            .Select(l => l[0])
+            .Distinct()
+            .OrderBy(n => n, StringComparer.Ordinal)
+            .Select(name =>
+            {
+                var calls = PipelineMetrics.SinkCallSeconds.WithLabels(name);
+                return new SinkView(name, calls.Count, calls.Count > 0 ? calls.Sum / calls.Count : 0,
+                    (long)PipelineMetrics.Stored.WithLabels(name).Value, (long)PipelineMetrics.SinkErrors.WithLabels(name).Value);
+            })
+            .ToList();
+        var deadLettered = PipelineMetrics.DeadLettered.GetAllLabelValues()
+            .ToDictionary(l => l[0], l => (long)PipelineMetrics.DeadLettered.WithLabels(l).Value, StringComparer.Ordinal);
+        var batches = PipelineMetrics.BatchSize;
+        return new PipelineView(state.Running, state.AssignedCount, Math.Round(state.EventsInPerSecond, 1), Math.Round(state.EventsOutPerSecond, 1),
+            (long)PipelineMetrics.Consumed.Value, (long)PipelineMetrics.Committed.Value, batches.Count > 0 ? Math.Round(batches.Sum / batches.Count, 1) : 0,
+            sinks, deadLettered, (long)PipelineMetrics.AskTimeouts.Value, state.Partitions());
+    }
+}

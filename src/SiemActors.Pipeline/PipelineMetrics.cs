@@ -1,0 +1,50 @@
+using Prometheus;
+
+namespace SiemActors.Pipeline;
+
+/// <summary>
+/// The ingest pipeline's Prometheus metrics (docs/operations.md lists them all). Counters count events; histograms of
+/// latency are in seconds. Registered once per process in prometheus-net's default registry, which /metrics serves.
+/// </summary>
+public static class PipelineMetrics
+{
+    private static readonly double[] LatencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
+
+    public static readonly Counter Consumed = Metrics.CreateCounter("siem_events_consumed_total",
+        "Records read from the events topic.");
+
+    public static readonly Counter Normalized = Metrics.CreateCounter("siem_events_normalized_total",
+        "Records normalized into events.");
+
+    public static readonly Counter DeadLettered = Metrics.CreateCounter("siem_events_dead_lettered_total",
+        "Records sent to the dead-letter topic, by reason.", "reason");
+
+    public static readonly Counter Stored = Metrics.CreateCounter("siem_events_stored_total",
+        "Events a sink acknowledged as durably written, by sink.", "sink");
+
+    public static readonly Counter Committed = Metrics.CreateCounter("siem_events_committed_total",
+        "Records whose offsets went to the committer after every sink and the dead-letter topic acknowledged them.");
+
+    public static readonly Histogram BatchSize = Metrics.CreateHistogram("siem_batch_size",
+        "Records per partition batch.", new HistogramConfiguration { Buckets = [1, 10, 50, 100, 250, 500, 1000, 2500, 5000] });
+
+    public static readonly Histogram SinkCallSeconds = Metrics.CreateHistogram("siem_sink_call_seconds",
+        "Time for a sink to acknowledge one partition batch (retries included), by sink.",
+        new HistogramConfiguration { LabelNames = ["sink"], Buckets = LatencyBuckets });
+
+    public static readonly Counter SinkErrors = Metrics.CreateCounter("siem_sink_errors_total",
+        "Partition batches a sink failed to write (the pipeline restarts from the last commit), by sink.", "sink");
+
+    public static readonly Histogram EndToEndSeconds = Metrics.CreateHistogram("siem_event_latency_seconds",
+        "From the event's time (since=event_time) or the pipeline reading it (since=ingest) to every sink having stored it.",
+        new HistogramConfiguration { LabelNames = ["since"], Buckets = LatencyBuckets });
+
+    public static readonly Counter AskTimeouts = Metrics.CreateCounter("siem_shard_ask_timeouts_total",
+        "Asks to the sharded host entities that timed out (the batch is retried).");
+
+    public static readonly Gauge ConsumerLag = Metrics.CreateGauge("siem_consumer_lag",
+        "Records in the partition after the last offset this node committed, by partition.", "topic", "partition");
+
+    public static readonly Gauge AssignedPartitions = Metrics.CreateGauge("siem_assigned_partitions",
+        "Partitions of the events topic assigned to this node.");
+}
