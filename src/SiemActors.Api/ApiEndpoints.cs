@@ -16,9 +16,15 @@ public static class ApiEndpoints
     /// <summary>REST answers use snake_case, like the event JSON they carry.</summary>
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    public static IEndpointRouteBuilder MapSiemApi(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapSiemApi(this IEndpointRouteBuilder app, ApiSettings settings)
     {
-        app.MapHub<EventsHub>(JwtAuthentication.HubPath, options => options.CloseOnAuthenticationExpiration = true);
+        app.MapHub<EventsHub>(JwtAuthentication.HubPath, options =>
+        {
+            options.CloseOnAuthenticationExpiration = true;
+            // A client that has not taken a single push for this long is disconnected (it reconnects and resubscribes);
+            // below it, a slow client only loses its oldest buffered events, counted as dropped.
+            options.TransportSendTimeout = settings.Live.SendTimeout;
+        });
 
         var api = app.MapGroup("/api");
         api.MapGet("/me", (HttpContext http) => Results.Json(new

@@ -63,7 +63,7 @@ public static class ApiHosting
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.MapSiemApi();
+        app.MapSiemApi(settings);
         return app;
     }
 }

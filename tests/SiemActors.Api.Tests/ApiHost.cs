@@ -46,7 +46,7 @@ public class ApiHost : IAsyncLifetime
     /// <summary><c>siem.api.live</c> for this host: no rate cap in the way of the fast clients; the slow-reader test
     /// overflows the 5000-event buffer.</summary>
     protected virtual string LiveConfig =>
-        "max-events-per-second = 1000000, buffer-per-connection = 5000, push-interval = 50ms, stats-interval = 200ms, streams-refresh = 200ms, read-block = 200ms";
+        "max-events-per-second = 1000000, buffer-per-connection = 5000, push-interval = 50ms, stats-interval = 200ms, streams-refresh = 200ms, read-block = 200ms, send-timeout = 10m, max-delay = 10m";
 
     public async Task InitializeAsync()
     {
@@ -84,6 +84,15 @@ public class ApiHost : IAsyncLifetime
         _app.UseSiemApi(Settings);
         await _app.StartAsync();
         BaseUrl = _app.Urls.First();
+    }
+
+    /// <summary>Appends an entry to a live stream with an explicit id (its time: Unix ms), as if stored then.</summary>
+    public async Task AppendOldEntryAsync(string source, long storedAtMs, string json)
+    {
+        var db = _redis.GetDatabase();
+        var stream = $"{_prefix}:stream:{source}";
+        await db.ExecuteAsync("XADD", stream, $"{storedAtMs}-1", "event", json);
+        await db.SetAddAsync($"{_prefix}:streams", stream);
     }
 
     internal Task<Live.BridgeMessages.Counts> BridgeCountsAsync() =>

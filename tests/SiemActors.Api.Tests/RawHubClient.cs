@@ -14,6 +14,8 @@ internal sealed class RawHubClient : IAsyncDisposable
     private const char Separator = '\u001e';
     private readonly ClientWebSocket _socket = new();
     private readonly StringBuilder _pending = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly SemaphoreSlim _send = new(1, 1);
 
     public static async Task<RawHubClient> ConnectAsync(string baseUrl, string token)
     {
@@ -23,6 +25,7 @@ internal sealed class RawHubClient : IAsyncDisposable
         await client.SendAsync("""{"protocol":"json","version":1}""");
         var handshake = await client.NextAsync();
         if (handshake.TryGetProperty("error", out var error)) throw new InvalidOperationException($"handshake refused: {error}");
+        _ = client.PingAsync(); // like a browser tab whose page is busy: it still pings, it just does not read
         return client;
     }
 
@@ -52,8 +55,31 @@ internal sealed class RawHubClient : IAsyncDisposable
         }
     }
 
-    private async Task SendAsync(string json) =>
-        await _socket.SendAsync(Encoding.UTF8.GetBytes(json + Separator), WebSocketMessageType.Text, true, CancellationToken.None);
+    private async Task SendAsync(string json)
+    {
+        await _send.WaitAsync();
+        try
+        {
+            await _socket.SendAsync(Encoding.UTF8.GetBytes(json + Separator), WebSocketMessageType.Text, true, CancellationToken.None);
+        }
+        finally
+        {
+            _send.Release();
+        }
+    }
+
+    /// <summary>SignalR pings every 5 s, so the server's client timeout never closes a connection that only stopped reading.</summary>
+    private async Task PingAsync()
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(5));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stop.Token)) await SendAsync("""{"type":6}""");
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException)
+        {
+        }
+    }
 
     private async Task<JsonElement> NextAsync(CancellationToken cancellation = default)
     {
@@ -75,6 +101,7 @@ internal sealed class RawHubClient : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _stop.CancelAsync();
         try
         {
             if (_socket.State == WebSocketState.Open) await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);

@@ -75,6 +75,7 @@ public sealed class LiveBridge : ReceiveActor, IWithTimers
         _stop.Cancel();
         foreach (var connection in _connections.Values) _ = connection.Outbox.DisposeAsync().AsTask();
         _connections.Clear();
+        UpdateGauges();
         _stop.Dispose();
     }
 
@@ -85,6 +86,7 @@ public sealed class LiveBridge : ReceiveActor, IWithTimers
         connection = new LiveConnection(connectionId, user,
             new ConnectionOutbox(connectionId, _hub, _settings, ex => self.Tell(new PushFailed(connectionId, ex))));
         _connections.Add(connectionId, connection);
+        UpdateGauges();
         return connection;
     }
 
@@ -99,6 +101,7 @@ public sealed class LiveBridge : ReceiveActor, IWithTimers
         var canonical = FilterPrinter.Print(m.Filter);
         var subscription = new Subscription($"s{++_nextSubscription}", canonical, FilterPredicate.Compile(m.Filter));
         connection.Subscriptions.Add(subscription.Id, subscription);
+        UpdateGauges();
         _log.Info("Live subscription {SubscriptionId} of {User} on {ConnectionId}: {Filter}", subscription.Id, m.User, m.ConnectionId, canonical);
         Sender.Tell(SubscribeResult.Ok(subscription.Id, canonical));
     }
@@ -108,6 +111,7 @@ public sealed class LiveBridge : ReceiveActor, IWithTimers
         if (_connections.TryGetValue(m.ConnectionId, out var connection) && connection.Subscriptions.Remove(m.SubscriptionId, out var subscription))
         {
             connection.Outbox.Remove(subscription);
+            UpdateGauges();
             Sender.Tell(true);
         }
         else
@@ -119,6 +123,7 @@ public sealed class LiveBridge : ReceiveActor, IWithTimers
     private async Task CloseAsync(string connectionId)
     {
         if (!_connections.Remove(connectionId, out var connection)) return;
+        UpdateGauges();
         await connection.Outbox.DisposeAsync();
     }
 
@@ -133,6 +138,7 @@ public sealed class LiveBridge : ReceiveActor, IWithTimers
             {
                 if (entry.StoredAt < oldest)
                 {
+                    LiveMetrics.Skipped.Inc();
                     if (_entriesSkipped++ % 100_000 == 0)
                         _log.Warning("Live bridge is more than {MaxDelay} behind the Redis streams; skipping entries ({Skipped} so far)",
                             _settings.MaxDelay, _entriesSkipped);
@@ -161,6 +167,12 @@ public sealed class LiveBridge : ReceiveActor, IWithTimers
             }
         }
         Sender.Tell(EntriesAck.Instance);
+    }
+
+    private void UpdateGauges()
+    {
+        LiveMetrics.Connections.Set(_connections.Count);
+        LiveMetrics.Subscriptions.Set(_connections.Values.Sum(c => c.Subscriptions.Count));
     }
 
     private static bool Matches(Subscription subscription, Domain.Events.SecurityEvent e)

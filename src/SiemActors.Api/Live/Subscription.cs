@@ -20,9 +20,17 @@ internal sealed class Subscription(string id, string filter, Func<SecurityEvent,
 
     public void Matched() => Interlocked.Increment(ref _matched);
 
-    public void Delivered(int count) => Interlocked.Add(ref _delivered, count);
+    public void Delivered(int count)
+    {
+        Interlocked.Add(ref _delivered, count);
+        LiveMetrics.Delivered.Inc(count);
+    }
 
-    public void Dropped() => Interlocked.Increment(ref _dropped);
+    public void Dropped()
+    {
+        Interlocked.Increment(ref _dropped);
+        LiveMetrics.Dropped.Inc();
+    }
 
     public SubscriptionStats Snapshot() =>
         new(Id, Filter, Interlocked.Read(ref _matched), Interlocked.Read(ref _delivered), Interlocked.Read(ref _dropped));

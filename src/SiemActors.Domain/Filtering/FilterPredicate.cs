@@ -70,10 +70,36 @@ public static class FilterPredicate
             {
                 var text = TextOf(m.Field);
                 var regex = new Regex(m.Pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, FilterParser.RegexTimeout);
-                return e => regex.IsMatch(text(e));
+                WarmUp(regex);
+                return e =>
+                {
+                    try
+                    {
+                        return regex.IsMatch(text(e));
+                    }
+                    catch (RegexMatchTimeoutException)
+                    {
+                        return false; // documented: a match that outlasts the timeout is no match
+                    }
+                };
             }
             default:
                 throw new ArgumentOutOfRangeException(nameof(expr), expr, null);
+        }
+    }
+
+    /// <summary>
+    /// Runs the engine once at compile time: the first match JIT-compiles the non-backtracking matcher and builds its
+    /// first states, which on a loaded machine can take longer than the per-event timeout.
+    /// </summary>
+    private static void WarmUp(Regex regex)
+    {
+        try
+        {
+            regex.IsMatch("warm-up 0123456789 abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+        }
+        catch (RegexMatchTimeoutException)
+        {
         }
     }
 

@@ -18,14 +18,17 @@ public sealed class NodeProcess : IDisposable
         process.BeginErrorReadLine();
     }
 
-    public static NodeProcess Start(string configFile, string logFile)
+    /// <summary>Where the node serves HTTP: the API, health, management and (metrics port 0) metrics.</summary>
+    public string HttpUrl { get; private init; } = "";
+
+    public static NodeProcess Start(string configFile, string logFile, string httpUrl)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetTempPath() };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SiemActors.Node.dll"));
         info.ArgumentList.Add("--config");
         info.ArgumentList.Add(configFile);
         var log = new StreamWriter(logFile, append: true) { AutoFlush = true };
-        return new NodeProcess(Process.Start(info)!, log);
+        return new NodeProcess(Process.Start(info)!, log) { HttpUrl = httpUrl };
     }
 
     public bool HasExited => _process.HasExited;

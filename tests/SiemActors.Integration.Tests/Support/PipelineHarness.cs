@@ -47,22 +47,26 @@ public sealed class PipelineHarness : IAsyncDisposable
 
     public string LogFile => Path.Combine(_dir, "nodes.log");
 
+    /// <summary>The nodes' management token (siem.management.token).</summary>
+    public const string ManagementToken = "integration-tests-management-token";
+
     /// <summary>Starts a node (a new remoting port each time, as after a crash).</summary>
     public NodeProcess StartNode()
     {
         var config = Path.Combine(_dir, $"node-{_nodes.Count}.conf");
+        var http = Ports.Free();
         File.WriteAllText(config, $$"""
             siem.kafka.bootstrap-servers = "{{Kafka.BootstrapServers}}"
             siem.node.port = {{Ports.Free()}}
-            siem.api { http.port = 0, auth.secret = "integration-tests-secret-0123456789abcdef" }
-            siem.management.token = "integration-tests-management-token"
+            siem.api { http.port = {{http}}, auth.secret = "integration-tests-secret-0123456789abcdef" }
+            siem.management.token = "{{ManagementToken}}"
             siem.metrics.port = 0
             siem.pipeline { group-id = "{{_group}}", batch-interval = 100ms }
             siem.sinks.redis { connection = "{{_redisEndpoint}}", key-prefix = "{{KeyPrefix}}", stream-max-length = 100000000, retry-max-backoff = 1s }
             siem.sinks.clickhouse { url = "{{_clickHouseUrl}}", database = {{Database}}, retry-max-backoff = 1s, request-timeout = 10s }
             {{ExtraConfig}}
             """);
-        var node = NodeProcess.Start(config, LogFile);
+        var node = NodeProcess.Start(config, LogFile, $"http://127.0.0.1:{http}");
         _nodes.Add(node);
         return node;
     }

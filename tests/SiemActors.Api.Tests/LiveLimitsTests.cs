@@ -1,0 +1,50 @@
+using SiemActors.Domain.Events;
+using Xunit;
+
+namespace SiemActors.Api.Tests;
+
+/// <summary>An api host whose connections get at most 100 events/s and hold at most 300 waiting; max-delay 5 s.</summary>
+public sealed class LimitedApiHost : ApiHost
+{
+    protected override string LiveConfig =>
+        "max-events-per-second = 100, buffer-per-connection = 300, push-batch = 50, push-interval = 50ms, stats-interval = 200ms, streams-refresh = 200ms, read-block = 200ms, max-delay = 5s";
+}
+
+public sealed class LiveLimitsTests(LimitedApiHost host) : IClassFixture<LimitedApiHost>
+{
+    [Fact]
+    public async Task Entries_the_bridge_reaches_later_than_max_delay_are_skipped_and_counted_not_pushed()
+    {
+        await using var client = new LiveClient(host.Hub(host.Token()));
+        await client.Connection.StartAsync();
+        var id = (await client.SubscribeAsync("""source == "stale" or source == "fresh" """)).SubscriptionId!;
+        var old = DateTimeOffset.UtcNow.AddMinutes(-10).ToUnixTimeMilliseconds();
+        await host.AppendOldEntryAsync("stale", old, $$"""{"event_id":"old-1","timestamp":{{old}},"source":"stale","host":"h","severity":6}""");
+        await host.StoreAsync(1, _ => ("fresh", Severity.Informational));
+
+        await Await.UntilAsync(() => client.LastStats is { StreamEventsSkipped: >= 1 } && client.Events.Count >= 1, TimeSpan.FromSeconds(60),
+            () => $"stats: {client.LastStats}, events {client.Events.Count}");
+        Assert.All(client.Events, e => Assert.Equal("fresh", e.Event.GetProperty("source").GetString()));
+        Assert.Equal(1, client.StatsOf(id)!.Matched);
+    }
+
+    [Fact]
+    public async Task A_firehose_subscription_gets_the_rate_cap_and_the_excess_is_dropped_and_counted()
+    {
+        await using var client = new LiveClient(host.Hub(host.Token()));
+        await client.Connection.StartAsync();
+        var id = (await client.SubscribeAsync("true")).SubscriptionId!;
+        var started = DateTime.UtcNow;
+        await host.StoreAsync(3000, i => ("firehose", Severity.Informational));
+
+        // Everything matched is either delivered or dropped; the buffer (300) is all that may be delivered late.
+        await Await.UntilAsync(() => client.StatsOf(id) is { Matched: 3000 } s && s.Delivered + s.Dropped == 3000, TimeSpan.FromSeconds(60),
+            () => $"stats: {client.StatsOf(id)}");
+        var stats = client.StatsOf(id)!;
+        var seconds = (DateTime.UtcNow - started).TotalSeconds;
+        Assert.True(stats.Dropped >= 3000 - 300 - 100 * seconds - 100, $"too few dropped for the cap: {stats} after {seconds:N1}s");
+        Assert.True(stats.Delivered <= 100 * seconds + 100, $"more delivered than 100/s allows: {stats} after {seconds:N1}s");
+        await Await.UntilAsync(() => client.Events.Count == stats.Delivered, TimeSpan.FromSeconds(30),
+            () => $"received {client.Events.Count}, delivered {stats.Delivered}");
+    }
+}
