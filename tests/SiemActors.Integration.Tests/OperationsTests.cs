@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using SiemActors.Integration.Tests.Support;
@@ -44,47 +43,47 @@ public sealed class OperationsTests(ServicesFixture fixture) : IClassFixture<Ser
 
         // siemctl, the real binary.
         var common = new[] { "--node", node.HttpUrl, "--token", PipelineHarness.ManagementToken };
-        var (code, output) = await Siemctl(["cluster", "show", "--json", .. common]);
+        var (code, output) = await Siemctl.RunAsync(["cluster", "show", "--json", .. common]);
         Assert.Equal(0, code);
         var member = JsonDocument.Parse(output).RootElement.GetProperty("members").EnumerateArray().Single();
         Assert.Equal("Up", member.GetProperty("status").GetString());
         Assert.True(member.GetProperty("reachable").GetBoolean());
         Assert.Equal(["api", "ingest", "transform"], member.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
 
-        (code, output) = await Siemctl(["cluster", "show", .. common]);
+        (code, output) = await Siemctl.RunAsync(["cluster", "show", .. common]);
         Assert.Equal(0, code);
         Assert.Matches(@"akka\.tcp://siem@127\.0\.0\.1:\d+\s+Up\s+yes\s+api,ingest,transform\s+leader \(this node\)", output);
 
-        (code, output) = await Siemctl(["pipeline", "lag", "--json", .. common]);
+        (code, output) = await Siemctl.RunAsync(["pipeline", "lag", "--json", .. common]);
         Assert.Equal(0, code);
         var partitions = JsonDocument.Parse(output).RootElement.GetProperty("partitions").EnumerateArray().ToList();
         Assert.Equal(16, partitions.Count);
         Assert.Equal(harness.EndOffsets().Sum(), partitions.Sum(p => p.GetProperty("committed_offset").GetInt64()));
 
-        (code, output) = await Siemctl(["pipeline", "status", .. common]);
+        (code, output) = await Siemctl.RunAsync(["pipeline", "status", .. common]);
         Assert.Equal(0, code);
         Assert.Contains("running: yes   partitions: 16", output);
         Assert.Matches(@"clickhouse\s+\d+\s+[\d.]+ ms\s+3,000\s+0", output);
 
-        (code, output) = await Siemctl(["shards", "show", "--json", .. common]);
+        (code, output) = await Siemctl.RunAsync(["shards", "show", "--json", .. common]);
         Assert.Equal(0, code);
         var hosts = JsonDocument.Parse(output).RootElement.EnumerateArray().Single(t => t.GetProperty("type_name").GetString() == "hosts");
         Assert.Equal(37, hosts.GetProperty("regions").EnumerateArray().Sum(r => r.GetProperty("entities").GetInt32())); // host-0 … host-36
 
-        (code, output) = await Siemctl(["actor", "hierarchy", "--depth", "2", .. common]);
+        (code, output) = await Siemctl.RunAsync(["actor", "hierarchy", "--depth", "2", .. common]);
         Assert.Equal(0, code);
         Assert.Contains("/user/live-bridge", output);
         Assert.Contains("/system/sharding", output);
 
-        (code, output) = await Siemctl(["cluster", "show", "--node", node.HttpUrl, "--token", "not-the-management-token"]);
+        (code, output) = await Siemctl.RunAsync(["cluster", "show", "--node", node.HttpUrl, "--token", "not-the-management-token"]);
         Assert.Equal(4, code);
         Assert.Contains("refused the management token", output);
 
-        (code, output) = await Siemctl(["cluster", "show", "--node", $"http://127.0.0.1:{Ports.Free()}", "--token", PipelineHarness.ManagementToken]);
+        (code, output) = await Siemctl.RunAsync(["cluster", "show", "--node", $"http://127.0.0.1:{Ports.Free()}", "--token", PipelineHarness.ManagementToken]);
         Assert.Equal(3, code);
         Assert.Contains("unreachable", output);
 
-        (code, output) = await Siemctl(["cluster", "leave", "akka.tcp://siem@127.0.0.1:1", .. common]);
+        (code, output) = await Siemctl.RunAsync(["cluster", "leave", "akka.tcp://siem@127.0.0.1:1", .. common]);
         Assert.Equal(5, code);
         Assert.Contains("not a member", output);
 
@@ -96,18 +95,5 @@ public sealed class OperationsTests(ServicesFixture fixture) : IClassFixture<Ser
         var line = exposition.Split('\n').FirstOrDefault(l => l.StartsWith(name + " ", StringComparison.Ordinal))
             ?? throw new Xunit.Sdk.XunitException($"no metric {name} in:\n{exposition}");
         return double.Parse(line[(name.Length + 1)..], CultureInfo.InvariantCulture);
-    }
-
-    private static async Task<(int Code, string Output)> Siemctl(string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetTempPath() };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "siemctl.dll"));
-        foreach (var arg in args) info.ArgumentList.Add(arg);
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
     }
 }

@@ -21,14 +21,17 @@ public sealed class NodeProcess : IDisposable
     /// <summary>Where the node serves HTTP: the API, health, management and (metrics port 0) metrics.</summary>
     public string HttpUrl { get; private init; } = "";
 
-    public static NodeProcess Start(string configFile, string logFile, string httpUrl)
+    /// <summary>The node's cluster address.</summary>
+    public string Address { get; private init; } = "";
+
+    public static NodeProcess Start(string configFile, string logFile, string httpUrl, string address)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetTempPath() };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SiemActors.Node.dll"));
         info.ArgumentList.Add("--config");
         info.ArgumentList.Add(configFile);
         var log = new StreamWriter(logFile, append: true) { AutoFlush = true };
-        return new NodeProcess(Process.Start(info)!, log) { HttpUrl = httpUrl };
+        return new NodeProcess(Process.Start(info)!, log) { HttpUrl = httpUrl, Address = address };
     }
 
     public bool HasExited => _process.HasExited;

@@ -50,14 +50,20 @@ public sealed class PipelineHarness : IAsyncDisposable
     /// <summary>The nodes' management token (siem.management.token).</summary>
     public const string ManagementToken = "integration-tests-management-token";
 
-    /// <summary>Starts a node (a new remoting port each time, as after a crash).</summary>
-    public NodeProcess StartNode()
+    /// <summary>
+    /// Starts a node (a new remoting port each time, as after a crash). Without <paramref name="seed"/> it forms a
+    /// cluster of its own; with one it joins the seed's cluster.
+    /// </summary>
+    public NodeProcess StartNode(NodeProcess? seed = null)
     {
         var config = Path.Combine(_dir, $"node-{_nodes.Count}.conf");
         var http = Ports.Free();
+        var port = Ports.Free();
+        var seeds = seed is null ? "" : $"siem.node.seed-nodes = [\"{seed.Address}\"]";
         File.WriteAllText(config, $$"""
             siem.kafka.bootstrap-servers = "{{Kafka.BootstrapServers}}"
-            siem.node.port = {{Ports.Free()}}
+            siem.node.port = {{port}}
+            {{seeds}}
             siem.api { http.port = {{http}}, auth.secret = "integration-tests-secret-0123456789abcdef" }
             siem.management.token = "{{ManagementToken}}"
             siem.metrics.port = 0
@@ -66,7 +72,7 @@ public sealed class PipelineHarness : IAsyncDisposable
             siem.sinks.clickhouse { url = "{{_clickHouseUrl}}", database = {{Database}}, retry-max-backoff = 1s, request-timeout = 10s }
             {{ExtraConfig}}
             """);
-        var node = NodeProcess.Start(config, LogFile, $"http://127.0.0.1:{http}");
+        var node = NodeProcess.Start(config, LogFile, $"http://127.0.0.1:{http}", $"akka.tcp://siem@127.0.0.1:{port}");
         _nodes.Add(node);
         return node;
     }
