@@ -5,6 +5,7 @@ using SiemActors.Bench.Scenarios;
 // siem-bench: SiemActors' benchmark harness. One entry point; scenarios by name.
 //   siem-bench kafka-consume [--messages 200000] [--partitions 16] [--rounds 3]
 //   siem-bench pipeline [--events 200000] [--partitions 16] [--redis 127.0.0.1:6379] [--clickhouse http://127.0.0.1:8123]
+//                       [--node-config "HOCON over the node's config"] [--label NAME]
 //     (needs Redis and ClickHouse running: scripts/services.sh start)
 //   siem-bench parsers [BenchmarkDotNet options]   (parse + normalize per format; run from a Release build)
 //   siem-bench hub [--url http://127.0.0.1:8080] [--connections 200] [--minutes 5] [--secret-file .siem/jwt.secret]
@@ -15,7 +16,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
 {
     Console.WriteLine("usage: siem-bench kafka-consume [--messages N] [--partitions N] [--rounds N] [--results DIR]");
     Console.WriteLine("       siem-bench parsers [--job short]");
-    Console.WriteLine("       siem-bench pipeline [--events N] [--partitions N] [--redis HOST:PORT] [--clickhouse URL] [--results DIR]");
+    Console.WriteLine("       siem-bench pipeline [--events N] [--partitions N] [--redis HOST:PORT] [--clickhouse URL] [--node-config HOCON] [--label NAME] [--results DIR]");
     Console.WriteLine("       siem-bench hub [--url URL] [--connections N] [--minutes N] [--secret-file FILE] [--label NAME] [--results DIR]");
     return args.Length == 0 ? 2 : 0;
 }
@@ -78,22 +79,23 @@ switch (args[0])
     {
         var events = Option("--events", 200_000);
         var partitions = Option("--partitions", 16);
+        var nodeConfig = Text("--node-config") ?? "";
         var r = await new PipelineScenario(events, partitions, Text("--redis") ?? "127.0.0.1:6379",
-            Text("--clickhouse") ?? "http://127.0.0.1:8123").RunAsync();
+            Text("--clickhouse") ?? "http://127.0.0.1:8123", nodeConfig).RunAsync();
         Console.WriteLine();
         Console.WriteLine("| events | events/s (first stored → all committed) | node CPU s per million events | node CPU µs/event | node peak RSS | node start → first stored |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
         Console.WriteLine($"| {r.Events:N0} | {r.PerSecond:N0} | {r.CpuSecondsPerMillion:N1} | {r.CpuMicrosPerEvent:N1} | {r.PeakRssBytes / 1048576.0:N0} MiB | {r.Startup.TotalSeconds:N1} s |");
         var dir = Text("--results") ?? Path.Combine(RepoRoot(), "bench", "results");
         Directory.CreateDirectory(dir);
-        var file = Path.Combine(dir, $"{DateTime.UtcNow:yyyy-MM-dd}-{Commit()}-pipeline.json");
+        var file = Path.Combine(dir, $"{DateTime.UtcNow:yyyy-MM-dd}-{Commit()}-pipeline{(Text("--label") is { } pl ? "-" + pl : "")}.json");
         await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new
         {
             scenario = "pipeline", date = DateTime.UtcNow, commit = Commit(),
             machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}",
             events, partitions, elapsedSeconds = r.Elapsed.TotalSeconds, eventsPerSecond = r.PerSecond,
             nodeCpuSeconds = r.NodeCpu.TotalSeconds, nodeCpuSecondsPerMillion = r.CpuSecondsPerMillion,
-            nodeCpuMicrosPerEvent = r.CpuMicrosPerEvent, nodePeakRssBytes = r.PeakRssBytes, startupSeconds = r.Startup.TotalSeconds,
+            nodeCpuMicrosPerEvent = r.CpuMicrosPerEvent, nodePeakRssBytes = r.PeakRssBytes, startupSeconds = r.Startup.TotalSeconds, nodeConfig,
         }, new JsonSerializerOptions { WriteIndented = true }));
         Console.WriteLine($"results: {file}");
         return 0;

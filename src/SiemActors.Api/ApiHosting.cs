@@ -18,6 +18,9 @@ namespace SiemActors.Api;
 /// <summary>Wires the api role into a node: services, the bridge actor, the UI's files and the endpoints.</summary>
 public static class ApiHosting
 {
+    /// <summary>The bridge's dispatcher, when configured.</summary>
+    public const string BridgeDispatcher = "siem.dispatchers.live-bridge";
+
     public static IServiceCollection AddSiemApi(this IServiceCollection services, ApiSettings settings, Config config)
     {
         _ = settings.Auth.Secret(); // fail at start, not at the first request, when there is no usable secret
@@ -38,7 +41,10 @@ public static class ApiHosting
         return akka.WithActors((system, registry, resolver) =>
         {
             var hub = resolver.GetService<IHubContext<EventsHub, IEventsClient>>();
-            registry.Register<LiveBridge>(system.ActorOf(LiveBridge.Props(hub, settings.Live, redis), "live-bridge"));
+            var props = LiveBridge.Props(hub, settings.Live, redis);
+            // Its own dispatcher when the node's config names one (hocon/siem.conf): one busy actor off the shared pool.
+            if (system.Settings.Config.HasPath(BridgeDispatcher)) props = props.WithDispatcher(BridgeDispatcher);
+            registry.Register<LiveBridge>(system.ActorOf(props, "live-bridge"));
         });
     }
 

@@ -56,7 +56,8 @@ try
             })
             .WithRemoting(node.Hostname, node.Port, node.PublicHostname)
             .WithClustering(new ClusterOptions { Roles = node.Roles.ToArray(), SeedNodes = node.SeedNodes.ToArray() })
-            .AddHostEntities(hostsEntities: node.Has(HostEntity.Role));
+            .AddHostEntities(hostsEntities: node.Has(HostEntity.Role),
+                dispatcher: node.Hocon.HasPath(EntitiesDispatcher) ? EntitiesDispatcher : null);
         if (node.Has(ApiRole)) akka.WithLiveBridge(api, node.Hocon);
     });
     if (node.Has(ApiRole)) builder.Services.AddSiemApi(api, node.Hocon);
@@ -95,4 +96,5 @@ finally
 internal static partial class Program
 {
     private const string ApiRole = "api";
+    private const string EntitiesDispatcher = "siem.dispatchers.entities";
 }

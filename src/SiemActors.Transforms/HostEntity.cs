@@ -36,11 +36,14 @@ public static class HostEntityRegistration
     /// A <c>hosts</c> shard region on nodes with the <c>transform</c> role, a proxy to it elsewhere; resolved through
     /// <c>ActorRegistry</c> as <see cref="HostEntity"/>.
     /// </summary>
-    public static AkkaConfigurationBuilder AddHostEntities(this AkkaConfigurationBuilder builder, bool hostsEntities, int maxShards = 100)
+    public static AkkaConfigurationBuilder AddHostEntities(this AkkaConfigurationBuilder builder, bool hostsEntities, int maxShards = 100,
+        string? dispatcher = null)
     {
         var extractor = new HostMessageExtractor(maxShards);
+        var props = Props.Create(() => new HostEntity());
+        if (dispatcher is not null) props = props.WithDispatcher(dispatcher);
         return hostsEntities
-            ? builder.WithShardRegion<HostEntity>(HostEntity.TypeName, _ => Props.Create(() => new HostEntity()), extractor,
+            ? builder.WithShardRegion<HostEntity>(HostEntity.TypeName, _ => props, extractor,
                 new ShardOptions { Role = HostEntity.Role, PassivateIdleEntityAfter = TimeSpan.FromHours(1) })
             : builder.WithShardRegionProxy<HostEntity>(HostEntity.TypeName, HostEntity.Role, extractor);
     }

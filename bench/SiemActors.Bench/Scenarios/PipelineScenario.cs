@@ -10,7 +10,7 @@ namespace SiemActors.Bench.Scenarios;
 /// roles) as its own process writing to the local Redis and ClickHouse. Timed from the first stored event to every
 /// offset committed; the node's CPU seconds over the same span, per million events.
 /// </summary>
-internal sealed class PipelineScenario(int events, int partitions, string redis, string clickHouse)
+internal sealed class PipelineScenario(int events, int partitions, string redis, string clickHouse, string nodeConfig = "")
 {
     public sealed record Result(long Events, TimeSpan Elapsed, TimeSpan NodeCpu, long PeakRssBytes, TimeSpan Startup)
     {
@@ -40,6 +40,10 @@ internal sealed class PipelineScenario(int events, int partitions, string redis,
             siem.pipeline.group-id = "bench-{{database}}"
             siem.sinks.redis { connection = "{{redis}}", key-prefix = "{{database}}", stream-max-length = 10000 }
             siem.sinks.clickhouse { url = "{{clickHouse}}", database = {{database}} }
+            siem.api { http.port = 0, auth.secret = "bench-secret-0123456789abcdefghijklmnop" }
+            siem.management.token = "bench-management-token"
+            siem.metrics.port = 0
+            {{nodeConfig}}
             """);
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SiemActors.Node.dll"));

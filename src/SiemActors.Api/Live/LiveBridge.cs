@@ -30,6 +30,7 @@ public sealed class LiveBridge : ReceiveActor, IWithTimers
     private long _entriesAtLastTick;
     private DateTime _lastTick = DateTime.UtcNow;
     private long _nextSubscription;
+    private long _activeSince; // Unix ms of the first of the current subscriptions; 0: none. Read by the tail's thread.
 
     public LiveBridge(IHubContext<EventsHub, IEventsClient> hub, LiveSettings settings, RedisSinkSettings redis)
     {
@@ -62,7 +63,7 @@ public sealed class LiveBridge : ReceiveActor, IWithTimers
         Timers.StartPeriodicTimer("stats", StatsTick.Instance, _settings.StatsInterval);
         var self = Self;
         var tail = new RedisStreamTail(_redis, _settings,
-            entries => self.Ask<EntriesAck>(new Entries(entries), TimeSpan.FromMinutes(1)), _log);
+            entries => self.Ask<EntriesAck>(new Entries(entries), TimeSpan.FromMinutes(1)), () => Volatile.Read(ref _activeSince), _log);
         var token = _stop.Token;
         Task.Run(() => tail.RunAsync(token), token).ContinueWith(t =>
         {
@@ -171,8 +172,11 @@ public sealed class LiveBridge : ReceiveActor, IWithTimers
 
     private void UpdateGauges()
     {
+        var subscriptions = _connections.Values.Sum(c => c.Subscriptions.Count);
         LiveMetrics.Connections.Set(_connections.Count);
-        LiveMetrics.Subscriptions.Set(_connections.Values.Sum(c => c.Subscriptions.Count));
+        LiveMetrics.Subscriptions.Set(subscriptions);
+        if (subscriptions == 0) Volatile.Write(ref _activeSince, 0);
+        else if (Volatile.Read(ref _activeSince) == 0) Volatile.Write(ref _activeSince, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
     }
 
     private static bool Matches(Subscription subscription, Domain.Events.SecurityEvent e)

@@ -10,15 +10,18 @@ internal readonly record struct StreamEntryData(long StoredAt, byte[] Json);
 /// <summary>
 /// Follows every live stream the Redis sink writes (<c>&lt;prefix&gt;:stream:&lt;source&gt;</c>) with blocking
 /// <c>XREAD</c>s on a connection of its own, so the shared multiplexer is never blocked. Stream keys come from the set
-/// <c>&lt;prefix&gt;:streams</c> (never <c>KEYS</c>), re-read every <c>streams-refresh</c>: streams known at start are
-/// followed from their end, streams that appear later from their beginning. Each read's entries are handed to
+/// <c>&lt;prefix&gt;:streams</c> (never <c>KEYS</c>), re-read every <c>streams-refresh</c>: streams known when the
+/// node's first subscription started are followed from that moment, streams that appear later from their beginning.
+/// While the node has no subscription the tail reads nothing. Each read's entries are handed to
 /// <c>deliver</c>, awaited before the next read: a slow consumer slows the tail, never the pipeline writing the streams.
 /// </summary>
-internal sealed class RedisStreamTail(RedisSinkSettings keys, LiveSettings settings, Func<IReadOnlyList<StreamEntryData>, Task> deliver, ILoggingAdapter log)
+internal sealed class RedisStreamTail(RedisSinkSettings keys, LiveSettings settings, Func<IReadOnlyList<StreamEntryData>, Task> deliver,
+    Func<long> activeSince, ILoggingAdapter log)
 {
     private readonly Dictionary<string, string> _positions = new(StringComparer.Ordinal);
     private DateTime _nextRefresh = DateTime.MinValue;
     private bool _initialized;
+    private long _startedAt;
 
     public async Task RunAsync(CancellationToken cancellation)
     {
@@ -32,6 +35,21 @@ internal sealed class RedisStreamTail(RedisSinkSettings keys, LiveSettings setti
         var backoff = TimeSpan.FromMilliseconds(100);
         while (!cancellation.IsCancellationRequested)
         {
+            // Nobody subscribed on this node: read nothing. When the first subscription arrives, start at the moment it
+            // did (stream ids are times), so nothing stored after Subscribe returned is missed.
+            var since = activeSince();
+            if (since == 0)
+            {
+                (_initialized, _startedAt, _nextRefresh) = (false, 0, DateTime.MinValue);
+                _positions.Clear();
+                await Task.Delay(TimeSpan.FromMilliseconds(100), cancellation).ConfigureAwait(false);
+                continue;
+            }
+            if (since != _startedAt)
+            {
+                (_initialized, _startedAt, _nextRefresh) = (false, since, DateTime.MinValue);
+                _positions.Clear();
+            }
             try
             {
                 await RefreshStreamsAsync(db).ConfigureAwait(false);
@@ -61,14 +79,9 @@ internal sealed class RedisStreamTail(RedisSinkSettings keys, LiveSettings setti
         {
             var key = member.ToString();
             if (_positions.ContainsKey(key)) continue;
-            // Known at start: from its end (the live view starts now). Appeared since: all of it is new.
-            var position = "0-0";
-            if (!_initialized)
-            {
-                var last = await db.StreamRangeAsync(key, "-", "+", 1, Order.Descending).ConfigureAwait(false);
-                if (last.Length > 0) position = last[0].Id.ToString();
-            }
-            _positions[key] = position;
+            // Known when the subscriptions started: from that moment (XREAD returns ids after the one given). Appeared
+            // since: all of it is new.
+            _positions[key] = _initialized ? "0-0" : $"{_startedAt - 1}-18446744073709551615";
         }
         _initialized = true;
         _nextRefresh = DateTime.UtcNow + settings.StreamsRefresh;
