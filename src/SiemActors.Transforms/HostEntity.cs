@@ -44,7 +44,11 @@ public static class HostEntityRegistration
         if (dispatcher is not null) props = props.WithDispatcher(dispatcher);
         return hostsEntities
             ? builder.WithShardRegion<HostEntity>(HostEntity.TypeName, _ => props, extractor,
-                new ShardOptions { Role = HostEntity.Role, PassivateIdleEntityAfter = TimeSpan.FromHours(1) })
+                // DData: the coordinator's shard allocations are replicated among the transform nodes in memory, so a
+                // coordinator that moves (its node died) knows where every shard lives. The default, persistence,
+                // would recover it from a journal — the in-memory one unless a real plugin is configured, which forgets
+                // allocations with the node and could place a shard twice.
+                new ShardOptions { Role = HostEntity.Role, PassivateIdleEntityAfter = TimeSpan.FromHours(1), StateStoreMode = StateStoreMode.DData })
             : builder.WithShardRegionProxy<HostEntity>(HostEntity.TypeName, HostEntity.Role, extractor);
     }
 }
