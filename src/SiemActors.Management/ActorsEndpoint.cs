@@ -1,3 +1,4 @@
+using SiemActors.Api;
 using Akka.Actor;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -18,7 +19,7 @@ internal static class ActorsEndpoint
         {
             var limit = Math.Clamp(depth ?? 3, 1, 20);
             var provider = ((ExtendedActorSystem)system).Provider;
-            return Results.Json(new[] { Describe(provider.Guardian, limit), Describe(provider.SystemGuardian, limit) }, ManagementJson.Options);
+            return Results.Json(new[] { Describe(provider.Guardian, limit), Describe(provider.SystemGuardian, limit) }, ApiEndpoints.Json);
         });
 
     private static ActorView Describe(IActorRef actor, int depth)

@@ -1,3 +1,4 @@
+using SiemActors.Api;
 using Akka.Actor;
 using Akka.Cluster;
 using Microsoft.AspNetCore.Builder;
@@ -19,12 +20,12 @@ internal static class ClusterEndpoints
 {
     public static void Map(RouteGroupBuilder management)
     {
-        management.MapGet("/cluster", (ActorSystem system) => Results.Json(View(Cluster.Get(system)), ManagementJson.Options));
+        management.MapGet("/cluster", (ActorSystem system) => Results.Json(View(Cluster.Get(system)), ApiEndpoints.Json));
         management.MapPost("/cluster/join", (ActorSystem system, AddressRequest request) =>
             WithAddress(request, address =>
             {
                 Cluster.Get(system).Join(address);
-                return Results.Json(new { accepted = "join", address = address.ToString() }, ManagementJson.Options, statusCode: StatusCodes.Status202Accepted);
+                return Results.Json(new { accepted = "join", address = address.ToString() }, ApiEndpoints.Json, statusCode: StatusCodes.Status202Accepted);
             }));
         management.MapPost("/cluster/leave", (ActorSystem system, AddressRequest request) =>
             WithAddress(request, address => Member(system, address, cluster => cluster.Leave(address), "leave")));
@@ -48,9 +49,9 @@ internal static class ClusterEndpoints
     {
         var cluster = Cluster.Get(system);
         if (!cluster.State.Members.Any(m => m.Address == address))
-            return Results.Json(new { error = $"{address} is not a member of this cluster" }, ManagementJson.Options, statusCode: StatusCodes.Status404NotFound);
+            return Results.Json(new { error = $"{address} is not a member of this cluster" }, ApiEndpoints.Json, statusCode: StatusCodes.Status404NotFound);
         act(cluster);
-        return Results.Json(new { accepted = verb, address = address.ToString() }, ManagementJson.Options, statusCode: StatusCodes.Status202Accepted);
+        return Results.Json(new { accepted = verb, address = address.ToString() }, ApiEndpoints.Json, statusCode: StatusCodes.Status202Accepted);
     }
 
     private static IResult WithAddress(AddressRequest? request, Func<Address, IResult> then)
@@ -63,7 +64,7 @@ internal static class ClusterEndpoints
         }
         catch (Exception ex) when (ex is UriFormatException or ArgumentException or FormatException)
         {
-            return Results.Json(new { error = $"not a member address ({ex.Message}): expected akka.tcp://siem@host:port" }, ManagementJson.Options,
+            return Results.Json(new { error = $"not a member address ({ex.Message}): expected akka.tcp://siem@host:port" }, ApiEndpoints.Json,
                 statusCode: StatusCodes.Status400BadRequest);
         }
     }

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
-using System.Text;
 using Akka.Configuration;
+using SiemActors.Api.Auth;
 
 namespace SiemActors.Management;
 
@@ -45,30 +45,8 @@ public sealed record ManagementSettings
         if (!string.IsNullOrWhiteSpace(fromEnvironment)) return Checked(fromEnvironment.Trim(), $"environment variable {TokenEnvironmentVariable}");
         if (ConfiguredToken.Length > 0) return Checked(ConfiguredToken, "siem.management.token");
         if (TokenFile.Length == 0) throw new ConfigurationException("no management token: set siem.management.token, the token-env variable, or token-file");
-        return Checked(ReadOrCreate(Path.GetFullPath(TokenFile)), $"token file {TokenFile}");
-    }
-
-    private static string ReadOrCreate(string file)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        try
-        {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            using var stream = new FileStream(file, options);
-            var token = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
-            stream.Write(Encoding.UTF8.GetBytes(token));
-            return token;
-        }
-        catch (IOException) when (File.Exists(file))
-        {
-            for (var attempt = 0; ; attempt++)
-            {
-                var text = File.ReadAllText(file).Trim();
-                if (text.Length > 0 || attempt == 50) return text;
-                Thread.Sleep(20); // the creator has not written it yet
-            }
-        }
+        return Checked(SecretFile.ReadOrCreate(Path.GetFullPath(TokenFile), () => Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant()),
+            $"token file {TokenFile}");
     }
 
     private static string Checked(string token, string from) =>

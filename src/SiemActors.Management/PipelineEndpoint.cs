@@ -1,3 +1,4 @@
+using SiemActors.Api;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -19,8 +20,8 @@ internal static class PipelineEndpoint
         management.MapGet("/pipeline", (IServiceProvider services) =>
         {
             if (services.GetService(typeof(PipelineState)) is not PipelineState state)
-                return Results.Json(new { error = "this node has no ingest role" }, ManagementJson.Options, statusCode: StatusCodes.Status404NotFound);
-            return Results.Json(View(state), ManagementJson.Options);
+                return Results.Json(new { error = "this node has no ingest role" }, ApiEndpoints.Json, statusCode: StatusCodes.Status404NotFound);
+            return Results.Json(View(state), ApiEndpoints.Json);
         });
 
     public static PipelineView View(PipelineState state)

@@ -1,3 +1,4 @@
+using SiemActors.Api;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Microsoft.AspNetCore.Builder;
@@ -37,6 +38,6 @@ internal static class ShardsEndpoint
                     types.Add(new ShardTypeView(typeName, [], $"the regions did not answer within {Timeout.TotalSeconds:0}s"));
                 }
             }
-            return Results.Json(types, ManagementJson.Options);
+            return Results.Json(types, ApiEndpoints.Json);
         });
 }

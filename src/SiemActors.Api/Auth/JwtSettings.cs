@@ -46,31 +46,8 @@ public sealed record JwtSettings
         if (ConfiguredSecret.Length > 0) return Checked(ConfiguredSecret, "siem.api.auth.secret");
         if (SecretFile.Length == 0)
             throw new ConfigurationException("no JWT secret: set siem.api.auth.secret, the secret-env variable, or secret-file");
-        return Checked(ReadOrCreate(Path.GetFullPath(SecretFile)), $"secret file {SecretFile}");
-    }
-
-    private static string ReadOrCreate(string file)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        try
-        {
-            // CreateNew: when two processes start together, one creates the file and the other reads it.
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            using var stream = new FileStream(file, options);
-            var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
-            stream.Write(Encoding.UTF8.GetBytes(secret));
-            return secret;
-        }
-        catch (IOException) when (File.Exists(file))
-        {
-            for (var attempt = 0; ; attempt++)
-            {
-                var text = File.ReadAllText(file).Trim();
-                if (text.Length > 0 || attempt == 50) return text;
-                Thread.Sleep(20); // the creator has not written it yet
-            }
-        }
+        return Checked(Auth.SecretFile.ReadOrCreate(Path.GetFullPath(SecretFile), () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(48))),
+            $"secret file {SecretFile}");
     }
 
     private static byte[] Checked(string secret, string from)

@@ -12,7 +12,7 @@ internal static class BridgeMessages
     public sealed record Unsubscribe(string ConnectionId, string SubscriptionId);
 
     /// <summary>A connection opened: it gets an outbox and stats pushes, subscribed or not.</summary>
-    public sealed record ConnectionOpened(string ConnectionId, string User);
+    public sealed record ConnectionOpened(string ConnectionId);
 
     /// <summary>The connection closed: its subscriptions and outbox go.</summary>
     public sealed record ConnectionClosed(string ConnectionId);

@@ -18,7 +18,7 @@ public sealed class EventsHub(IRequiredActor<LiveBridge> bridge) : Hub<IEventsCl
 
     public override Task OnConnectedAsync()
     {
-        bridge.ActorRef.Tell(new ConnectionOpened(Context.ConnectionId, User));
+        bridge.ActorRef.Tell(new ConnectionOpened(Context.ConnectionId));
         return Task.CompletedTask;
     }
 

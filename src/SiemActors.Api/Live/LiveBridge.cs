@@ -37,7 +37,7 @@ public sealed class LiveBridge : ReceiveActor, IWithTimers
         _hub = hub;
         _settings = settings;
         _redis = redis;
-        Receive<ConnectionOpened>(m => Open(m.ConnectionId, m.User));
+        Receive<ConnectionOpened>(m => Open(m.ConnectionId));
         Receive<Subscribe>(OnSubscribe);
         Receive<Unsubscribe>(OnUnsubscribe);
         ReceiveAsync<ConnectionClosed>(m => CloseAsync(m.ConnectionId));
@@ -80,12 +80,11 @@ public sealed class LiveBridge : ReceiveActor, IWithTimers
         _stop.Dispose();
     }
 
-    private LiveConnection Open(string connectionId, string user)
+    private LiveConnection Open(string connectionId)
     {
         if (_connections.TryGetValue(connectionId, out var connection)) return connection;
         var self = Self;
-        connection = new LiveConnection(connectionId, user,
-            new ConnectionOutbox(connectionId, _hub, _settings, ex => self.Tell(new PushFailed(connectionId, ex))));
+        connection = new LiveConnection(new ConnectionOutbox(connectionId, _hub, _settings, ex => self.Tell(new PushFailed(connectionId, ex))));
         _connections.Add(connectionId, connection);
         UpdateGauges();
         return connection;
@@ -93,7 +92,7 @@ public sealed class LiveBridge : ReceiveActor, IWithTimers
 
     private void OnSubscribe(Subscribe m)
     {
-        var connection = Open(m.ConnectionId, m.User);
+        var connection = Open(m.ConnectionId);
         if (connection.Subscriptions.Count >= _settings.MaxSubscriptionsPerConnection)
         {
             Sender.Tell(SubscribeResult.Refused($"a connection may hold at most {_settings.MaxSubscriptionsPerConnection} subscriptions"));
@@ -205,7 +204,7 @@ public sealed class LiveBridge : ReceiveActor, IWithTimers
         }
     }
 
-    private sealed record LiveConnection(string Id, string User, ConnectionOutbox Outbox)
+    private sealed record LiveConnection(ConnectionOutbox Outbox)
     {
         public Dictionary<string, Subscription> Subscriptions { get; } = new(StringComparer.Ordinal);
     }
