@@ -5,26 +5,30 @@ using SiemActors.Api.Live;
 
 namespace SiemActors.Api.Tests;
 
-/// <summary>A hub client that records what it is pushed; a gate lets a test stop it from reading.</summary>
+/// <summary>A hub client that records what it is pushed (the slow reader of the tests is <see cref="RawHubClient"/>).</summary>
 internal sealed class LiveClient : IAsyncDisposable
 {
-    private readonly ConcurrentQueue<(string Subscription, JsonElement Event)> _events = new();
+    // Kept as received and parsed only when a test reads them: the handler stays cheap, so a flood does not make this
+    // client a slow reader itself.
+    private readonly ConcurrentQueue<(string Subscription, RawJson Event)> _events = new();
     private volatile LiveStats? _lastStats;
 
-    public LiveClient(HubConnection connection, TaskCompletionSource? gate = null)
+    public LiveClient(HubConnection connection)
     {
         Connection = connection;
-        Connection.On<string, IReadOnlyList<LiveEvent>>(nameof(IEventsClient.Events), async (id, events) =>
+        Connection.On<string, IReadOnlyList<LiveEvent>>(nameof(IEventsClient.Events), (id, events) =>
         {
-            if (gate is not null) await gate.Task; // a reader that stopped reading: the connection's receive loop waits here
-            foreach (var e in events) _events.Enqueue((id, JsonDocument.Parse(e.Event.Utf8).RootElement));
+            foreach (var e in events) _events.Enqueue((id, e.Event));
         });
         Connection.On<LiveStats>(nameof(IEventsClient.Stats), stats => _lastStats = stats);
     }
 
     public HubConnection Connection { get; }
 
-    public IReadOnlyCollection<(string Subscription, JsonElement Event)> Events => _events;
+    public int EventCount => _events.Count;
+
+    public IReadOnlyList<(string Subscription, JsonElement Event)> Events =>
+        _events.Select(e => (e.Subscription, JsonDocument.Parse(e.Event.Utf8).RootElement)).ToList();
 
     public LiveStats? LastStats => _lastStats;
 

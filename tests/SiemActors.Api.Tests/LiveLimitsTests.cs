@@ -20,7 +20,7 @@ public sealed class LiveLimitsTests(LimitedApiHost host) : IClassFixture<Limited
         var id = (await client.SubscribeAsync("""source == "stale" or source == "fresh" """)).SubscriptionId!;
         // The tail follows the streams from the subscription on; a stream that appears after that is read from its start.
         await host.StoreAsync(1, _ => ("fresh", Severity.Informational));
-        await Await.UntilAsync(() => client.Events.Count >= 1, TimeSpan.FromSeconds(60), () => "the fresh event never arrived");
+        await Await.UntilAsync(() => client.EventCount >= 1, TimeSpan.FromSeconds(60), () => "the fresh event never arrived");
         var old = DateTimeOffset.UtcNow.AddMinutes(-10).ToUnixTimeMilliseconds();
         await host.AppendOldEntryAsync("stale", old, $$"""{"event_id":"old-1","timestamp":{{old}},"source":"stale","host":"h","severity":6}""");
 
@@ -45,7 +45,7 @@ public sealed class LiveLimitsTests(LimitedApiHost host) : IClassFixture<Limited
         var seconds = (DateTime.UtcNow - started).TotalSeconds;
         Assert.True(stats.Dropped >= 3000 - 300 - 100 * seconds - 100, $"too few dropped for the cap: {stats} after {seconds:N1}s");
         Assert.True(stats.Delivered <= 100 * seconds + 100, $"more delivered than 100/s allows: {stats} after {seconds:N1}s");
-        await Await.UntilAsync(() => client.Events.Count == stats.Delivered, TimeSpan.FromSeconds(30),
-            () => $"received {client.Events.Count}, delivered {stats.Delivered}");
+        await Await.UntilAsync(() => client.EventCount == stats.Delivered, TimeSpan.FromSeconds(30),
+            () => $"received {client.EventCount}, delivered {stats.Delivered}");
     }
 }
