@@ -1,0 +1,18 @@
+namespace SiemActors.Persistence.Redis;
+
+/// <summary>The plugins' Lua scripts, embedded next to the code (<c>Scripts/*.lua</c>).</summary>
+internal static class LuaScripts
+{
+    public static readonly string WriteEvents = Load("WriteEvents");
+
+    public static readonly string SaveSnapshot = Load("SaveSnapshot");
+
+    private static string Load(string name)
+    {
+        var resource = $"SiemActors.Persistence.Redis.{name}.lua";
+        using var stream = typeof(LuaScripts).Assembly.GetManifestResourceStream(resource)
+            ?? throw new InvalidOperationException($"embedded script {resource} is missing");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

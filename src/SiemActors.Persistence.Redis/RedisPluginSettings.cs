@@ -1,0 +1,41 @@
+using Akka.Configuration;
+
+namespace SiemActors.Persistence.Redis;
+
+/// <summary>
+/// The settings both plugins share: the Redis to use and the key prefix. Read from the plugin's own config section,
+/// over the defaults of the embedded <c>reference.conf</c>.
+/// </summary>
+public sealed record RedisPluginSettings(string Connection, string KeyPrefix, int ReplayPageSize)
+{
+    internal static readonly Lazy<Config> Reference = new(() =>
+        ConfigurationFactory.FromResource("SiemActors.Persistence.Redis.reference.conf", typeof(RedisPluginSettings).Assembly));
+
+    /// <summary>The embedded defaults, to add to an actor system's configuration.</summary>
+    public static Config DefaultConfig => Reference.Value;
+
+    public static RedisPluginSettings Journal(Config section) => Create(section, "akka.persistence.journal.redis");
+
+    public static RedisPluginSettings SnapshotStore(Config section) => Create(section, "akka.persistence.snapshot-store.redis");
+
+    private static RedisPluginSettings Create(Config section, string path)
+    {
+        var config = section.WithFallback(Reference.Value.GetConfig(path));
+        var connection = config.GetString("connection", "");
+        if (string.IsNullOrWhiteSpace(connection)) throw new ConfigurationException($"{path}.connection is empty");
+        var prefix = config.GetString("key-prefix", "");
+        if (string.IsNullOrWhiteSpace(prefix)) throw new ConfigurationException($"{path}.key-prefix is empty");
+        var page = config.GetInt("replay-page-size", 1000);
+        if (page < 1) throw new ConfigurationException($"{path}.replay-page-size must be at least 1");
+        return new RedisPluginSettings(connection, prefix, page);
+    }
+
+    /// <summary>The sorted set of a persistence id's events, scored by sequence number.</summary>
+    public string JournalKey(string persistenceId) => $"{KeyPrefix}:journal:{{{persistenceId}}}";
+
+    /// <summary>The highest sequence number ever written for a persistence id; kept when its events are deleted.</summary>
+    public string HighestKey(string persistenceId) => $"{KeyPrefix}:journal:{{{persistenceId}}}:highest";
+
+    /// <summary>The sorted set of a persistence id's snapshots, scored by sequence number.</summary>
+    public string SnapshotKey(string persistenceId) => $"{KeyPrefix}:snapshots:{{{persistenceId}}}";
+}
