@@ -3,7 +3,7 @@ using Akka.Configuration;
 namespace SiemActors.Node;
 
 /// <summary>
-/// The node's configuration: <c>hocon/siem.conf</c>, then each <c>--config FILE</c> over it (later files win), then
+/// The node's configuration: <c>hocon/siem.conf</c> (over the starter rules of <c>hocon/detections.conf</c>), then each <c>--config FILE</c> over it (later files win), then
 /// environment variables, then command-line options (<see cref="NodeOverrides"/>), over the libraries' embedded defaults. Kafka's bootstrap servers come from <c>siem.kafka.bootstrap-servers</c>, else
 /// from <c>.siem/kafka.bootstrap</c> (written by <c>siemctl kafka up</c>) at or above the current directory.
 /// </summary>
@@ -25,6 +25,9 @@ public sealed record NodeConfig(Config Hocon, string BootstrapServers, IReadOnly
     {
         var baseFile = Path.Combine(AppContext.BaseDirectory, "hocon", "siem.conf");
         var config = Parse(baseFile);
+        // The starter detection rules sit under siem.conf: any file or override that sets siem.detection.rules wins.
+        var detections = Path.Combine(AppContext.BaseDirectory, "hocon", "detections.conf");
+        if (File.Exists(detections)) config = config.WithFallback(Parse(detections));
         foreach (var file in files) config = Parse(file).WithFallback(config);
         config = ConfigurationFactory.ParseString(environmentOverrides).WithFallback(config);
         config = ConfigurationFactory.ParseString(commandLineOverrides).WithFallback(config);

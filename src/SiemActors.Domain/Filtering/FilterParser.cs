@@ -13,10 +13,14 @@ public static class FilterParser
 {
     public static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(100);
 
-    public static FilterExpr Parse(string text)
+    /// <summary>A filter over events (<see cref="FilterFields.Events"/>).</summary>
+    public static FilterExpr Parse(string text) => Parse(text, FilterFields.Events);
+
+    /// <summary>A filter over the given fields (events, alerts).</summary>
+    public static FilterExpr Parse(string text, FilterFields fields)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var reader = new Reader(Lexer.Tokenize(text));
+        var reader = new Reader(Lexer.Tokenize(text), fields);
         if (reader.Current.Kind == TokenKind.End) throw new FilterSyntaxException(0, "the filter is empty (use true to match everything)");
         var expr = Or(reader);
         if (reader.Current.Kind != TokenKind.End)
@@ -66,8 +70,8 @@ public static class FilterParser
         if (token.Is("false")) return new FilterExpr.Constant(false);
         if (token.Kind != TokenKind.Word)
             throw new FilterSyntaxException(token.Position, $"expected a field name, not, true, false or '(', found {token}");
-        var field = FilterField.Find(token.Text)
-            ?? throw new FilterSyntaxException(token.Position, $"unknown field '{token.Text}'; fields are {string.Join(", ", FilterField.Names)} and attributes.<name>");
+        var field = r.Fields.Find(token.Text)
+            ?? throw new FilterSyntaxException(token.Position, $"unknown field '{token.Text}'; fields are {r.Fields.Help}");
         return Condition(r, field);
     }
 
@@ -217,9 +221,11 @@ public static class FilterParser
         throw new FilterSyntaxException(token.Position, $"expected a time (2026-11-27T04:00:00Z, now-15m, or Unix ms), found {token}");
     }
 
-    private sealed class Reader(List<Token> tokens)
+    private sealed class Reader(List<Token> tokens, FilterFields fields)
     {
         private int _at;
+
+        public FilterFields Fields => fields;
 
         public Token Current => tokens[_at];
 

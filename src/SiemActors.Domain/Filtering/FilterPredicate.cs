@@ -149,23 +149,7 @@ public static class FilterPredicate
         _ => left >= right,
     };
 
-    private static Func<SecurityEvent, string> TextOf(FilterField field) => field.Name switch
-    {
-        "event_id" => e => e.EventId,
-        "source" => e => e.Source,
-        "host" => e => e.Host,
-        "category" => e => e.Category ?? "",
-        "action" => e => e.Action ?? "",
-        "outcome" => e => e.Outcome ?? "",
-        "user" => e => e.User ?? "",
-        "process" => e => e.Process ?? "",
-        "message" => e => e.Message,
-        "topic" => e => e.Origin.Topic,
-        "src_ip" => e => e.SrcIp ?? "",
-        "dst_ip" => e => e.DstIp ?? "",
-        _ when field.Attribute is { } name => e => e.Attributes.TryGetValue(name, out var v) ? v : "",
-        _ => throw new ArgumentOutOfRangeException(nameof(field), field, "not a text field"),
-    };
+    private static Func<SecurityEvent, string> TextOf(FilterField field) => FieldText.Of(field);
 
     private static Func<SecurityEvent, long?> NumberOf(FilterField field) => field.Name switch
     {

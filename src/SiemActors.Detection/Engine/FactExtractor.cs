@@ -1,0 +1,59 @@
+using SiemActors.Detection.Entity;
+using SiemActors.Detection.Rules;
+using SiemActors.Domain.Events;
+
+namespace SiemActors.Detection.Engine;
+
+/// <summary>
+/// Turns a partition batch into one <see cref="DetectFacts"/> per key that any rule selects: each rule's filter is
+/// tested once per event, and only what the rule needs (offset, time, id, the distinct value) is kept. Events no rule
+/// selects, or without the rule's key (or distinct field), produce nothing.
+/// </summary>
+public sealed class FactExtractor(IReadOnlyList<DetectionRule> rules)
+{
+    public IReadOnlyList<DetectionRule> Rules => rules;
+
+    public IReadOnlyList<DetectFacts> Extract(int partition, IReadOnlyList<SecurityEvent> events)
+    {
+        if (rules.Count == 0 || events.Count == 0) return [];
+        Dictionary<string, Builder>? byEntity = null;
+        foreach (var e in events)
+        {
+            for (var r = 0; r < rules.Count; r++)
+            {
+                var rule = rules[r];
+                var first = rule.First(e);
+                var then = rule.Then is { } t && t(e);
+                if (!first && !then) continue;
+                var key = rule.Key(e);
+                if (key.Length == 0) continue;
+                var value = rule.Distinct?.Invoke(e) ?? "";
+                if (rule.Distinct is not null && value.Length == 0) continue;
+                byEntity ??= new Dictionary<string, Builder>(StringComparer.Ordinal);
+                var entity = EntityIds.For(rule.KeyField, key);
+                if (!byEntity.TryGetValue(entity, out var builder)) byEntity[entity] = builder = new Builder();
+                var index = builder.RuleIndex(rule.Name);
+                if (first) builder.Facts.Add(new Fact(index, 0, e.Origin.Offset, e.Timestamp, e.EventId, value));
+                if (then) builder.Facts.Add(new Fact(index, 1, e.Origin.Offset, e.Timestamp, e.EventId, value));
+            }
+        }
+        if (byEntity is null) return [];
+        return byEntity.Select(pair => new DetectFacts(pair.Key, partition, pair.Value.Names.ToArray(), pair.Value.Facts.ToArray())).ToList();
+    }
+
+    /// <summary>One entity's facts, and the names of only the rules they concern (a fact refers to its rule by index).</summary>
+    private sealed class Builder
+    {
+        public List<string> Names { get; } = [];
+
+        public List<Fact> Facts { get; } = [];
+
+        public int RuleIndex(string name)
+        {
+            var i = Names.IndexOf(name);
+            if (i >= 0) return i;
+            Names.Add(name);
+            return Names.Count - 1;
+        }
+    }
+}

@@ -1,0 +1,178 @@
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Event;
+using Akka.Persistence;
+using SiemActors.Detection.Engine;
+using SiemActors.Detection.Rules;
+
+namespace SiemActors.Detection.Entity;
+
+/// <summary>
+/// The detection state of one key (<c>src_ip:10.0.0.5</c>) in the <c>detections</c> shard region (role
+/// <c>transform</c>). Event-sourced with snapshots: each batch of facts is persisted before it is applied and
+/// answered, so a batch the pipeline has not committed yet is never lost, and a replayed one is recognised by its
+/// offsets and not counted again. Fired alerts go to a persisted outbox and are published until every store has them.
+/// </summary>
+public sealed class DetectionEntity : ReceivePersistentActor, IWithTimers
+{
+    public const string TypeName = "detections";
+    public const string Role = "transform";
+
+    private readonly string _entityId;
+    private readonly DetectionSettings _settings;
+    private readonly IReadOnlyDictionary<string, DetectionRule> _rules;
+    private readonly IAlertPublisher _publisher;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private DetectionState _state;
+    private int _sinceSnapshot;
+    private bool _publishing;
+    private TimeSpan _backoff;
+
+    public DetectionEntity(string entityId, DetectionSettings settings, IReadOnlyDictionary<string, DetectionRule> rules, IAlertPublisher publisher)
+    {
+        _entityId = entityId;
+        _settings = settings;
+        _rules = rules;
+        _publisher = publisher;
+        _state = new DetectionState(entityId, rules, settings);
+        _backoff = settings.PublishRetryMinBackoff;
+        PersistenceId = PersistenceIdFor(entityId);
+
+        Recover<SnapshotOffer>(offer => _state = new DetectionState(_entityId, _rules, _settings, (StateSnapshot)offer.Snapshot));
+        Recover<FactsRecorded>(r => _state.Apply(r.Facts, r.RecordedAt));
+        Recover<AbsenceChecked>(c => _state.CheckAbsence(c.At));
+        Recover<AlertsPublished>(p => _state.Published(p.AlertIds));
+
+        Command<DetectFacts>(OnFacts);
+        Command<Tick>(_ => OnTick());
+        Command<PublishDone>(done => Persist(new AlertsPublished(done.AlertIds), published =>
+        {
+            _publishing = false;
+            _backoff = _settings.PublishRetryMinBackoff;
+            _state.Published(published.AlertIds);
+            DetectionMetrics.Published.Inc(published.AlertIds.Length);
+            Persisted();
+        }));
+        Command<PublishFailed>(failed =>
+        {
+            _publishing = false;
+            DetectionMetrics.PublishFailures.Inc();
+            _log.Warning("Entity {0}: could not publish {1} alert(s), retrying in {2}: {3}", _entityId, _state.Outbox.Count, _backoff,
+                failed.Cause.GetBaseException().Message);
+            Timers.StartSingleTimer(RetryPublish.Instance, RetryPublish.Instance, _backoff);
+            _backoff = TimeSpan.FromTicks(Math.Min(_backoff.Ticks * 2, _settings.PublishRetryMaxBackoff.Ticks));
+        });
+        Command<RetryPublish>(_ => Publish());
+        Command<SaveSnapshotSuccess>(saved =>
+        {
+            // The snapshot holds everything up to its sequence number: older events and snapshots are not needed.
+            DeleteMessages(saved.Metadata.SequenceNr);
+            DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
+        });
+        Command<SaveSnapshotFailure>(f => _log.Warning("Entity {0}: snapshot failed (the journal still has everything): {1}", _entityId, f.Cause.Message));
+        Command<DeleteMessagesSuccess>(_ => { });
+        Command<DeleteMessagesFailure>(f => _log.Warning("Entity {0}: deleting journal events failed: {1}", _entityId, f.Cause.Message));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(f => _log.Warning("Entity {0}: deleting old snapshots failed: {1}", _entityId, f.Cause.Message));
+    }
+
+    public static string PersistenceIdFor(string entityId) => $"detection-{entityId}";
+
+    public override string PersistenceId { get; }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    protected override void OnReplaySuccess()
+    {
+        Timers.StartPeriodicTimer(Tick.Instance, Tick.Instance, _settings.CheckInterval);
+        Publish();
+    }
+
+    private void OnFacts(DetectFacts facts)
+    {
+        if (_state.IsReplay(facts))
+        {
+            DetectionMetrics.Facts.WithLabels("duplicate").Inc(facts.Facts.Length);
+            Sender.Tell(new FactsAccepted(_entityId, 0));
+            return;
+        }
+        var sender = Sender;
+        Persist(new FactsRecorded(facts, Now()), recorded =>
+        {
+            var result = _state.Apply(recorded.Facts, recorded.RecordedAt);
+            DetectionMetrics.Facts.WithLabels("applied").Inc(result.Applied);
+            if (result.Duplicates > 0) DetectionMetrics.Facts.WithLabels("duplicate").Inc(result.Duplicates);
+            if (result.Late > 0) DetectionMetrics.Facts.WithLabels("late").Inc(result.Late);
+            if (result.Dropped > 0) DetectionMetrics.DroppedEntries.Inc(result.Dropped);
+            foreach (var alert in result.Alerts)
+            {
+                DetectionMetrics.Alerts.WithLabels(alert.Rule).Inc();
+                _log.Info("Alert {0} ({1}, {2}) for {3}={4}: {5} event(s)", alert.AlertId, alert.Rule, alert.Severity, alert.KeyField, alert.Key, alert.Count);
+            }
+            sender.Tell(new FactsAccepted(_entityId, result.Applied));
+            Persisted();
+        });
+    }
+
+    private void OnTick()
+    {
+        var now = Now();
+        if (_state.AbsenceDue(now))
+        {
+            Persist(new AbsenceChecked(now), checkedAt =>
+            {
+                foreach (var alert in _state.CheckAbsence(checkedAt.At))
+                {
+                    DetectionMetrics.Alerts.WithLabels(alert.Rule).Inc();
+                    _log.Info("Alert {0} ({1}) for {2}={3}: silent since {4}", alert.AlertId, alert.Rule, alert.KeyField, alert.Key,
+                        DateTimeOffset.FromUnixTimeMilliseconds(alert.LastEventTime));
+                }
+                Persisted();
+            });
+        }
+        else if (!_publishing && _state.IsIdle(now, _settings.ForgetAfter))
+        {
+            // Nothing open, nothing to send, nothing for a long time: free the key's storage and stop.
+            DeleteMessages(LastSequenceNr);
+            DeleteSnapshots(SnapshotSelectionCriteria.Latest);
+            DetectionMetrics.Forgotten.Inc();
+            Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+        }
+    }
+
+    /// <summary>After each persisted event: snapshot every so often, and send what the outbox holds.</summary>
+    private void Persisted()
+    {
+        if (++_sinceSnapshot >= _settings.SnapshotEvery)
+        {
+            _sinceSnapshot = 0;
+            SaveSnapshot(_state.ToSnapshot());
+        }
+        Publish();
+    }
+
+    private void Publish()
+    {
+        if (_publishing || _state.Outbox.Count == 0) return;
+        _publishing = true;
+        var alerts = _state.Outbox.ToList();
+        var ids = alerts.Select(a => a.AlertId).ToArray();
+        _publisher.PublishAsync(alerts).PipeTo(Self, success: () => new PublishDone(ids), failure: ex => new PublishFailed(ex));
+    }
+
+    private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    private sealed class Tick
+    {
+        public static readonly Tick Instance = new();
+    }
+
+    private sealed class RetryPublish
+    {
+        public static readonly RetryPublish Instance = new();
+    }
+
+    private sealed record PublishDone(string[] AlertIds);
+
+    private sealed record PublishFailed(Exception Cause);
+}

@@ -1,0 +1,61 @@
+using Akka.Configuration;
+using SiemActors.Detection.Engine;
+using SiemActors.Detection.Rules;
+using SiemActors.Domain.Events;
+using Xunit;
+
+namespace SiemActors.Detection.Tests;
+
+public sealed class FactExtractorTests
+{
+    private static readonly DetectionSettings Settings = DetectionSettings.Create(ConfigurationFactory.ParseString("""
+        siem.detection.rules = [
+          { name = brute, type = threshold, severity = error, key = src_ip, window = 5m, count = 10, filter = "outcome == \"failure\"" }
+          { name = sweep, type = distinct, severity = warning, key = src_ip, distinct = dst_port, window = 1m, count = 20, filter = "true" }
+          { name = after, type = sequence, severity = error, key = user, window = 5m, filter = "outcome == \"failure\"", then = "outcome == \"success\"" }
+        ]
+        """));
+
+    private static SecurityEvent Event(long offset, string? srcIp, string? user, string outcome, int? dstPort = null) => new()
+    {
+        EventId = $"id-{offset}",
+        Timestamp = 1000 + offset,
+        IngestedAt = 0,
+        Source = "sshd",
+        Host = "h",
+        SrcIp = srcIp,
+        User = user,
+        Outcome = outcome,
+        DstPort = dstPort,
+        Origin = new KafkaOrigin("siem-events", 3, offset),
+    };
+
+    [Fact]
+    public void Each_key_gets_one_message_with_only_the_facts_and_rules_it_concerns()
+    {
+        var facts = new FactExtractor(Settings.Rules).Extract(3, [
+            Event(0, "10.0.0.1", "alice", "failure", 22),
+            Event(1, "10.0.0.1", "alice", "success"),
+            Event(2, null, null, "failure", 22),
+            Event(3, "10.0.0.2", null, "unknown", 80),
+        ]).ToDictionary(f => f.EntityId);
+
+        Assert.Equal(["src_ip:10.0.0.1", "src_ip:10.0.0.2", "user:alice"], facts.Keys.Order());
+        var ip1 = facts["src_ip:10.0.0.1"];
+        Assert.Equal(3, ip1.Partition);
+        Assert.Equal(["brute", "sweep"], ip1.Rules);
+        // Event 1 has no destination port: the distinct rule has nothing to count.
+        Assert.Equal([(0, 0L, ""), (1, 0L, "22")], ip1.Facts.Select(f => (f.Rule, f.Offset, f.Value)));
+        Assert.Equal(["sweep"], facts["src_ip:10.0.0.2"].Rules);
+        var alice = facts["user:alice"];
+        Assert.Equal(["after"], alice.Rules);
+        Assert.Equal([(0, (byte)0, 0L), (0, (byte)1, 1L)], alice.Facts.Select(f => (f.Rule, f.Step, f.Offset)));
+    }
+
+    [Fact]
+    public void No_rules_or_no_matches_give_nothing()
+    {
+        Assert.Empty(new FactExtractor([]).Extract(0, [Event(0, "10.0.0.1", "alice", "failure")]));
+        Assert.Empty(new FactExtractor(Settings.Rules).Extract(0, [Event(0, null, null, "unknown")]));
+    }
+}
