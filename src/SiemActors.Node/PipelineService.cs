@@ -11,6 +11,9 @@ using SiemActors.Pipeline.Routing;
 using SiemActors.Sinks.ClickHouse;
 using SiemActors.Sinks.Redis;
 using SiemActors.Transforms;
+using SiemActors.Detection.Engine;
+using SiemActors.Detection.Entity;
+using SiemActors.Detection.Rules;
 
 namespace SiemActors.Node;
 
@@ -22,7 +25,7 @@ namespace SiemActors.Node;
 /// commit.
 /// </summary>
 public sealed class PipelineService(ActorSystem system, ActorRegistry registry, NodeConfig node, Router router, PipelineState state,
-    IHostApplicationLifetime lifetime)
+    DetectionSettings detection, IHostApplicationLifetime lifetime)
     : BackgroundService
 {
     private readonly ILoggingAdapter _log = Logging.GetLogger(system, nameof(PipelineService));
@@ -76,20 +79,23 @@ public sealed class PipelineService(ActorSystem system, ActorRegistry registry, 
         if (outputProducer is not null) sinks.Add(new KafkaEventSink(outputProducer, settings.ProcessedTopic));
 
         var hosts = await registry.GetAsync<HostEntity>(stopping);
+        var detector = detection.ActiveRules.Count == 0
+            ? null
+            : new Detector(await registry.GetAsync<DetectionEntity>(stopping), new FactExtractor(detection.ActiveRules), settings, _log);
         var consumer = ConsumerSettings<byte[]?, byte[]?>.Create(system, Deserializers.ByteArray, Deserializers.ByteArray)
             .WithBootstrapServers(node.BootstrapServers)
             .WithClientId($"siem-{node.Hostname}-{node.Port}");
         var pipeline = new IngestPipeline(settings, consumer, CommitterSettings.Create(system),
             new HostEnricher(hosts, settings, _log),
             new DeadLetterPublisher(dlqProducer, settings.DeadLetterTopic, _log),
-            router, sinks, state);
+            router, sinks, state, detector);
 
         var control = pipeline.Run(system.Materializer());
         state.Running = true;
         using var lagStop = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var lag = new LagMonitor(node.BootstrapServers, state, TimeSpan.FromSeconds(5), _log).RunAsync(lagStop.Token);
-        _log.Info("Ingest pipeline consuming {0} as group {1} from {2}; {3} routing rule(s), sinks {4}", settings.EventsTopic, settings.GroupId,
-            node.BootstrapServers, router.Rules.Count, string.Join(", ", sinks.Select(s => s.Name)));
+        _log.Info("Ingest pipeline consuming {0} as group {1} from {2}; {3} routing rule(s), sinks {4}, {5} detection rule(s)", settings.EventsTopic,
+            settings.GroupId, node.BootstrapServers, router.Rules.Count, string.Join(", ", sinks.Select(s => s.Name)), detection.ActiveRules.Count);
         try
         {
             await control.StreamCompletion.WaitAsync(stopping);

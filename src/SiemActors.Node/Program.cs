@@ -8,6 +8,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Serilog;
 using SiemActors.Api;
+using SiemActors.Detection;
+using SiemActors.Detection.Entity;
+using SiemActors.Detection.Rules;
+using SiemActors.Persistence.Redis;
+using SiemActors.Sinks.ClickHouse;
+using SiemActors.Sinks.Redis;
 using SiemActors.Management;
 using SiemActors.Node;
 using SiemActors.Pipeline;
@@ -33,6 +39,11 @@ try
     // Routing is checked before anything starts: a bad rule stops the node here, naming the rule.
     var router = Router.Create(PipelineSettings.WithDefaults(node.Hocon), PipelineService.Destinations);
 
+    // So are the detection rules.
+    var detection = DetectionSettings.Create(node.Hocon);
+    var redisSettings = RedisSinkSettings.Create(node.Hocon);
+    var clickHouseSettings = ClickHouseSinkSettings.Create(node.Hocon);
+
     var api = ApiSettings.Create(node.Hocon);
     var management = ManagementSettings.Create(node.Hocon);
 
@@ -42,6 +53,8 @@ try
     builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
     builder.Services.AddSingleton(node);
     builder.Services.AddSingleton(router);
+    builder.Services.AddSingleton(detection);
+    builder.Services.AddSingleton<IAlertPublisher>(sp => new AlertPublisher(sp, redisSettings, clickHouseSettings));
     if (node.Has("ingest")) builder.Services.AddSingleton<PipelineState>();
     builder.Services.AddSiemManagement(management, node.Hocon, ingest: node.Has("ingest"));
     builder.Services.AddAkka(NodeConfig.SystemName, akka =>
@@ -49,6 +62,9 @@ try
         akka.AddHocon(node.Hocon, HoconAddMode.Prepend)
             .AddHocon(Akka.Configuration.ConfigurationFactory.FromResource("SiemActors.Transforms.reference.conf", typeof(HostEntity).Assembly),
                 HoconAddMode.Append)
+            .AddHocon(PersistenceDefaults(redisSettings), HoconAddMode.Append)
+            .AddHocon(RedisPluginSettings.DefaultConfig, HoconAddMode.Append)
+            .AddHocon(DetectionSettings.DefaultConfig, HoconAddMode.Append)
             .ConfigureLoggers(l =>
             {
                 l.ClearLoggers();
@@ -57,6 +73,8 @@ try
             .WithRemoting(node.Hostname, node.Port, node.PublicHostname)
             .WithClustering(new ClusterOptions { Roles = node.Roles.ToArray(), SeedNodes = node.SeedNodes.ToArray() })
             .AddHostEntities(hostsEntities: node.Has(HostEntity.Role),
+                dispatcher: node.Hocon.HasPath(EntitiesDispatcher) ? EntitiesDispatcher : null)
+            .AddDetectionEntities(detection, hostsEntities: node.Has(DetectionEntity.Role),
                 dispatcher: node.Hocon.HasPath(EntitiesDispatcher) ? EntitiesDispatcher : null);
         if (node.Has(ApiRole)) akka.WithLiveBridge(api, node.Hocon);
     });
@@ -78,7 +96,7 @@ catch (Exception ex) when (ex is System.IO.IOException { InnerException: System.
     Log.Fatal("Cannot start: the HTTP address is in use ({Reason}); set siem.api.http.port", ex.GetBaseException().Message);
     return 2;
 }
-catch (Exception ex) when (ex is NodeConfigException or RoutingConfigException or Akka.Configuration.ConfigurationException)
+catch (Exception ex) when (ex is NodeConfigException or RoutingConfigException or DetectionConfigException or Akka.Configuration.ConfigurationException)
 {
     Log.Fatal("Cannot start: {Reason}", ex.Message);
     return 2;
@@ -95,6 +113,17 @@ finally
 
 internal static partial class Program
 {
+    /// <summary>
+    /// The persistence plugins use the sinks' Redis unless configured otherwise, under the sinks' key prefix (so nodes
+    /// of one deployment share entity state, and separate deployments or tests on one Redis do not).
+    /// </summary>
+    private static Akka.Configuration.Config PersistenceDefaults(RedisSinkSettings redis) => Akka.Configuration.ConfigurationFactory.ParseString($$"""
+        akka.persistence.journal.redis { connection = {{Quote(redis.Connection)}}, key-prefix = {{Quote(redis.KeyPrefix + ":persistence")}} }
+        akka.persistence.snapshot-store.redis { connection = {{Quote(redis.Connection)}}, key-prefix = {{Quote(redis.KeyPrefix + ":persistence")}} }
+        """);
+
+    private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+
     private const string ApiRole = "api";
     private const string EntitiesDispatcher = "siem.dispatchers.entities";
 }

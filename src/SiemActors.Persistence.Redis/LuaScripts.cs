@@ -5,6 +5,8 @@ internal static class LuaScripts
 {
     public static readonly string WriteEvents = Load("WriteEvents");
 
+    public static readonly string DeleteEvents = Load("DeleteEvents");
+
     public static readonly string SaveSnapshot = Load("SaveSnapshot");
 
     private static string Load(string name)

@@ -104,6 +104,8 @@ public sealed class RedisJournal : AsyncWriteJournal
     protected override async Task DeleteMessagesToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken)
     {
         var db = await Database().ConfigureAwait(false);
-        await db.SortedSetRemoveRangeByScoreAsync(_settings.JournalKey(persistenceId), double.NegativeInfinity, toSequenceNr).ConfigureAwait(false);
+        await db.ScriptEvaluateAsync(LuaScripts.DeleteEvents,
+            [(RedisKey)_settings.JournalKey(persistenceId), (RedisKey)_settings.HighestKey(persistenceId)],
+            [toSequenceNr, (long)_settings.EmptyHighestTtl.TotalSeconds]).ConfigureAwait(false);
     }
 }

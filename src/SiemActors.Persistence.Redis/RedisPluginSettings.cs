@@ -6,7 +6,7 @@ namespace SiemActors.Persistence.Redis;
 /// The settings both plugins share: the Redis to use and the key prefix. Read from the plugin's own config section,
 /// over the defaults of the embedded <c>reference.conf</c>.
 /// </summary>
-public sealed record RedisPluginSettings(string Connection, string KeyPrefix, int ReplayPageSize)
+public sealed record RedisPluginSettings(string Connection, string KeyPrefix, int ReplayPageSize, TimeSpan EmptyHighestTtl)
 {
     internal static readonly Lazy<Config> Reference = new(() =>
         ConfigurationFactory.FromResource("SiemActors.Persistence.Redis.reference.conf", typeof(RedisPluginSettings).Assembly));
@@ -27,7 +27,9 @@ public sealed record RedisPluginSettings(string Connection, string KeyPrefix, in
         if (string.IsNullOrWhiteSpace(prefix)) throw new ConfigurationException($"{path}.key-prefix is empty");
         var page = config.GetInt("replay-page-size", 1000);
         if (page < 1) throw new ConfigurationException($"{path}.replay-page-size must be at least 1");
-        return new RedisPluginSettings(connection, prefix, page);
+        var ttl = config.GetTimeSpan("empty-highest-ttl", TimeSpan.Zero);
+        if (ttl < TimeSpan.Zero) throw new ConfigurationException($"{path}.empty-highest-ttl must not be negative");
+        return new RedisPluginSettings(connection, prefix, page, ttl);
     }
 
     /// <summary>The sorted set of a persistence id's events, scored by sequence number.</summary>

@@ -7,7 +7,7 @@ namespace SiemActors.Pipeline;
 
 /// <summary>
 /// Enriches a partition batch through the host entities: one <see cref="EnrichHost"/> per host in the batch (never
-/// one per event), all Asked at once, each retried with backoff on timeout until it answers.
+/// one per event), all Asked at once, each retried with backoff on timeout until it answers (<see cref="EntityAsk"/>).
 /// </summary>
 public sealed class HostEnricher(IActorRef hosts, PipelineSettings settings, ILoggingAdapter log)
 {
@@ -28,7 +28,7 @@ public sealed class HostEnricher(IActorRef hosts, PipelineSettings settings, ILo
             var facts = new EnrichHost(host, partition,
                 indexes.Select(i => events[i].Origin.Offset).ToArray(),
                 indexes.Select(i => events[i].Timestamp).ToArray());
-            var reply = await AskWithRetry(facts).ConfigureAwait(false);
+            var reply = await EntityAsk.AskAsync<HostEnriched>(hosts, facts, facts.Host, settings, log).ConfigureAwait(false);
             for (var j = 0; j < indexes.Count; j++)
             {
                 var i = indexes[j];
@@ -36,24 +36,5 @@ public sealed class HostEnricher(IActorRef hosts, PipelineSettings settings, ILo
             }
         })).ConfigureAwait(false);
         return enriched;
-    }
-
-    private async Task<HostEnriched> AskWithRetry(EnrichHost facts)
-    {
-        var backoff = settings.AskRetryMinBackoff;
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await hosts.Ask<HostEnriched>(facts, settings.AskTimeout).ConfigureAwait(false);
-            }
-            catch (AskTimeoutException)
-            {
-                PipelineMetrics.AskTimeouts.Inc();
-                log.Warning("Host entity {0} did not answer within {1} (attempt {2}); retrying in {3}", facts.Host, settings.AskTimeout, attempt, backoff);
-                await Task.Delay(backoff).ConfigureAwait(false);
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, settings.AskRetryMaxBackoff.Ticks));
-            }
-        }
     }
 }

@@ -14,7 +14,8 @@ namespace SiemActors.Pipeline;
 
 /// <summary>
 /// The ingest graph. Per assigned partition, in order:
-/// batch (size/interval) → normalize (rejects to the DLQ) → enrich (one Ask per host) → route → every sink in
+/// batch (size/interval) → normalize (rejects to the DLQ) → enrich (one Ask per host) and detect (one Ask per key
+/// that a detection rule selects, persisted by the entity before it answers) → route → every sink in
 /// parallel, each with the events routed to it → the batch's last offset to the committer. Partitions run in
 /// parallel. An offset is committed only after every sink and the DLQ acknowledged everything at or below it.
 /// </summary>
@@ -26,7 +27,8 @@ public sealed class IngestPipeline(
     DeadLetterPublisher deadLetters,
     Router router,
     IReadOnlyList<IEventSink> sinks,
-    PipelineState? state = null)
+    PipelineState? state = null,
+    Detector? detector = null)
 {
     private readonly PipelineState _state = state ?? new PipelineState();
 
@@ -61,8 +63,10 @@ public sealed class IngestPipeline(
             .SelectAsync(1, async batch =>
             {
                 var dlq = deadLetters.PublishAsync(batch.Rejected);
+                var detected = detector?.DetectAsync(batch.Partition, batch.Events) ?? Task.CompletedTask;
                 var enriched = await enricher.EnrichAsync(batch.Partition, batch.Events).ConfigureAwait(false);
                 await dlq.ConfigureAwait(false);
+                await detected.ConfigureAwait(false);
                 return (batch.Commit, Events: batch.Enriched(enriched));
             })
             .SelectAsync(1, async item =>

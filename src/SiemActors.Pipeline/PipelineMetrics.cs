@@ -40,7 +40,10 @@ public static class PipelineMetrics
         new HistogramConfiguration { LabelNames = ["since"], Buckets = LatencyBuckets });
 
     public static readonly Counter AskTimeouts = Metrics.CreateCounter("siem_shard_ask_timeouts_total",
-        "Asks to the sharded host entities that timed out (the batch is retried).");
+        "Asks to the sharded entities (hosts, detections) that timed out (the Ask is retried).");
+
+    public static readonly Counter DetectionAsks = Metrics.CreateCounter("siem_detection_asks_total",
+        "Messages of facts sent to detection entities (one per key per partition batch).");
 
     public static readonly Gauge ConsumerLag = Metrics.CreateGauge("siem_consumer_lag",
         "Records in the partition after the last offset this node committed, by partition.", "topic", "partition");

@@ -13,6 +13,7 @@ public sealed record ClickHouseSinkSettings
         Url = new Uri(section.GetString("url"));
         Database = Identifier(section.GetString("database"), "database");
         Table = Identifier(section.GetString("table"), "table");
+        AlertsTableName = Identifier(section.GetString("alerts-table"), "alerts-table");
         User = section.GetString("user");
         Password = section.GetString("password");
         Compress = section.GetBoolean("compress");
@@ -30,6 +31,11 @@ public sealed record ClickHouseSinkSettings
     public string Database { get; init; }
 
     public string Table { get; init; }
+
+    public string AlertsTableName { get; init; }
+
+    /// <summary>The detection alerts' table, database-qualified.</summary>
+    public string AlertsTable => $"{Database}.{AlertsTableName}";
 
     public string User { get; init; }
 

@@ -16,6 +16,9 @@ public sealed record RedisSinkSettings
         StreamMaxLength = section.GetInt("stream-max-length");
         RetryMinBackoff = section.GetTimeSpan("retry-min-backoff");
         RetryMaxBackoff = section.GetTimeSpan("retry-max-backoff");
+        AlertsStreamMaxLength = section.GetInt("alerts-stream-max-length");
+        AlertDedupeTtl = section.GetTimeSpan("alert-dedupe-ttl");
+        if (AlertDedupeTtl < TimeSpan.FromSeconds(1)) throw new ConfigurationException("siem.sinks.redis.alert-dedupe-ttl must be at least 1s");
         if (string.IsNullOrWhiteSpace(Connection)) throw new ConfigurationException("siem.sinks.redis.connection is empty");
         if (StreamMaxLength < 1) throw new ConfigurationException("siem.sinks.redis.stream-max-length must be at least 1");
     }
@@ -35,7 +38,17 @@ public sealed record RedisSinkSettings
 
     public TimeSpan RetryMaxBackoff { get; init; }
 
+    public int AlertsStreamMaxLength { get; init; }
+
+    public TimeSpan AlertDedupeTtl { get; init; }
+
     public string OffsetsKey => KeyPrefix + ":offsets";
+
+    /// <summary>The stream of alerts.</summary>
+    public string AlertsStreamKey => KeyPrefix + ":alerts";
+
+    /// <summary>Keys <c>&lt;prefix&gt;:alerts:seen:&lt;alert id&gt;</c> mark alerts already in the stream.</summary>
+    public string AlertMarkerPrefix => KeyPrefix + ":alerts:seen:";
 
     public string StreamsKey => KeyPrefix + ":streams";
 

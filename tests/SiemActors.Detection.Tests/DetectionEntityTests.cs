@@ -25,6 +25,26 @@ public sealed class DetectionEntityTests : TestKit
         _settings = DetectionSettings.Create(Sys.Settings.Config);
     }
 
+    [Fact]
+    public void An_idle_entity_forgets_its_key_and_stops()
+    {
+        var settings = _settings with { ConfiguredIdleTimeout = TimeSpan.FromMilliseconds(500) };
+        var publisher = new RecordingPublisher();
+        var parent = CreateTestProbe();
+        var entity = parent.ChildActorOf(Props.Create(() => new DetectionEntity(_entityId, settings, settings.Rules.ToDictionary(r => r.Name), publisher)));
+        Send(entity, Batch(0, 0, 1));
+        // It asks its shard to passivate it...
+        var passivate = parent.ExpectMsg<Akka.Cluster.Sharding.Passivate>(Timeout);
+        Assert.IsType<PoisonPill>(passivate.StopMessage);
+        Watch(entity);
+        entity.Tell(passivate.StopMessage);
+        ExpectTerminated(entity, Timeout);
+
+        // ...having deleted its state: a new incarnation counts the same offsets again, from nothing.
+        var again = Start(publisher);
+        Assert.Equal(2, Send(again, Batch(0, 0, 1)).Applied);
+    }
+
     private static Config Config()
     {
         var prefix = $"test-detection-{Guid.NewGuid():N}";

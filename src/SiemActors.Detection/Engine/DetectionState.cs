@@ -112,10 +112,16 @@ public sealed class DetectionState
         _outbox.RemoveAll(a => ids.Contains(a.AlertId));
     }
 
-    /// <summary>No open window, nothing in the outbox, nothing recorded for <paramref name="idleFor"/>.</summary>
-    public bool IsIdle(long nowMs, TimeSpan idleFor) =>
-        _outbox.Count == 0 && nowMs - LastActivity >= (long)idleFor.TotalMilliseconds
-        && _windows.Values.All(w => w.IsEmpty(nowMs, _settings.AllowedLatenessMs));
+    /// <summary>An absence rule is watching this key: it may fire without any new fact.</summary>
+    public bool AbsenceArmed(long nowMs) =>
+        _windows.Values.Any(w => w.Rule.Kind == RuleKind.Absence && !w.IsEmpty(nowMs, _settings.AllowedLatenessMs));
+
+    /// <summary>
+    /// Called once no fact arrived for longer than any window plus the allowed lateness: with event time following the
+    /// wall clock, no open window can complete any more. Forgettable unless an alert waits in the outbox or an absence
+    /// rule still watches.
+    /// </summary>
+    public bool CanForget(long nowMs) => _outbox.Count == 0 && !AbsenceArmed(nowMs);
 
     public StateSnapshot ToSnapshot() =>
         new(new Dictionary<int, long>(_applied), Watermark, LastActivity, [.. _outbox], _windows.Values.Select(w => w.ToSnapshot()).ToList());

@@ -5,23 +5,27 @@ namespace SiemActors.Detection.Engine;
 /// <summary>
 /// Sequence rules: at least <c>count</c> first-step events, then a second-step event, all within <c>window</c> and the
 /// second not before them. Second steps are kept for a while too, so a late first step still completes the pattern.
-/// Firing spends the first steps up to the second; the alert's window starts at the earliest first step counted.
+/// Firing spends the first steps up to the second; the alert's window starts at the earliest first step counted, and
+/// steps before that window's end belong to the alert fired: one alert per key per window.
 /// </summary>
 internal sealed class SequenceWindow : RuleWindow
 {
     private const byte SecondStep = 1;
     private readonly SortedEntries _firsts = new();
     private readonly SortedEntries _seconds = new();
+    private long _suppressUntil = long.MinValue;
 
     public SequenceWindow(DetectionRule rule, int sampleSize, WindowSnapshot? snapshot) : base(rule, sampleSize)
     {
         if (snapshot is null) return;
         _firsts.AddRange(snapshot.Entries);
         _seconds.AddRange(snapshot.Seconds);
+        _suppressUntil = snapshot.SuppressUntil;
     }
 
     public override Firing? Add(WindowEntry entry, byte step, int maxEntries)
     {
+        if (entry.Time < _suppressUntil) return null;
         if (step == SecondStep)
         {
             var fired = TryFire(entry);
@@ -41,10 +45,8 @@ internal sealed class SequenceWindow : RuleWindow
         for (var i = from; i < to; i++)
         {
             var second = _seconds[i];
-            var fired = TryFire(second);
-            if (fired is null) continue;
-            _seconds.RemoveAt(i);
-            return fired;
+            // Firing removes the second too (it lies before the alerted window's end).
+            if (TryFire(second) is { } fired) return fired;
         }
         return null;
     }
@@ -60,7 +62,9 @@ internal sealed class SequenceWindow : RuleWindow
         for (var i = start; i < end && samples.Count < SampleSize - 1; i++) samples.Add(_firsts[i].EventId);
         samples.Add(second.EventId);
         var firing = new Firing(_firsts[start].Time, _firsts[start].Time, second.Time, firsts + 1, samples);
-        _firsts.RemoveBefore(second.Time + 1);
+        _suppressUntil = _firsts[start].Time + Rule.WindowMs;
+        _firsts.RemoveBefore(Math.Max(second.Time + 1, _suppressUntil));
+        _seconds.RemoveBefore(_suppressUntil);
         return firing;
     }
 
@@ -74,5 +78,5 @@ internal sealed class SequenceWindow : RuleWindow
 
     public override bool IsEmpty(long nowMs, long allowedLatenessMs) => _firsts.Count == 0 && _seconds.Count == 0;
 
-    public override WindowSnapshot ToSnapshot() => new(Rule.Name, [.. _firsts.Items], [.. _seconds.Items], 0, 0);
+    public override WindowSnapshot ToSnapshot() => new(Rule.Name, [.. _firsts.Items], [.. _seconds.Items], _suppressUntil, 0);
 }

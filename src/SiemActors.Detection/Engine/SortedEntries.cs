@@ -60,5 +60,4 @@ internal sealed class SortedEntries
         return excess;
     }
 
-    public void RemoveAt(int index) => _items.RemoveAt(index);
 }

@@ -45,6 +45,7 @@ public sealed class DetectionEntity : ReceivePersistentActor, IWithTimers
 
         Command<DetectFacts>(OnFacts);
         Command<Tick>(_ => OnTick());
+        Command<ReceiveTimeout>(_ => OnIdle());
         Command<PublishDone>(done => Persist(new AlertsPublished(done.AlertIds), published =>
         {
             _publishing = false;
@@ -84,8 +85,17 @@ public sealed class DetectionEntity : ReceivePersistentActor, IWithTimers
 
     protected override void OnReplaySuccess()
     {
-        Timers.StartPeriodicTimer(Tick.Instance, Tick.Instance, _settings.CheckInterval);
+        Context.SetReceiveTimeout(_settings.IdleTimeout);
+        WatchAbsence();
         Publish();
+    }
+
+    /// <summary>Ticks only while an absence rule watches this key: most keys never need a timer.</summary>
+    private void WatchAbsence()
+    {
+        var armed = _state.AbsenceArmed(Now());
+        if (armed && !Timers.IsTimerActive(Tick.Instance)) Timers.StartPeriodicTimer(Tick.Instance, Tick.Instance, _settings.CheckInterval);
+        else if (!armed && Timers.IsTimerActive(Tick.Instance)) Timers.Cancel(Tick.Instance);
     }
 
     private void OnFacts(DetectFacts facts)
@@ -99,6 +109,7 @@ public sealed class DetectionEntity : ReceivePersistentActor, IWithTimers
         var sender = Sender;
         Persist(new FactsRecorded(facts, Now()), recorded =>
         {
+            var wasArmed = Timers.IsTimerActive(Tick.Instance);
             var result = _state.Apply(recorded.Facts, recorded.RecordedAt);
             DetectionMetrics.Facts.WithLabels("applied").Inc(result.Applied);
             if (result.Duplicates > 0) DetectionMetrics.Facts.WithLabels("duplicate").Inc(result.Duplicates);
@@ -110,6 +121,7 @@ public sealed class DetectionEntity : ReceivePersistentActor, IWithTimers
                 _log.Info("Alert {0} ({1}, {2}) for {3}={4}: {5} event(s)", alert.AlertId, alert.Rule, alert.Severity, alert.KeyField, alert.Key, alert.Count);
             }
             sender.Tell(new FactsAccepted(_entityId, result.Applied));
+            if (!wasArmed) WatchAbsence();
             Persisted();
         });
     }
@@ -117,27 +129,34 @@ public sealed class DetectionEntity : ReceivePersistentActor, IWithTimers
     private void OnTick()
     {
         var now = Now();
-        if (_state.AbsenceDue(now))
+        if (!_state.AbsenceDue(now))
         {
-            Persist(new AbsenceChecked(now), checkedAt =>
+            WatchAbsence();
+            return;
+        }
+        Persist(new AbsenceChecked(now), checkedAt =>
+        {
+            foreach (var alert in _state.CheckAbsence(checkedAt.At))
             {
-                foreach (var alert in _state.CheckAbsence(checkedAt.At))
-                {
-                    DetectionMetrics.Alerts.WithLabels(alert.Rule).Inc();
-                    _log.Info("Alert {0} ({1}) for {2}={3}: silent since {4}", alert.AlertId, alert.Rule, alert.KeyField, alert.Key,
-                        DateTimeOffset.FromUnixTimeMilliseconds(alert.LastEventTime));
-                }
-                Persisted();
-            });
-        }
-        else if (!_publishing && _state.IsIdle(now, _settings.ForgetAfter))
-        {
-            // Nothing open, nothing to send, nothing for a long time: free the key's storage and stop.
-            DeleteMessages(LastSequenceNr);
-            DeleteSnapshots(SnapshotSelectionCriteria.Latest);
-            DetectionMetrics.Forgotten.Inc();
-            Context.Parent.Tell(new Passivate(PoisonPill.Instance));
-        }
+                DetectionMetrics.Alerts.WithLabels(alert.Rule).Inc();
+                _log.Info("Alert {0} ({1}) for {2}={3}: silent since {4}", alert.AlertId, alert.Rule, alert.KeyField, alert.Key,
+                    DateTimeOffset.FromUnixTimeMilliseconds(alert.LastEventTime));
+            }
+            WatchAbsence();
+            Persisted();
+        });
+    }
+
+    /// <summary>No facts for longer than any window: nothing can complete; unless something is pending, forget the key.</summary>
+    private void OnIdle()
+    {
+        if (_publishing || !_state.CanForget(Now())) return;
+        // The journal plugin keeps the highest sequence number (with a TTL), so a later incarnation numbers on.
+        DeleteMessages(LastSequenceNr);
+        DeleteSnapshots(SnapshotSelectionCriteria.Latest);
+        DetectionMetrics.Forgotten.Inc();
+        Context.SetReceiveTimeout(null);
+        Context.Parent.Tell(new Passivate(PoisonPill.Instance));
     }
 
     /// <summary>After each persisted event: snapshot every so often, and send what the outbox holds.</summary>
@@ -162,12 +181,12 @@ public sealed class DetectionEntity : ReceivePersistentActor, IWithTimers
 
     private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
-    private sealed class Tick
+    private sealed class Tick : INotInfluenceReceiveTimeout
     {
         public static readonly Tick Instance = new();
     }
 
-    private sealed class RetryPublish
+    private sealed class RetryPublish : INotInfluenceReceiveTimeout
     {
         public static readonly RetryPublish Instance = new();
     }

@@ -25,7 +25,14 @@ public sealed record DetectionSettings
 
     public TimeSpan CheckInterval { get; init; }
 
-    public TimeSpan ForgetAfter { get; init; }
+    /// <summary>
+    /// An entity that received no facts for this long forgets its key (see <see cref="Engine.DetectionState.CanForget"/>):
+    /// <c>idle-timeout</c>, by default (auto) the longest window plus the allowed lateness plus a minute.
+    /// </summary>
+    public TimeSpan IdleTimeout => ConfiguredIdleTimeout
+        ?? (Rules.Count == 0 ? TimeSpan.Zero : Rules.Max(r => r.Window)) + AllowedLateness + TimeSpan.FromMinutes(1);
+
+    public TimeSpan? ConfiguredIdleTimeout { get; init; }
 
     public TimeSpan PublishRetryMinBackoff { get; init; }
 
@@ -49,12 +56,14 @@ public sealed record DetectionSettings
             MaxEntriesPerWindow = s.GetInt("max-entries-per-window"),
             SnapshotEvery = s.GetInt("snapshot-every"),
             CheckInterval = s.GetTimeSpan("check-interval"),
-            ForgetAfter = s.GetTimeSpan("forget-after"),
             PublishRetryMinBackoff = s.GetTimeSpan("publish-retry-min-backoff"),
             PublishRetryMaxBackoff = s.GetTimeSpan("publish-retry-max-backoff"),
             MaxShards = s.GetInt("max-shards"),
             RememberEntities = s.GetBoolean("remember-entities"),
+            ConfiguredIdleTimeout = s.GetString("idle-timeout", "auto") == "auto" ? null : s.GetTimeSpan("idle-timeout"),
         };
+        if (settings.ConfiguredIdleTimeout is { } idle && idle <= TimeSpan.Zero)
+            throw new DetectionConfigException("siem.detection.idle-timeout must be positive, or auto");
         if (settings.AllowedLateness < TimeSpan.Zero) throw new DetectionConfigException("siem.detection.allowed-lateness must not be negative");
         if (settings.SampleSize < 1) throw new DetectionConfigException("siem.detection.sample-size must be at least 1");
         if (settings.MaxEntriesPerWindow < 10) throw new DetectionConfigException("siem.detection.max-entries-per-window must be at least 10");

@@ -7,5 +7,7 @@ end
 local highest = tonumber(redis.call('GET', KEYS[2]) or '0')
 if tonumber(ARGV[1]) > highest then
   redis.call('SET', KEYS[2], ARGV[1])
+else
+  redis.call('PERSIST', KEYS[2])
 end
 return 1
