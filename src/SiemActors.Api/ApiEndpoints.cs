@@ -34,6 +34,7 @@ public static class ApiEndpoints
         }, Json));
         api.MapGet("/events", SearchAsync);
         api.MapGet("/stats", StatsAsync);
+        api.MapGet("/alerts", AlertsAsync);
         return app;
     }
 
@@ -44,6 +45,16 @@ public static class ApiEndpoints
         {
             var request = HistoryRequest.Parse(q["filter"], q["from"], q["to"], q["limit"], q["cursor"], settings.History, Now());
             return Results.Json(await history.SearchAsync(request, http.RequestAborted), Json);
+        });
+    }
+
+    private static async Task<IResult> AlertsAsync(HttpContext http, Alerts.AlertsService alerts, ApiSettings settings)
+    {
+        var q = http.Request.Query;
+        return await Answer(async () =>
+        {
+            var request = HistoryRequest.Parse(q["filter"], q["from"], q["to"], q["limit"], null, settings.History, Now(), FilterFields.Alerts);
+            return Results.Json(await alerts.SearchAsync(request, http.RequestAborted), Json);
         });
     }
 

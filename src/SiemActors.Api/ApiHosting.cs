@@ -31,6 +31,12 @@ public static class ApiHosting
         var store = ClickHouseSinkSettings.Create(config);
         services.AddSingleton(sp => new HistoryService(
             new ClickHouseHttpClient(store, Logging.GetLogger(sp.GetRequiredService<ActorSystem>(), nameof(HistoryService))), store, settings.History));
+        services.AddSingleton(sp => new Alerts.AlertsService(
+            new ClickHouseHttpClient(store, Logging.GetLogger(sp.GetRequiredService<ActorSystem>(), nameof(Alerts.AlertsService))), store, settings.History));
+        services.AddSingleton(RedisSinkSettings.Create(config));
+        services.AddSingleton(settings.Live);
+        services.AddSingleton<Alerts.AlertFeed>();
+        services.AddHostedService(sp => sp.GetRequiredService<Alerts.AlertFeed>());
         return services;
     }
 

@@ -35,7 +35,9 @@ public sealed record ApiSettings
                 PushInterval: live.GetTimeSpan("push-interval"),
                 StatsInterval: live.GetTimeSpan("stats-interval"),
                 MaxDelay: live.GetTimeSpan("max-delay"),
-                SendTimeout: live.GetTimeSpan("send-timeout")),
+                SendTimeout: live.GetTimeSpan("send-timeout"),
+                AlertsPollInterval: live.GetTimeSpan("alerts-poll-interval"),
+                RecentAlerts: live.GetInt("recent-alerts")),
             History = new HistorySettings(
                 DefaultRange: history.GetTimeSpan("default-range"),
                 MaxRange: history.GetTimeSpan("max-range"),
@@ -73,7 +75,8 @@ public sealed record ApiSettings
         Positive("history.max-limit", History.MaxLimit);
         if (History.DefaultLimit > History.MaxLimit) throw new ConfigurationException("siem.api.history.default-limit exceeds max-limit");
         if (History.DefaultRange > History.MaxRange) throw new ConfigurationException("siem.api.history.default-range exceeds max-range");
-        if (Live.ReadBlock <= TimeSpan.Zero || Live.PushInterval <= TimeSpan.Zero || Live.StatsInterval <= TimeSpan.Zero || Live.MaxDelay <= TimeSpan.Zero || Live.SendTimeout <= TimeSpan.Zero)
+        if (Live.ReadBlock <= TimeSpan.Zero || Live.PushInterval <= TimeSpan.Zero || Live.StatsInterval <= TimeSpan.Zero || Live.MaxDelay <= TimeSpan.Zero || Live.SendTimeout <= TimeSpan.Zero
+            || Live.AlertsPollInterval <= TimeSpan.Zero)
             throw new ConfigurationException("siem.api.live intervals must be positive");
     }
 
@@ -85,7 +88,8 @@ public sealed record ApiSettings
 
 /// <summary><c>siem.api.live</c>: the bridge actor and the per-connection outboxes.</summary>
 public sealed record LiveSettings(int ReadCount, TimeSpan ReadBlock, TimeSpan StreamsRefresh, int MaxSubscriptionsPerConnection,
-    int BufferPerConnection, int MaxEventsPerSecond, int PushBatch, TimeSpan PushInterval, TimeSpan StatsInterval, TimeSpan MaxDelay, TimeSpan SendTimeout);
+    int BufferPerConnection, int MaxEventsPerSecond, int PushBatch, TimeSpan PushInterval, TimeSpan StatsInterval, TimeSpan MaxDelay, TimeSpan SendTimeout,
+    TimeSpan AlertsPollInterval, int RecentAlerts);
 
 /// <summary><c>siem.api.history</c>: bounds of history search.</summary>
 public sealed record HistorySettings(TimeSpan DefaultRange, TimeSpan MaxRange, int DefaultLimit, int MaxLimit, TimeSpan QueryTimeout,

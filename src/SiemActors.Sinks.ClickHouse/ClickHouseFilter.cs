@@ -13,7 +13,7 @@ namespace SiemActors.Sinks.ClickHouse;
 /// </summary>
 public static class ClickHouseFilter
 {
-    private static readonly Dictionary<string, string> Columns = new(StringComparer.Ordinal)
+    private static readonly IReadOnlyDictionary<string, string> Columns = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["event_id"] = "`event_id`", ["source"] = "`source`", ["host"] = "`host`", ["category"] = "`category`", ["action"] = "`action`",
         ["outcome"] = "`outcome`", ["user"] = "`user`", ["process"] = "`process`", ["message"] = "`message`", ["topic"] = "`topic`",
@@ -22,19 +22,30 @@ public static class ClickHouseFilter
         ["partition"] = "`partition`", ["offset"] = "`offset`", ["tags"] = "`tags`",
     };
 
-    public static string Translate(FilterExpr expr) => expr switch
+    /// <summary>The columns of <see cref="AlertsSchema"/> for a filter over alert fields (<see cref="FilterFields.Alerts"/>).</summary>
+    public static readonly IReadOnlyDictionary<string, string> AlertColumns = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        FilterExpr.And a => $"({Translate(a.Left)} AND {Translate(a.Right)})",
-        FilterExpr.Or o => $"({Translate(o.Left)} OR {Translate(o.Right)})",
-        FilterExpr.Not n => $"NOT ({Translate(n.Operand)})",
+        ["alert_id"] = "`alert_id`", ["rule"] = "`rule`", ["key_field"] = "`key_field`", ["key"] = "`key`", ["severity"] = "`severity`",
+        ["timestamp"] = "`last_event_ms`", ["first_seen"] = "`first_event_ms`", ["count"] = "`count`",
+    };
+
+    /// <summary>A filter over event fields, as a condition on the events table.</summary>
+    public static string Translate(FilterExpr expr) => Translate(expr, Columns);
+
+    /// <summary>A filter as a condition on a table whose columns for the filter's fields are <paramref name="columns"/>.</summary>
+    public static string Translate(FilterExpr expr, IReadOnlyDictionary<string, string> columns) => expr switch
+    {
+        FilterExpr.And a => $"({Translate(a.Left, columns)} AND {Translate(a.Right, columns)})",
+        FilterExpr.Or o => $"({Translate(o.Left, columns)} OR {Translate(o.Right, columns)})",
+        FilterExpr.Not n => $"NOT ({Translate(n.Operand, columns)})",
         FilterExpr.Constant c => c.Value ? "1" : "0",
-        FilterExpr.Compare c => TwoValued(c.Field, Compare(c)),
-        FilterExpr.In i => TwoValued(i.Field, $"{Column(i.Field)} IN ({string.Join(", ", i.Values.Select(v => Literal(i.Field, v)))})"),
-        FilterExpr.InNetwork n => Network(Column(n.Field), n.Network),
-        FilterExpr.Text { Field.Type: FieldType.Tags } t => $"has({Column(t.Field)}, {ClickHouseSql.Quote(t.Value)})",
-        FilterExpr.Text { Op: TextOp.Contains } t => $"position({Column(t.Field)}, {ClickHouseSql.Quote(t.Value)}) > 0",
-        FilterExpr.Text t => $"startsWith({Column(t.Field)}, {ClickHouseSql.Quote(t.Value)})",
-        FilterExpr.Matches m => $"match({Column(m.Field)}, {ClickHouseSql.Quote(m.Pattern)})",
+        FilterExpr.Compare c => TwoValued(c.Field, Compare(c, columns)),
+        FilterExpr.In i => TwoValued(i.Field, $"{Column(i.Field, columns)} IN ({string.Join(", ", i.Values.Select(v => Literal(i.Field, v)))})"),
+        FilterExpr.InNetwork n => Network(Column(n.Field, columns), n.Network),
+        FilterExpr.Text { Field.Type: FieldType.Tags } t => $"has({Column(t.Field, columns)}, {ClickHouseSql.Quote(t.Value)})",
+        FilterExpr.Text { Op: TextOp.Contains } t => $"position({Column(t.Field, columns)}, {ClickHouseSql.Quote(t.Value)}) > 0",
+        FilterExpr.Text t => $"startsWith({Column(t.Field, columns)}, {ClickHouseSql.Quote(t.Value)})",
+        FilterExpr.Matches m => $"match({Column(m.Field, columns)}, {ClickHouseSql.Quote(m.Pattern)})",
         _ => throw new ArgumentOutOfRangeException(nameof(expr), expr, null),
     };
 
@@ -45,7 +56,7 @@ public static class ClickHouseFilter
     private static string TwoValued(FilterField field, string condition) =>
         field.Name is "src_port" or "dst_port" ? $"ifNull({condition}, 0)" : condition;
 
-    private static string Compare(FilterExpr.Compare c)
+    private static string Compare(FilterExpr.Compare c, IReadOnlyDictionary<string, string> columns)
     {
         var op = c.Op;
         // Severity compares by seriousness (bigger is more severe); the column holds the code (smaller is more severe).
@@ -59,7 +70,7 @@ public static class ClickHouseFilter
             CompareOp.Greater => ">",
             _ => ">=",
         };
-        return $"{Column(c.Field)} {symbol} {Literal(c.Field, c.Value)}";
+        return $"{Column(c.Field, columns)} {symbol} {Literal(c.Field, c.Value)}";
     }
 
     private static CompareOp Mirror(CompareOp op) => op switch
@@ -71,10 +82,10 @@ public static class ClickHouseFilter
         _ => op,
     };
 
-    private static string Column(FilterField field) =>
-        field.Attribute is { } name
+    private static string Column(FilterField field, IReadOnlyDictionary<string, string> columns) =>
+        field.Attribute is { } name && ReferenceEquals(columns, Columns)
             ? $"`attribute_values`[indexOf(`attribute_keys`, {ClickHouseSql.Quote(name)})]"
-            : Columns.TryGetValue(field.Name, out var column) ? column : throw new ArgumentException($"no column for {field.Name}");
+            : columns.TryGetValue(field.Name, out var column) ? column : throw new ArgumentException($"no column for {field.Name}");
 
     private static string Literal(FilterField field, FilterValue value) => value switch
     {

@@ -43,6 +43,14 @@ public class ApiHost : IAsyncLifetime
 
     public ClickHouseEventWriter ClickHouse { get; private set; } = null!;
 
+    public RedisAlertWriter RedisAlerts { get; private set; } = null!;
+
+    public ClickHouseAlertWriter ClickHouseAlerts { get; private set; } = null!;
+
+    /// <summary>Writes alerts to both alert stores, as a node's detection entities do.</summary>
+    public Task StoreAlertsAsync(IReadOnlyList<Domain.Alerts.Alert> alerts) =>
+        Task.WhenAll(RedisAlerts.WriteAsync(alerts), ClickHouseAlerts.WriteAsync(alerts));
+
     /// <summary><c>siem.api.live</c> for this host: no rate cap in the way of the fast clients; the slow-reader test
     /// overflows the 5000-event buffer.</summary>
     protected virtual string LiveConfig =>
@@ -71,9 +79,15 @@ public class ApiHost : IAsyncLifetime
             throw new InvalidOperationException($"no Redis at {RedisEndpoint}: run the tests with scripts/test.sh, or start it with scripts/services.sh start", ex);
         }
         Redis = new RedisEventWriter(_redis, redisSettings, NoLogger.Instance);
+        RedisAlerts = new RedisAlertWriter(_redis, redisSettings);
         _clickHouse = new ClickHouseHttpClient(storeSettings, NoLogger.Instance);
         ClickHouse = new ClickHouseEventWriter(_clickHouse, storeSettings, NoLogger.Instance);
-        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30))) await ClickHouse.EnsureSchemaAsync(timeout.Token);
+        ClickHouseAlerts = new ClickHouseAlertWriter(_clickHouse, storeSettings);
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            await ClickHouse.EnsureSchemaAsync(timeout.Token);
+            await ClickHouseAlerts.EnsureSchemaAsync(timeout.Token);
+        }
 
         var builder = WebApplication.CreateBuilder();
         builder.Logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Warning);

@@ -8,11 +8,13 @@ public sealed record HistoryRequest(FilterExpr Filter, long FromMs, long ToMs, i
 {
     /// <summary>
     /// Checks the query string's values against <paramref name="settings"/>. A missing filter matches everything;
-    /// <c>from</c> and <c>to</c> take the filter language's times (<c>now-1h</c>, ISO 8601, Unix ms).
+    /// <c>from</c> and <c>to</c> take the filter language's times (<c>now-1h</c>, ISO 8601, Unix ms). Alerts pass their
+    /// own <paramref name="fields"/>.
     /// </summary>
-    public static HistoryRequest Parse(string? filter, string? from, string? to, string? limit, string? cursor, HistorySettings settings, long nowMs)
+    public static HistoryRequest Parse(string? filter, string? from, string? to, string? limit, string? cursor, HistorySettings settings, long nowMs,
+        FilterFields? fields = null)
     {
-        var expr = string.IsNullOrWhiteSpace(filter) ? new FilterExpr.Constant(true) : FilterParser.Parse(filter);
+        var expr = string.IsNullOrWhiteSpace(filter) ? new FilterExpr.Constant(true) : FilterParser.Parse(filter, fields ?? FilterFields.Events);
         var toMs = Time("to", to, nowMs, nowMs);
         var fromMs = Time("from", from, toMs - (long)settings.DefaultRange.TotalMilliseconds, nowMs);
         if (fromMs >= toMs) throw new ApiRequestException("from must be before to");

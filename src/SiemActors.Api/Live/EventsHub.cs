@@ -12,7 +12,7 @@ namespace SiemActors.Api.Live;
 /// evaluated by the node's <see cref="LiveBridge"/>, so a client only ever receives events that matched.
 /// </summary>
 [Authorize]
-public sealed class EventsHub(IRequiredActor<LiveBridge> bridge) : Hub<IEventsClient>
+public sealed class EventsHub(IRequiredActor<LiveBridge> bridge, Alerts.AlertFeed alerts, ApiSettings settings) : Hub<IEventsClient>
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
 
@@ -47,6 +47,18 @@ public sealed class EventsHub(IRequiredActor<LiveBridge> bridge) : Hub<IEventsCl
     /// <summary>Ends a subscription of this connection; false if it did not exist.</summary>
     public Task<bool> Unsubscribe(string subscriptionId) =>
         bridge.ActorRef.Ask<bool>(new BridgeMessages.Unsubscribe(Context.ConnectionId, subscriptionId), AskTimeout);
+
+    /// <summary>
+    /// Sends this connection every new alert from now on (<see cref="IEventsClient.Alerts"/>); returns the newest
+    /// <c>recent-alerts</c> already stored, newest first.
+    /// </summary>
+    public async Task<IReadOnlyList<RawJson>> SubscribeAlerts()
+    {
+        await Groups.AddToGroupAsync(Context.ConnectionId, Alerts.AlertFeed.Group);
+        return await alerts.RecentAsync(settings.Live.RecentAlerts);
+    }
+
+    public Task UnsubscribeAlerts() => Groups.RemoveFromGroupAsync(Context.ConnectionId, Alerts.AlertFeed.Group);
 
     private string User => Context.User?.Identity?.Name ?? "?";
 }

@@ -8,6 +8,9 @@ public interface IEventsClient
 
     /// <summary>Every <c>stats-interval</c>: the live streams' rate and each subscription's counts.</summary>
     Task Stats(LiveStats stats);
+
+    /// <summary>New alerts (docs/detections.md has their JSON), oldest first; to clients that called SubscribeAlerts.</summary>
+    Task Alerts(IReadOnlyList<RawJson> alerts);
 }
 
 /// <summary>A matched event: the normalized event's JSON (docs/schema.md) and when the Redis sink stored it (Unix ms).</summary>

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using SiemActors.Api.History;
+using SiemActors.Api.Live;
+using SiemActors.Domain.Alerts;
+using SiemActors.Domain.Events;
+using SiemActors.Domain.Filtering;
+using SiemActors.Sinks.ClickHouse;
+
+namespace SiemActors.Api.Alerts;
+
+/// <summary>A page of alerts, newest detection first, in the JSON of <see cref="AlertJson"/>.</summary>
+public sealed record AlertsPage(string Filter, long From, long To, int Limit, IReadOnlyList<RawJson> Alerts);
+
+/// <summary>
+/// Searches the ClickHouse alerts table (creating it on first use, so an API node answers before any alert exists).
+/// Timeouts as for history: 503 when ClickHouse cannot answer within <c>query-timeout</c>.
+/// </summary>
+public sealed class AlertsService(ClickHouseHttpClient clickHouse, ClickHouseSinkSettings store, HistorySettings settings)
+{
+    private int _schemaReady;
+
+    public async Task<AlertsPage> SearchAsync(HistoryRequest request, CancellationToken cancellation)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        timeout.CancelAfter(settings.QueryTimeout);
+        string text;
+        try
+        {
+            if (Volatile.Read(ref _schemaReady) == 0)
+            {
+                await clickHouse.QueryAsync(AlertsSchema.Statement(store), timeout.Token);
+                Volatile.Write(ref _schemaReady, 1);
+            }
+            text = await clickHouse.QueryAsync(AlertsSql.Search(store.AlertsTable, request), timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+        {
+            throw new TimeoutException($"ClickHouse did not answer within {settings.QueryTimeout.TotalSeconds:0}s (siem.api.history.query-timeout)");
+        }
+        var alerts = new List<RawJson>();
+        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            using var row = JsonDocument.Parse(line);
+            alerts.Add(new RawJson(AlertJson.ToUtf8(FromRow(row.RootElement))));
+        }
+        return new AlertsPage(FilterPrinter.Print(request.Filter), request.FromMs, request.ToMs, request.Limit, alerts);
+    }
+
+    private static Alert FromRow(JsonElement r) => new(
+        HistoryRows.Text(r, "alert_id"), HistoryRows.Text(r, "rule"), (Severity)Math.Clamp(HistoryRows.Long(r, "severity"), 0, 7),
+        HistoryRows.Text(r, "description"), HistoryRows.Text(r, "key_field"), HistoryRows.Text(r, "key"),
+        HistoryRows.Long(r, "first_event_ms"), HistoryRows.Long(r, "last_event_ms"), HistoryRows.Long(r, "count"),
+        r.GetProperty("sample_event_ids").EnumerateArray().Select(e => e.GetString() ?? "").ToList(), HistoryRows.Long(r, "detected_at_ms"));
+}
