@@ -61,11 +61,14 @@ for _ in $(seq 1 150); do [[ -s $state/kafka.bootstrap ]] && break; sleep 0.2; d
 [[ -s $state/kafka.bootstrap ]] || { echo "the embedded broker did not start: see $state/kafka.log"; exit 1; }
 cat "$state/kafka.log"
 
-# The embedded broker starts an empty log: its offsets begin at 0 again. The sinks' exactly-once records (the
-# ClickHouse batch ledger, the Redis high-water marks) describe the previous run's log, and would make the sinks skip
-# this run's batches as already written. They are cleared for the default database and key prefix; the events stay.
+# The embedded broker starts an empty log: its offsets begin at 0 again. The exactly-once records (the ClickHouse
+# batch ledger, the Redis high-water marks, the detection entities' applied offsets in siem:persistence:*) describe
+# the previous run's log, and would make this run's batches look already done. They are cleared for the default
+# database and key prefix; the events and the alerts stay.
 clickhouse-client --port "${SIEM_CLICKHOUSE_TCP_PORT:-9000}" --query "TRUNCATE TABLE IF EXISTS siem.siem_events_ledger" 2>/dev/null || true
 redis-cli -p "${SIEM_REDIS_PORT:-6379}" DEL siem:offsets >/dev/null 2>&1 || true
+redis-cli -p "${SIEM_REDIS_PORT:-6379}" --scan --pattern 'siem:persistence:*' 2>/dev/null \
+  | xargs -r -n 1000 redis-cli -p "${SIEM_REDIS_PORT:-6379}" UNLINK >/dev/null 2>&1 || true
 
 # The node's overrides for this run: where the broker is, the ports, the JWT secret file in the state folder.
 cat >"$state/node.conf" <<CONF

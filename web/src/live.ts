@@ -1,5 +1,6 @@
 // The live tail: one hub connection, one subscription for the current view's filter, events into the table.
 import * as signalR from "@microsoft/signalr";
+import { SiemAlert } from "./alerts";
 import { SiemEvent } from "./events";
 
 export interface SubscribeResult {
@@ -32,6 +33,8 @@ interface LiveEvent {
 export interface LiveHandlers {
   events(events: SiemEvent[]): void;
   stats(stats: LiveStats, mine: SubscriptionStats | undefined): void;
+  /** Alerts: the recent ones when subscribing (fresh = false), then each new one (fresh = true). */
+  alerts(alerts: SiemAlert[], fresh: boolean): void;
   state(text: string, ok: boolean): void;
   unauthorized(): void;
 }
@@ -50,6 +53,7 @@ export class LiveTail {
     this.connection.on("Events", (id: string, events: LiveEvent[]) => {
       if (id === this.subscription) handlers.events(events.map((e) => e.event));
     });
+    this.connection.on("Alerts", (alerts: SiemAlert[]) => handlers.alerts(alerts, true));
     this.connection.on("Stats", (stats: LiveStats) =>
       handlers.stats(stats, stats.subscriptions.find((s) => s.id === this.subscription)));
     this.connection.onreconnecting(() => handlers.state("reconnecting…", false));
@@ -57,6 +61,7 @@ export class LiveTail {
       handlers.state("live", true);
       this.subscription = null;
       await this.subscribe(this.filter); // subscriptions live on the server connection that was lost
+      await this.subscribeAlerts();
     });
     this.connection.onclose((error) => {
       handlers.state("disconnected", false);
@@ -73,6 +78,12 @@ export class LiveTail {
       if (String(error).includes("401")) this.handlers.unauthorized();
       throw error;
     }
+  }
+
+  /** Joins the alert feed; what it answers (the most recent alerts) goes to the alerts handler too. */
+  async subscribeAlerts(): Promise<void> {
+    const recent = await this.connection.invoke<SiemAlert[]>("SubscribeAlerts");
+    this.handlers.alerts(recent, false);
   }
 
   /** Replaces the subscription with one for the filter; returns the server's answer (with a bad filter's position). */

@@ -1,5 +1,6 @@
 // SiemActors' analyst UI: sign in with a token, then a live tail and a history search sharing one filter.
 import "./app.css";
+import { AlertsPanel, SiemAlert } from "./alerts";
 import { Me, forgetToken, signIn, storedToken } from "./auth";
 import { RateChart } from "./chart";
 import { SiemEvent } from "./events";
@@ -65,9 +66,20 @@ async function start(token: string, me: Me): Promise<void> {
 
   const showDetail = (e: SiemEvent) => {
     $("detail").hidden = false;
+    $("detail-title").textContent = "Event";
+    $("detail-raw-title").hidden = false;
+    $("detail-raw").hidden = false;
     $("detail-raw").textContent = e.raw;
     $("detail-json").textContent = JSON.stringify(e, null, 2);
   };
+  const showAlert = (a: SiemAlert) => {
+    $("detail").hidden = false;
+    $("detail-title").textContent = `Alert: ${a.rule}`;
+    $("detail-raw-title").hidden = true;
+    $("detail-raw").hidden = true;
+    $("detail-json").textContent = JSON.stringify(a, null, 2);
+  };
+  const alertsPanel = new AlertsPanel($("alerts-list"), $("alerts-badge"), showAlert);
   $("detail-close").onclick = () => ($("detail").hidden = true);
 
   const liveTable = new EventTable($("live-table"), liveCapacity, showDetail);
@@ -108,6 +120,10 @@ async function start(token: string, me: Me): Promise<void> {
           (paused ? ` · ${held.length.toLocaleString()} waiting` : "") + ` · ${liveTable.size.toLocaleString()} rows` +
           (stats.streamEventsSkipped > 0 ? ` · node behind: ${stats.streamEventsSkipped.toLocaleString()} skipped (see History)` : "")
         : "";
+    },
+    alerts: (alerts, fresh) => {
+      alertsPanel.add(alerts, fresh);
+      $("alerts-counts").textContent = `${alertsPanel.size.toLocaleString()} alerts, newest first`;
     },
     state: (text, ok) => {
       $("connection").textContent = text;
@@ -161,14 +177,15 @@ async function start(token: string, me: Me): Promise<void> {
   const showTab = (tab: View["tab"]) => {
     view = { ...view, tab };
     writeView(view);
-    $("live").hidden = tab !== "live";
-    $("history").hidden = tab !== "history";
-    $("tab-live").classList.toggle("active", tab === "live");
-    $("tab-history").classList.toggle("active", tab === "history");
-    $("tab-live").setAttribute("aria-selected", String(tab === "live"));
-    $("tab-history").setAttribute("aria-selected", String(tab === "history"));
+    for (const name of ["live", "history", "alerts"] as const) {
+      $(name).hidden = tab !== name;
+      $(`tab-${name}`).classList.toggle("active", tab === name);
+      $(`tab-${name}`).setAttribute("aria-selected", String(tab === name));
+    }
+    alertsPanel.show(tab === "alerts");
   };
   $("tab-live").onclick = () => showTab("live");
+  $("tab-alerts").onclick = () => showTab("alerts");
   $("tab-history").onclick = () => {
     showTab("history");
     void runHistory(false);
@@ -183,6 +200,7 @@ async function start(token: string, me: Me): Promise<void> {
 
   showTab(view.tab);
   await live.start();
+  await live.subscribeAlerts();
   await apply();
 }
 

@@ -2,7 +2,7 @@
 // time range and the tab.
 
 export interface View {
-  tab: "live" | "history";
+  tab: "live" | "history" | "alerts";
   filter: string;
   source: string;
   severity: string;
@@ -12,7 +12,7 @@ export interface View {
 export function readView(): View {
   const q = new URLSearchParams(location.search);
   return {
-    tab: q.get("tab") === "history" ? "history" : "live",
+    tab: q.get("tab") === "history" ? "history" : q.get("tab") === "alerts" ? "alerts" : "live",
     filter: q.get("filter") ?? "",
     source: q.get("source") ?? "",
     severity: q.get("severity") ?? "",
