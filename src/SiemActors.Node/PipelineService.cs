@@ -62,6 +62,8 @@ public sealed class PipelineService(ActorSystem system, ActorRegistry registry, 
         using var clickHouse = new ClickHouseHttpClient(clickHouseSettings, _log);
         var clickHouseWriter = new ClickHouseEventWriter(clickHouse, clickHouseSettings, _log);
         await clickHouseWriter.EnsureSchemaAsync(stopping);
+        // The alerts table too, so it exists (and can be searched) before the first alert.
+        await new ClickHouseAlertWriter(clickHouse, clickHouseSettings).EnsureSchemaAsync(stopping);
         using var dlqProducer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig
         {
             BootstrapServers = node.BootstrapServers,

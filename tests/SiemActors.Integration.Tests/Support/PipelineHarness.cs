@@ -82,7 +82,10 @@ public sealed class PipelineHarness : IAsyncDisposable
         $$"""{"id":"it-{{n}}","timestamp":"2026-11-27T04:{{n / 60 % 60:D2}}:{{n % 60:D2}}Z","host":"host-{{n % 37}}","source_type":"{{(n % 3 == 0 ? "firewall" : n % 3 == 1 ? "sshd" : "nginx")}}","severity":"{{n % 8}}","message":"event {{n}}","src_ip":"10.0.{{n % 250}}.{{n % 200 + 1}}"}""");
 
     /// <summary>Produces events first..first+count-1 at about <paramref name="perSecond"/>, in slices of 100 ms.</summary>
-    public async Task ProduceAsync(int first, int count, int perSecond, CancellationToken ct = default)
+    public Task ProduceAsync(int first, int count, int perSecond, CancellationToken ct = default) => ProduceAsync(first, count, perSecond, Event, ct);
+
+    /// <summary>Produces <paramref name="make"/>(n) for n in first..first+count-1 to partition n % 16, at about <paramref name="perSecond"/>.</summary>
+    public async Task ProduceAsync(int first, int count, int perSecond, Func<int, byte[]> make, CancellationToken ct = default)
     {
         using var producer = Producer();
         var slice = Math.Max(1, perSecond / 10);
@@ -91,7 +94,7 @@ public sealed class PipelineHarness : IAsyncDisposable
         {
             var pending = new List<Task>(slice);
             for (var n = first + sent; n < first + Math.Min(count, sent + slice); n++)
-                pending.Add(producer.ProduceAsync(new TopicPartition(Events, n % Partitions), new Message<byte[]?, byte[]?> { Value = Event(n) }, ct));
+                pending.Add(producer.ProduceAsync(new TopicPartition(Events, n % Partitions), new Message<byte[]?, byte[]?> { Value = make(n) }, ct));
             await Task.WhenAll(pending);
             var due = TimeSpan.FromSeconds((double)(sent + slice) / perSecond) - clock.Elapsed;
             if (due > TimeSpan.Zero) await Task.Delay(due, ct);
@@ -130,6 +133,18 @@ public sealed class PipelineHarness : IAsyncDisposable
         using var response = await _http.PostAsync(_clickHouseUrl + "/", new StringContent(sql));
         var body = await response.Content.ReadAsStringAsync();
         return response.IsSuccessStatusCode ? body : throw new InvalidOperationException(body);
+    }
+
+    /// <summary>Alerts of a rule: (key, count, last event time) per alert id through FINAL, and the Redis stream's entries.</summary>
+    public async Task<(List<(string Key, long Count, long LastEventTime)> Stored, long StreamEntries)> Alerts(string rule)
+    {
+        var text = await Query($"SELECT key, count, last_event_ms FROM {Database}.alerts FINAL WHERE rule = '{rule}' ORDER BY key FORMAT TabSeparated");
+        var stored = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split('\t'))
+            .Select(f => (f[0], long.Parse(f[1]), long.Parse(f[2]))).ToList();
+        _redis ??= await ConnectionMultiplexer.ConnectAsync($"{_redisEndpoint},allowAdmin=true");
+        var entries = await _redis.GetDatabase().StreamRangeAsync($"{KeyPrefix}:alerts");
+        var ofRule = entries.Count(e => ((string?)e["alert"] ?? "").Contains($"\"rule\":\"{rule}\"", StringComparison.Ordinal));
+        return (stored, ofRule);
     }
 
     /// <summary>Event keys (counted with SCAN) and stream entries in Redis.</summary>
