@@ -8,6 +8,7 @@ using SiemActors.Bench.Scenarios;
 //                       [--node-config "HOCON over the node's config"] [--label NAME]
 //     (needs Redis and ClickHouse running: scripts/services.sh start)
 //   siem-bench parsers [BenchmarkDotNet options]   (parse + normalize per format; run from a Release build)
+//   siem-bench detection [BenchmarkDotNet options] (detection's cost per event, starter rules and 50 rules)
 //   siem-bench hub [--url http://127.0.0.1:8080] [--connections 200] [--minutes 5] [--secret-file .siem/jwt.secret]
 //     (against a running node: scripts/run.sh; delivery latency and the node's memory under many hub connections)
 // Results go to bench/results/<date>-<commit>-<scenario>.json and a Markdown table on stdout for docs/benchmarks.md.
@@ -16,6 +17,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
 {
     Console.WriteLine("usage: siem-bench kafka-consume [--messages N] [--partitions N] [--rounds N] [--results DIR]");
     Console.WriteLine("       siem-bench parsers [--job short]");
+    Console.WriteLine("       siem-bench detection [--job short]");
     Console.WriteLine("       siem-bench pipeline [--events N] [--partitions N] [--redis HOST:PORT] [--clickhouse URL] [--node-config HOCON] [--label NAME] [--results DIR]");
     Console.WriteLine("       siem-bench hub [--url URL] [--connections N] [--minutes N] [--secret-file FILE] [--label NAME] [--results DIR]");
     return args.Length == 0 ? 2 : 0;
@@ -74,6 +76,9 @@ switch (args[0])
     }
     case "parsers":
         BenchmarkDotNet.Running.BenchmarkRunner.Run<ParserBenchmarks>(args: args[1..]);
+        return 0;
+    case "detection":
+        BenchmarkDotNet.Running.BenchmarkRunner.Run<DetectionBenchmarks>(args: args[1..]);
         return 0;
     case "pipeline":
     {

@@ -44,12 +44,15 @@ internal sealed class SortedEntries
         return lo;
     }
 
-    /// <summary>Removes every entry older than <paramref name="time"/>.</summary>
-    public void RemoveBefore(long time)
+    /// <summary>Removes every entry older than <paramref name="time"/>; returns how many.</summary>
+    public int RemoveBefore(long time)
     {
         var n = LowerBound(time);
         if (n > 0) _items.RemoveRange(0, n);
+        return n;
     }
+
+    public WindowEntry Last => _items[^1];
 
     /// <summary>Removes the oldest entries beyond <paramref name="max"/>; returns how many.</summary>
     public int TrimTo(int max)
