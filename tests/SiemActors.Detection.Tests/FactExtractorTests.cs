@@ -59,3 +59,27 @@ public sealed class FactExtractorTests
         Assert.Empty(new FactExtractor(Settings.Rules).Extract(0, [Event(0, null, null, "unknown")]));
     }
 }
+
+public sealed class AbsenceFactCompactionTests
+{
+    [Fact]
+    public void Only_an_absence_rules_newest_count_facts_of_a_batch_are_sent()
+    {
+        var settings = DetectionSettings.Create(ConfigurationFactory.ParseString("""
+            siem.detection.rules = [
+              { name = silent, type = absence, severity = warning, key = host, window = 5m, count = 3, filter = "true" }
+              { name = busy, type = threshold, severity = notice, key = host, window = 5m, count = 1000, filter = "true" }
+            ]
+            """));
+        var events = Enumerable.Range(0, 10).Select(i => new SecurityEvent
+        {
+            // Event times out of order: the newest three are offsets 2, 5 and 9.
+            EventId = $"e{i}", Timestamp = i switch { 2 => 900, 5 => 950, 9 => 990, _ => 100 + i }, IngestedAt = 0, Source = "s", Host = "web-1",
+            Origin = new KafkaOrigin("siem-events", 0, i),
+        }).ToList();
+        var facts = Assert.Single(new FactExtractor(settings.Rules).Extract(0, events));
+        var silent = Array.IndexOf(facts.Rules, "silent");
+        Assert.Equal([2L, 5L, 9L], facts.Facts.Where(f => f.Rule == silent).Select(f => f.Offset));
+        Assert.Equal(10, facts.Facts.Count(f => f.Rule != silent));
+    }
+}

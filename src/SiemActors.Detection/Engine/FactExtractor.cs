@@ -7,7 +7,8 @@ namespace SiemActors.Detection.Engine;
 /// <summary>
 /// Turns a partition batch into one <see cref="DetectFacts"/> per key that any rule selects: each rule's filter is
 /// tested once per event, and only what the rule needs (offset, time, id, the distinct value) is kept. Events no rule
-/// selects, or without the rule's key (or distinct field), produce nothing.
+/// selects, or without the rule's key (or distinct field), produce nothing. An absence rule only ever keeps a key's
+/// newest <c>count</c> event times, so only those of a batch are sent (a host's every event would otherwise be a fact).
 /// </summary>
 public sealed class FactExtractor(IReadOnlyList<DetectionRule> rules)
 {
@@ -38,7 +39,24 @@ public sealed class FactExtractor(IReadOnlyList<DetectionRule> rules)
             }
         }
         if (byEntity is null) return [];
-        return byEntity.Select(pair => new DetectFacts(pair.Key, partition, pair.Value.Names.ToArray(), pair.Value.Facts.ToArray())).ToList();
+        return byEntity.Select(pair => new DetectFacts(pair.Key, partition, pair.Value.Names.ToArray(), Compact(pair.Value))).ToList();
+    }
+
+    /// <summary>An absence rule's facts beyond its newest <c>count</c> (by event time) change nothing: they are left out.</summary>
+    private Fact[] Compact(Builder builder)
+    {
+        var facts = builder.Facts;
+        for (var i = 0; i < builder.Names.Count; i++)
+        {
+            var rule = rules.First(r => r.Name == builder.Names[i]);
+            if (rule.Kind != RuleKind.Absence) continue;
+            var index = i;
+            var mine = facts.Where(f => f.Rule == index).ToList();
+            if (mine.Count <= rule.Count) continue;
+            var keep = mine.OrderByDescending(f => f.Timestamp).ThenByDescending(f => f.Offset).Take(rule.Count).ToHashSet();
+            facts = facts.Where(f => f.Rule != index || keep.Contains(f)).ToList();
+        }
+        return facts.ToArray();
     }
 
     /// <summary>One entity's facts, and the names of only the rules they concern (a fact refers to its rule by index).</summary>
