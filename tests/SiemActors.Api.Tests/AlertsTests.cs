@@ -62,7 +62,7 @@ public sealed class AlertsTests(ApiHost host) : IClassFixture<ApiHost>
     }
 
     [Fact]
-    public async Task The_hub_sends_recent_alerts_then_each_new_alert_once()
+    public async Task The_hub_sends_each_alert_once_from_the_recent_ones_on()
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var old = Make("feed-old", Severity.Warning, "10.1.0.1", now - 5_000, now - 4_000);
@@ -75,8 +75,7 @@ public sealed class AlertsTests(ApiHost host) : IClassFixture<ApiHost>
             foreach (var a in alerts) pushed.Enqueue(a.GetProperty("alert_id").GetString()!);
         });
         await connection.StartAsync();
-        var recent = await connection.InvokeAsync<JsonElement[]>("SubscribeAlerts");
-        Assert.Equal(old.AlertId, recent[0].GetProperty("alert_id").GetString());
+        var recent = (await connection.InvokeAsync<JsonElement[]>("SubscribeAlerts")).Select(a => a.GetProperty("alert_id").GetString()!).ToList();
 
         var fresh = Make("feed-new", Severity.Critical, "10.1.0.2", now, now);
         await host.StoreAlertsAsync([fresh]);
@@ -84,6 +83,11 @@ public sealed class AlertsTests(ApiHost host) : IClassFixture<ApiHost>
         var marker = Make("feed-marker", Severity.Notice, "10.1.0.3", now, now + 1);
         await host.StoreAlertsAsync([marker]);
         await Await.UntilAsync(() => pushed.Contains(marker.AlertId), Deadline, () => $"pushed: {string.Join(", ", pushed)}");
-        Assert.Equal([fresh.AlertId, marker.AlertId], pushed);
+        // The alert stored before subscribing comes once: in the answer, or pushed if the feed had not passed it yet;
+        // those stored after come pushed, once each, in order, although one was written twice.
+        var all = recent.Concat(pushed).ToList();
+        Assert.Equal(all.Distinct().Count(), all.Count);
+        Assert.Contains(old.AlertId, all);
+        Assert.Equal([fresh.AlertId, marker.AlertId], pushed.Where(id => id != old.AlertId));
     }
 }

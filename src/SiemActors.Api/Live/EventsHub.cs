@@ -52,11 +52,8 @@ public sealed class EventsHub(IRequiredActor<LiveBridge> bridge, Alerts.AlertFee
     /// Sends this connection every new alert from now on (<see cref="IEventsClient.Alerts"/>); returns the newest
     /// <c>recent-alerts</c> already stored, newest first.
     /// </summary>
-    public async Task<IReadOnlyList<RawJson>> SubscribeAlerts()
-    {
-        await Groups.AddToGroupAsync(Context.ConnectionId, Alerts.AlertFeed.Group);
-        return await alerts.RecentAsync(settings.Live.RecentAlerts);
-    }
+    public Task<IReadOnlyList<RawJson>> SubscribeAlerts() =>
+        alerts.SubscribeAsync(() => Groups.AddToGroupAsync(Context.ConnectionId, Alerts.AlertFeed.Group), settings.Live.RecentAlerts);
 
     public Task UnsubscribeAlerts() => Groups.RemoveFromGroupAsync(Context.ConnectionId, Alerts.AlertFeed.Group);
 

@@ -26,6 +26,8 @@ public sealed class DetectionEntity : ReceivePersistentActor, IWithTimers
     private DetectionState _state;
     private int _sinceSnapshot;
     private bool _publishing;
+    private int _forgetting; // deletions still to confirm while forgetting the key; 0: not forgetting
+    private long _forgetTo = -1;
     private TimeSpan _backoff;
 
     public DetectionEntity(string entityId, DetectionSettings settings, IReadOnlyDictionary<string, DetectionRule> rules, IAlertPublisher publisher)
@@ -43,7 +45,12 @@ public sealed class DetectionEntity : ReceivePersistentActor, IWithTimers
         Recover<AbsenceChecked>(c => _state.CheckAbsence(c.At));
         Recover<AlertsPublished>(p => _state.Published(p.AlertIds));
 
-        Command<DetectFacts>(OnFacts);
+        Command<DetectFacts>(facts =>
+        {
+            // While the key's storage is being deleted, facts wait: they apply to the state that follows.
+            if (_forgetting > 0) Stash.Stash();
+            else OnFacts(facts);
+        });
         Command<Tick>(_ => OnTick());
         Command<ReceiveTimeout>(_ => OnIdle());
         Command<PublishDone>(done => Persist(new AlertsPublished(done.AlertIds), published =>
@@ -71,10 +78,11 @@ public sealed class DetectionEntity : ReceivePersistentActor, IWithTimers
             DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
         });
         Command<SaveSnapshotFailure>(f => _log.Warning("Entity {0}: snapshot failed (the journal still has everything): {1}", _entityId, f.Cause.Message));
-        Command<DeleteMessagesSuccess>(_ => { });
-        Command<DeleteMessagesFailure>(f => _log.Warning("Entity {0}: deleting journal events failed: {1}", _entityId, f.Cause.Message));
-        Command<DeleteSnapshotsSuccess>(_ => { });
-        Command<DeleteSnapshotsFailure>(f => _log.Warning("Entity {0}: deleting old snapshots failed: {1}", _entityId, f.Cause.Message));
+        // Deletions come from snapshots (what they made obsolete) and from forgetting (everything): told apart by range.
+        Command<DeleteMessagesSuccess>(d => Forgot(d.ToSequenceNr == _forgetTo));
+        Command<DeleteMessagesFailure>(f => ForgetFailed("journal events", f.Cause, f.ToSequenceNr == _forgetTo));
+        Command<DeleteSnapshotsSuccess>(d => Forgot(d.Criteria.MaxSequenceNr == long.MaxValue));
+        Command<DeleteSnapshotsFailure>(f => ForgetFailed("snapshots", f.Cause, f.Criteria.MaxSequenceNr == long.MaxValue));
     }
 
     public static string PersistenceIdFor(string entityId) => $"detection-{entityId}";
@@ -150,13 +158,42 @@ public sealed class DetectionEntity : ReceivePersistentActor, IWithTimers
     /// <summary>No facts for longer than any window: nothing can complete; unless something is pending, forget the key.</summary>
     private void OnIdle()
     {
-        if (_publishing || !_state.CanForget(Now())) return;
-        // The journal plugin keeps the highest sequence number (with a TTL), so a later incarnation numbers on.
+        if (_publishing || _forgetting > 0 || !_state.CanForget(Now())) return;
+        // The journal plugin keeps the highest sequence number (with a TTL), so a later incarnation numbers on. The
+        // entity stops only once both deletions are confirmed: a new incarnation must never see half of them.
+        _forgetting = 2;
+        _forgetTo = LastSequenceNr;
         DeleteMessages(LastSequenceNr);
         DeleteSnapshots(SnapshotSelectionCriteria.Latest);
+    }
+
+    /// <summary>A deletion (while forgetting, or of what a snapshot made obsolete) succeeded.</summary>
+    private void Forgot(bool forgetting)
+    {
+        if (!forgetting || _forgetting == 0 || --_forgetting > 0) return;
+        _forgetTo = -1;
+        // Storage is empty now: the state is what a recovery would build, nothing.
+        _state = new DetectionState(_entityId, _rules, _settings);
         DetectionMetrics.Forgotten.Inc();
-        Context.SetReceiveTimeout(null);
-        Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+        if (Stash.IsEmpty)
+        {
+            Context.SetReceiveTimeout(null);
+            Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+        }
+        else
+        {
+            Stash.UnstashAll();
+        }
+    }
+
+    private void ForgetFailed(string what, Exception cause, bool forgetting)
+    {
+        _log.Warning("Entity {0}: deleting {1} failed: {2}", _entityId, what, cause.Message);
+        if (!forgetting || _forgetting == 0) return;
+        // Keep the key (its state is whole in memory; the next snapshot rewrites what storage lost).
+        (_forgetting, _forgetTo) = (0, -1);
+        _sinceSnapshot = _settings.SnapshotEvery;
+        Stash.UnstashAll();
     }
 
     /// <summary>After each persisted event: snapshot every so often, and send what the outbox holds.</summary>
