@@ -53,6 +53,23 @@ public sealed class CefLeefParserTests
     }
 
     [Fact]
+    public void CEF_is_scanned_as_bytes_and_keeps_multi_byte_text_whole_around_escapes()
+    {
+        var e = Parse("""CEF:0|Vendör|Prödukt \\ X|1.0|100|Nâme \| ü|5|msg=Grüße\=ok \\ ñ suser=José cs1Label=Règle cs1=dénié\nzwei label=solo""");
+        Assert.Equal(@"Prödukt \ X", e.Attributes["cef.product"]);
+        Assert.Equal("Nâme | ü", e.Attributes["cef.name"]);
+        Assert.Equal(@"Grüße=ok \ ñ", e.Message);
+        Assert.Equal("José", e.User);
+        Assert.Equal("dénié\nzwei", e.Attributes["Règle"]);
+        Assert.Equal("solo", e.Attributes["label"]);
+        Assert.False(e.Attributes.ContainsKey("cs1Label"));
+
+        // A label without its value stays an attribute of its own.
+        var orphan = Parse("CEF:0|V|P|1|1|n|5|cs2Label=unused suser=x");
+        Assert.Equal("unused", orphan.Attributes["cs2Label"]);
+    }
+
+    [Fact]
     public void CEF_custom_fields_take_their_labels_and_unknown_keys_stay_as_they_are()
     {
         var e = Parse("CEF:0|Acme|IDS|2.1|4001|Port scan|High|cs1Label=rule cs1=Block-SSH cn1Label=hits cn1=42 proto=TCP rt=1800000000123 request=/admin?x=1");

@@ -57,9 +57,9 @@ public sealed class LeefParser(NormalizerLimits limits)
             var eq = pair.IndexOf((byte)'=');
             if (eq <= 0) continue; // not key=value: dropped, the raw line keeps it
             if (++count + 5 > limits.MaxFields) return NormalizeResult.Reject(DeadLetter.TooManyFields, $"more than {limits.MaxFields} fields");
-            var key = Encoding.UTF8.GetString(pair[..eq].Trim((byte)' '));
-            var value = Encoding.UTF8.GetString(pair[(eq + 1)..]);
-            if (!KeyValueMapping.Apply(ref draft, key, value)) draft.AddAttribute(key, value);
+            var key = pair[..eq].Trim((byte)' ');
+            var value = pair[(eq + 1)..];
+            if (!KeyValueMapping.Apply(ref draft, key, value)) draft.AddAttribute(KeyValueMapping.Text(key), KeyValueMapping.Text(value));
         }
         draft.Message ??= header[4];
         fallback.ApplyTo(ref draft);
