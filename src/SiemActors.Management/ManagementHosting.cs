@@ -49,6 +49,7 @@ public static class ManagementHosting
         ShardsEndpoint.Map(management);
         PipelineEndpoint.Map(management);
 
+        AllocationMetric.Register();
         var metrics = app.MapMetrics("/metrics").AllowAnonymous();
         if (settings.MetricsPort != 0) metrics.RequireHost($"*:{settings.MetricsPort}");
         return app;

@@ -6,14 +6,19 @@ using SiemActors.Kafka.Embedded;
 namespace SiemActors.Bench.Scenarios;
 
 /// <summary>
-/// The whole path on this machine: a backlog of JSON events in 16 partitions of the in-process broker, one node (all
-/// roles) as its own process writing to the local Redis and ClickHouse. Timed from the first stored event to every
-/// offset committed; the node's CPU seconds over the same span, per million events.
+/// The whole path on this machine: a backlog of events (JSON, or a mix of JSON, RFC 5424, RFC 3164, CEF and LEEF) in
+/// the partitions of the in-process broker, one node (all roles) as its own process writing to the local Redis and
+/// ClickHouse. Timed from the first stored event to every offset committed; over the same span the node's CPU seconds
+/// and the bytes it allocated (its <c>siem_gc_allocated_bytes</c>), per event; and from its latency histogram the
+/// time from the pipeline reading an event to every sink having stored it (bucket bounds).
 /// </summary>
-internal sealed class PipelineScenario(int events, int partitions, string redis, string clickHouse, string nodeConfig = "")
+internal sealed class PipelineScenario(int events, int partitions, string redis, string clickHouse, string nodeConfig = "", bool mixed = false)
 {
-    public sealed record Result(long Events, TimeSpan Elapsed, TimeSpan NodeCpu, long PeakRssBytes, TimeSpan Startup)
+    public sealed record Result(long Events, TimeSpan Elapsed, TimeSpan NodeCpu, long PeakRssBytes, TimeSpan Startup, double AllocatedBytes,
+        double IngestToStoredP50, double IngestToStoredP95, double IngestToStoredP99)
     {
+        public double AllocatedBytesPerEvent => AllocatedBytes / Events;
+
         public double PerSecond => Events / Elapsed.TotalSeconds;
 
         public double CpuSecondsPerMillion => NodeCpu.TotalSeconds * 1_000_000 / Events;
@@ -33,6 +38,8 @@ internal sealed class PipelineScenario(int events, int partitions, string redis,
 
         var dir = Directory.CreateTempSubdirectory("siem-bench-").FullName;
         var database = "bench_" + Guid.NewGuid().ToString("N")[..8];
+        var httpPort = FreePort();
+        var metricsUrl = $"http://127.0.0.1:{httpPort}/metrics";
         var config = Path.Combine(dir, "node.conf");
         await File.WriteAllTextAsync(config, $$"""
             siem.kafka.bootstrap-servers = "{{kafka.BootstrapServers}}"
@@ -40,7 +47,7 @@ internal sealed class PipelineScenario(int events, int partitions, string redis,
             siem.pipeline.group-id = "bench-{{database}}"
             siem.sinks.redis { connection = "{{redis}}", key-prefix = "{{database}}", stream-max-length = 10000 }
             siem.sinks.clickhouse { url = "{{clickHouse}}", database = {{database}} }
-            siem.api { http.port = 0, auth.secret = "bench-secret-0123456789abcdefghijklmnop" }
+            siem.api { http.port = {{httpPort}}, auth.secret = "bench-secret-0123456789abcdefghijklmnop" }
             siem.management.token = "bench-management-token"
             siem.metrics.port = 0
             {{nodeConfig}}
@@ -62,14 +69,18 @@ internal sealed class PipelineScenario(int events, int partitions, string redis,
             var startup = started.Elapsed;
             var cpu0 = NodeStats.CpuTime(node.Id);
             var clock = Stopwatch.StartNew();
+            var allocated0 = (await NodeMetrics.ScrapeAsync(http, metricsUrl)).Value("siem_gc_allocated_bytes");
             var end = EndOffsets(kafka.BootstrapServers);
             while (!Committed(kafka.BootstrapServers, $"bench-{database}").SequenceEqual(end)) await Wait(node, started);
             var elapsed = clock.Elapsed;
             var cpu = NodeStats.CpuTime(node.Id) - cpu0;
+            var metrics = await NodeMetrics.ScrapeAsync(http, metricsUrl);
+            var allocated = metrics.Value("siem_gc_allocated_bytes") - allocated0;
+            double Latency(double q) => metrics.Quantile("siem_event_latency_seconds", "since=\"ingest\"", q);
             var rss = NodeStats.PeakRssBytes(node.Id);
             var stored = await Count(http, database);
             if (stored != events) throw new InvalidOperationException($"ClickHouse has {stored} of {events} events");
-            return new Result(events, elapsed, cpu, rss, startup);
+            return new Result(events, elapsed, cpu, rss, startup, allocated, Latency(0.5), Latency(0.95), Latency(0.99));
         }
         finally
         {
@@ -116,7 +127,7 @@ internal sealed class PipelineScenario(int events, int partitions, string redis,
         }).Build();
         for (var n = 0; n < events; n++)
         {
-            var value = Encoding.UTF8.GetBytes(
+            var value = mixed ? MixedFormats.Event(n) : Encoding.UTF8.GetBytes(
                 $$"""{"id":"bench-{{n}}","timestamp":"2026-11-27T04:{{n / 60 % 60:D2}}:{{n % 60:D2}}Z","host":"host-{{n % 97}}","source_type":"{{(n % 3 == 0 ? "firewall" : n % 3 == 1 ? "sshd" : "nginx")}}","severity":"{{n % 8}}","message":"Failed password for user{{n % 50}} from 203.0.113.{{n % 250}} port 22 ssh2","src_ip":"203.0.113.{{n % 250}}","user":"user{{n % 50}}","action":"login","outcome":"failure"}""");
             while (true)
             {
@@ -132,6 +143,13 @@ internal sealed class PipelineScenario(int events, int partitions, string redis,
             }
         }
         producer.Flush(TimeSpan.FromMinutes(2));
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private long[] EndOffsets(string bootstrap)
