@@ -19,7 +19,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
     Console.WriteLine("usage: siem-bench kafka-consume [--messages N] [--partitions N] [--rounds N] [--results DIR]");
     Console.WriteLine("       siem-bench parsers [--job short]");
     Console.WriteLine("       siem-bench detection [--job short]");
-    Console.WriteLine("       siem-bench pipeline [--events N] [--partitions N] [--formats json|mixed] [--redis HOST:PORT] [--clickhouse URL] [--node-config HOCON] [--label NAME] [--results DIR]");
+    Console.WriteLine("       siem-bench pipeline [--events N] [--partitions N] [--formats json|mixed] [--rate N] [--redis HOST:PORT] [--clickhouse URL] [--node-config HOCON] [--label NAME] [--results DIR]");
     Console.WriteLine("       siem-bench hub [--url URL] [--connections N] [--minutes N] [--secret-file FILE] [--label NAME] [--results DIR]");
     return args.Length == 0 ? 2 : 0;
 }
@@ -88,9 +88,10 @@ switch (args[0])
         var nodeConfig = Text("--node-config") ?? "";
         var mixed = Text("--formats") == "mixed";
         var r = await new PipelineScenario(events, partitions, Text("--redis") ?? "127.0.0.1:6379",
-            Text("--clickhouse") ?? "http://127.0.0.1:8123", nodeConfig, mixed).RunAsync();
+            Text("--clickhouse") ?? "http://127.0.0.1:8123", nodeConfig, mixed, Option("--rate", 0)).RunAsync();
         Console.WriteLine();
-        Console.WriteLine("| events | formats | partitions | events/s (first stored → all committed) | node CPU µs/event | allocated per event | read → stored p50 / p95 / p99 (bucket bounds) | node peak RSS | node start → first stored |");
+        var rateMode = Option("--rate", 0) > 0;
+        Console.WriteLine($"| events | formats | partitions | events/s ({(rateMode ? "first produced" : "first stored")} → all committed) | node CPU µs/event | allocated per event | {(rateMode ? "produced" : "read")} → stored p50 / p95 / p99 (bucket bounds) | node peak RSS | node start → {(rateMode ? "consuming" : "first stored")} |");
         Console.WriteLine("|---:|---|---:|---:|---:|---:|---|---:|---:|");
         Console.WriteLine($"| {r.Events:N0} | {(mixed ? "mixed" : "json")} | {partitions} | {r.PerSecond:N0} | {r.CpuMicrosPerEvent:N1} | {r.AllocatedBytesPerEvent / 1024:N1} KiB | " +
                           $"≤{r.IngestToStoredP50:0.###} s / ≤{r.IngestToStoredP95:0.###} s / ≤{r.IngestToStoredP99:0.###} s | {r.PeakRssBytes / 1048576.0:N0} MiB | {r.Startup.TotalSeconds:N1} s |");
@@ -104,7 +105,7 @@ switch (args[0])
             events, partitions, elapsedSeconds = r.Elapsed.TotalSeconds, eventsPerSecond = r.PerSecond,
             nodeCpuSeconds = r.NodeCpu.TotalSeconds, nodeCpuSecondsPerMillion = r.CpuSecondsPerMillion,
             nodeCpuMicrosPerEvent = r.CpuMicrosPerEvent, nodePeakRssBytes = r.PeakRssBytes, startupSeconds = r.Startup.TotalSeconds, nodeConfig,
-            formats = mixed ? "mixed" : "json", allocatedBytesPerEvent = r.AllocatedBytesPerEvent,
+            formats = mixed ? "mixed" : "json", rate = Option("--rate", 0), latencyFrom = rateMode ? "produced" : "read", allocatedBytesPerEvent = r.AllocatedBytesPerEvent,
             readToStoredSecondsP50 = r.IngestToStoredP50, readToStoredSecondsP95 = r.IngestToStoredP95, readToStoredSecondsP99 = r.IngestToStoredP99,
         }, new JsonSerializerOptions { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals }));
         Console.WriteLine($"results: {file}");

@@ -12,7 +12,13 @@ namespace SiemActors.Bench.Scenarios;
 /// and the bytes it allocated (its <c>siem_gc_allocated_bytes</c>), per event; and from its latency histogram the
 /// time from the pipeline reading an event to every sink having stored it (bucket bounds).
 /// </summary>
-internal sealed class PipelineScenario(int events, int partitions, string redis, string clickHouse, string nodeConfig = "", bool mixed = false)
+/// <remarks>
+/// With a <c>rate</c>, the events are produced while the node runs, at that rate, each stamped with the moment it was
+/// produced: the span is then from the first produce to the last commit, and the latency quantiles are from produce
+/// to every sink having stored it (<c>since="event_time"</c>), a live stream's end-to-end latency.
+/// </remarks>
+internal sealed class PipelineScenario(int events, int partitions, string redis, string clickHouse, string nodeConfig = "", bool mixed = false,
+    int rate = 0)
 {
     public sealed record Result(long Events, TimeSpan Elapsed, TimeSpan NodeCpu, long PeakRssBytes, TimeSpan Startup, double AllocatedBytes,
         double IngestToStoredP50, double IngestToStoredP95, double IngestToStoredP99)
@@ -33,8 +39,12 @@ internal sealed class PipelineScenario(int events, int partitions, string redis,
         using var kafka = EmbeddedKafkaCluster.Start(brokerCount: 1, initialRebalanceDelay: TimeSpan.Zero);
         kafka.CreateTopic("siem-events", partitions);
         kafka.CreateTopic("siem-events-dlq", 4);
-        Console.WriteLine($"producing {events:N0} events into {partitions} partitions ...");
-        Produce(kafka.BootstrapServers);
+        if (rate > 0 && mixed) throw new ArgumentException("--rate produces JSON events stamped with their produce time; it does not take --formats mixed");
+        if (rate == 0)
+        {
+            Console.WriteLine($"producing {events:N0} events into {partitions} partitions ...");
+            Produce(kafka.BootstrapServers);
+        }
 
         var dir = Directory.CreateTempSubdirectory("siem-bench-").FullName;
         var database = "bench_" + Guid.NewGuid().ToString("N")[..8];
@@ -65,18 +75,31 @@ internal sealed class PipelineScenario(int events, int partitions, string redis,
         node.BeginErrorReadLine();
         try
         {
-            while (await Count(http, database) == 0) await Wait(node, started);
+            if (rate == 0)
+            {
+                while (await Count(http, database) == 0) await Wait(node, started);
+            }
+            else
+            {
+                while (!await Assigned(http, httpPort)) await Wait(node, started);
+            }
             var startup = started.Elapsed;
             var cpu0 = NodeStats.CpuTime(node.Id);
             var clock = Stopwatch.StartNew();
             var allocated0 = (await NodeMetrics.ScrapeAsync(http, metricsUrl)).Value("siem_gc_allocated_bytes");
+            if (rate > 0)
+            {
+                Console.WriteLine($"producing {events:N0} events into {partitions} partitions at {rate:N0}/s while the node runs ...");
+                await Task.Run(() => ProduceAtRate(kafka.BootstrapServers));
+            }
             var end = EndOffsets(kafka.BootstrapServers);
             while (!Committed(kafka.BootstrapServers, $"bench-{database}").SequenceEqual(end)) await Wait(node, started);
             var elapsed = clock.Elapsed;
             var cpu = NodeStats.CpuTime(node.Id) - cpu0;
             var metrics = await NodeMetrics.ScrapeAsync(http, metricsUrl);
             var allocated = metrics.Value("siem_gc_allocated_bytes") - allocated0;
-            double Latency(double q) => metrics.Quantile("siem_event_latency_seconds", "since=\"ingest\"", q);
+            var since = rate > 0 ? "since=\"event_time\"" : "since=\"ingest\"";
+            double Latency(double q) => metrics.Quantile("siem_event_latency_seconds", since, q);
             var rss = NodeStats.PeakRssBytes(node.Id);
             var stored = await Count(http, database);
             if (stored != events) throw new InvalidOperationException($"ClickHouse has {stored} of {events} events");
@@ -141,6 +164,49 @@ internal sealed class PipelineScenario(int events, int partitions, string redis,
                     producer.Poll(TimeSpan.FromMilliseconds(50));
                 }
             }
+        }
+        producer.Flush(TimeSpan.FromMinutes(2));
+    }
+
+    /// <summary>The node consumes: running, and every partition of the events topic assigned to it.</summary>
+    private async Task<bool> Assigned(HttpClient http, int port)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{port}/management/pipeline");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "bench-management-token");
+        try
+        {
+            using var response = await http.SendAsync(request);
+            if (!response.IsSuccessStatusCode) return false;
+            using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            return body.RootElement.GetProperty("running").GetBoolean() && body.RootElement.GetProperty("assigned_partitions").GetInt32() == partitions;
+        }
+        catch (HttpRequestException)
+        {
+            return false; // still starting
+        }
+    }
+
+    /// <summary>Produces the events at <c>rate</c>/s in slices of 100 ms, each stamped with its produce time.</summary>
+    private void ProduceAtRate(string bootstrap)
+    {
+        using var producer = new ProducerBuilder<byte[]?, byte[]>(new ProducerConfig
+        {
+            BootstrapServers = bootstrap, LingerMs = 5, CompressionType = CompressionType.Lz4, EnableIdempotence = true,
+        }).Build();
+        var slice = Math.Max(1, rate / 10);
+        var clock = Stopwatch.StartNew();
+        for (var sent = 0; sent < events; sent += slice)
+        {
+            var now = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+            for (var n = sent; n < Math.Min(events, sent + slice); n++)
+            {
+                var value = Encoding.UTF8.GetBytes(
+                    $$"""{"id":"bench-{{n}}","timestamp":"{{now}}","host":"host-{{n % 97}}","source_type":"{{(n % 3 == 0 ? "firewall" : n % 3 == 1 ? "sshd" : "nginx")}}","severity":"{{n % 8}}","message":"Failed password for user{{n % 50}} from 203.0.113.{{n % 250}} port 22 ssh2","src_ip":"203.0.113.{{n % 250}}","user":"user{{n % 50}}","action":"login","outcome":"failure"}""");
+                producer.Produce(new TopicPartition("siem-events", n % partitions), new Message<byte[]?, byte[]> { Value = value });
+            }
+            producer.Poll(TimeSpan.Zero);
+            var due = TimeSpan.FromSeconds((double)(sent + slice) / rate) - clock.Elapsed;
+            if (due > TimeSpan.Zero) Thread.Sleep(due);
         }
         producer.Flush(TimeSpan.FromMinutes(2));
     }
