@@ -8,9 +8,12 @@ namespace SiemActors.Integration.Tests.Support;
 /// </summary>
 public sealed class DedicatedServices : IAsyncDisposable
 {
-    private readonly Dictionary<string, string> _env;
+    private Dictionary<string, string> _env = null!;
 
-    public DedicatedServices()
+    public DedicatedServices() => PickPorts();
+
+    /// <summary>Free ports and a fresh directory (again after a start lost a port to another process).</summary>
+    private void PickPorts()
     {
         RedisPort = Ports.Free();
         ClickHouseHttpPort = Ports.Free();
@@ -25,15 +28,36 @@ public sealed class DedicatedServices : IAsyncDisposable
         };
     }
 
-    public int RedisPort { get; }
+    public int RedisPort { get; private set; }
 
-    public int ClickHouseHttpPort { get; }
+    public int ClickHouseHttpPort { get; private set; }
 
     public string RedisEndpoint => $"127.0.0.1:{RedisPort}";
 
     public string ClickHouseUrl => $"http://127.0.0.1:{ClickHouseHttpPort}";
 
     public Task Start(string? which = null) => Run("start", which);
+
+    /// <summary>
+    /// The first start: a port found free can be taken by another process before the server binds it (the tests run
+    /// in parallel), so a start that fails with "Address already in use" is retried on other ports.
+    /// </summary>
+    public async Task StartFirstAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await Start();
+                return;
+            }
+            catch (InvalidOperationException ex) when (attempt < 3 && ex.Message.Contains("already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                await Stop();
+                PickPorts();
+            }
+        }
+    }
 
     public Task Stop(string? which = null) => Run("stop", which);
 

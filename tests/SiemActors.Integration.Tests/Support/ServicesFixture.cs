@@ -7,7 +7,7 @@ public sealed class ServicesFixture : IAsyncLifetime
 {
     public DedicatedServices Services { get; } = new();
 
-    public Task InitializeAsync() => Services.Start();
+    public Task InitializeAsync() => Services.StartFirstAsync();
 
     public async Task DisposeAsync() => await Services.DisposeAsync();
 }
