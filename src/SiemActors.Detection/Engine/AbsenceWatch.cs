@@ -30,9 +30,12 @@ internal sealed class AbsenceWatch : RuleWindow
         return null;
     }
 
+    public override bool Due(long nowMs, long allowedLatenessMs) =>
+        Regular && LastSeen != _alertedFor && nowMs - allowedLatenessMs - LastSeen >= Rule.WindowMs;
+
     public override Firing? Check(long nowMs, long allowedLatenessMs)
     {
-        if (!Regular || LastSeen == _alertedFor || nowMs - allowedLatenessMs - LastSeen < Rule.WindowMs) return null;
+        if (!Due(nowMs, allowedLatenessMs)) return null;
         _alertedFor = LastSeen;
         var samples = _recent.Items.Reverse().Take(SampleSize).Select(e => e.EventId).ToList();
         return new Firing(LastSeen, _recent[0].Time, LastSeen, _recent.Count, samples);

@@ -92,7 +92,7 @@ public sealed class DetectionState
     }
 
     /// <summary>Would <see cref="CheckAbsence"/> fire now? (Lets the entity persist a check only when it matters.)</summary>
-    public bool AbsenceDue(long nowMs) => _windows.Values.Any(w => w.Rule.Kind == RuleKind.Absence && Probe(w, nowMs));
+    public bool AbsenceDue(long nowMs) => _windows.Values.Any(w => w.Due(nowMs, _settings.AllowedLatenessMs));
 
     /// <summary>Fires the absence rules whose keys are silent at <paramref name="nowMs"/>.</summary>
     public IReadOnlyList<Alert> CheckAbsence(long nowMs)
@@ -130,13 +130,6 @@ public sealed class DetectionState
     {
         if (!_windows.TryGetValue(rule.Name, out var window)) _windows[rule.Name] = window = RuleWindow.Create(rule, _settings.SampleSize);
         return window;
-    }
-
-    private bool Probe(RuleWindow window, long nowMs)
-    {
-        // Check mutates; probe a copy made from the window's own snapshot.
-        var copy = RuleWindow.Create(window.Rule, _settings.SampleSize, window.ToSnapshot());
-        return copy.Check(nowMs, _settings.AllowedLatenessMs) is not null;
     }
 
     private void Prune()

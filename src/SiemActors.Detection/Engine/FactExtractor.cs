@@ -17,7 +17,8 @@ public sealed class FactExtractor(IReadOnlyList<DetectionRule> rules)
     public IReadOnlyList<DetectFacts> Extract(int partition, IReadOnlyList<SecurityEvent> events)
     {
         if (rules.Count == 0 || events.Count == 0) return [];
-        Dictionary<string, Builder>? byEntity = null;
+        // Keyed by (field, value): the entity id string is made once per key, not once per matching event.
+        Dictionary<(string Field, string Key), Builder>? byEntity = null;
         foreach (var e in events)
         {
             for (var r = 0; r < rules.Count; r++)
@@ -30,48 +31,50 @@ public sealed class FactExtractor(IReadOnlyList<DetectionRule> rules)
                 if (key.Length == 0) continue;
                 var value = rule.Distinct?.Invoke(e) ?? "";
                 if (rule.Distinct is not null && value.Length == 0) continue;
-                byEntity ??= new Dictionary<string, Builder>(StringComparer.Ordinal);
-                var entity = EntityIds.For(rule.KeyField, key);
-                if (!byEntity.TryGetValue(entity, out var builder)) byEntity[entity] = builder = new Builder();
-                var index = builder.RuleIndex(rule.Name);
+                byEntity ??= [];
+                if (!byEntity.TryGetValue((rule.KeyField, key), out var builder)) byEntity[(rule.KeyField, key)] = builder = new Builder();
+                var index = builder.RuleIndex(rule);
                 if (first) builder.Facts.Add(new Fact(index, 0, e.Origin.Offset, e.Timestamp, e.EventId, value));
                 if (then) builder.Facts.Add(new Fact(index, 1, e.Origin.Offset, e.Timestamp, e.EventId, value));
             }
         }
         if (byEntity is null) return [];
-        return byEntity.Select(pair => new DetectFacts(pair.Key, partition, pair.Value.Names.ToArray(), Compact(pair.Value))).ToList();
+        return byEntity.Select(pair => new DetectFacts(EntityIds.For(pair.Key.Field, pair.Key.Key), partition,
+            pair.Value.Rules.Select(r => r.Name).ToArray(), pair.Value.CompactFacts())).ToList();
     }
 
-    /// <summary>An absence rule's facts beyond its newest <c>count</c> (by event time) change nothing: they are left out.</summary>
-    private Fact[] Compact(Builder builder)
-    {
-        var facts = builder.Facts;
-        for (var i = 0; i < builder.Names.Count; i++)
-        {
-            var rule = rules.First(r => r.Name == builder.Names[i]);
-            if (rule.Kind != RuleKind.Absence) continue;
-            var index = i;
-            var mine = facts.Where(f => f.Rule == index).ToList();
-            if (mine.Count <= rule.Count) continue;
-            var keep = mine.OrderByDescending(f => f.Timestamp).ThenByDescending(f => f.Offset).Take(rule.Count).ToHashSet();
-            facts = facts.Where(f => f.Rule != index || keep.Contains(f)).ToList();
-        }
-        return facts.ToArray();
-    }
-
-    /// <summary>One entity's facts, and the names of only the rules they concern (a fact refers to its rule by index).</summary>
+    /// <summary>One entity's facts, and only the rules they concern (a fact refers to its rule by index into them).</summary>
     private sealed class Builder
     {
-        public List<string> Names { get; } = [];
+        public List<DetectionRule> Rules { get; } = [];
 
         public List<Fact> Facts { get; } = [];
 
-        public int RuleIndex(string name)
+        public int RuleIndex(DetectionRule rule)
         {
-            var i = Names.IndexOf(name);
-            if (i >= 0) return i;
-            Names.Add(name);
-            return Names.Count - 1;
+            for (var i = 0; i < Rules.Count; i++)
+            {
+                if (ReferenceEquals(Rules[i], rule)) return i;
+            }
+            Rules.Add(rule);
+            return Rules.Count - 1;
+        }
+
+        /// <summary>An absence rule's facts beyond its newest <c>count</c> (by event time) change nothing: they are left out.</summary>
+        public Fact[] CompactFacts()
+        {
+            IEnumerable<Fact> facts = Facts;
+            for (var i = 0; i < Rules.Count; i++)
+            {
+                var rule = Rules[i];
+                if (rule.Kind != RuleKind.Absence) continue;
+                var index = i;
+                var mine = Facts.Where(f => f.Rule == index).ToList();
+                if (mine.Count <= rule.Count) continue;
+                var keep = mine.OrderByDescending(f => f.Timestamp).ThenByDescending(f => f.Offset).Take(rule.Count).ToHashSet();
+                facts = facts.Where(f => f.Rule != index || keep.Contains(f));
+            }
+            return facts.ToArray();
         }
     }
 }

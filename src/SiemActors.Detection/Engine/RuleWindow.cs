@@ -19,6 +19,9 @@ public abstract class RuleWindow(DetectionRule rule, int sampleSize)
     /// <summary>Counts a fact that is not late; returns the pattern it completed, if any.</summary>
     public abstract Firing? Add(WindowEntry entry, byte step, int maxEntries);
 
+    /// <summary>Would <see cref="Check"/> fire now? Changes nothing.</summary>
+    public virtual bool Due(long nowMs, long allowedLatenessMs) => false;
+
     /// <summary>Checks the pattern against the wall clock (absence); the others never fire from time alone.</summary>
     public virtual Firing? Check(long nowMs, long allowedLatenessMs) => null;
 
