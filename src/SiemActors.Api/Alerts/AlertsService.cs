@@ -21,22 +21,12 @@ public sealed class AlertsService(ClickHouseHttpClient clickHouse, ClickHouseSin
 
     public async Task<AlertsPage> SearchAsync(HistoryRequest request, CancellationToken cancellation)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        timeout.CancelAfter(settings.QueryTimeout);
-        string text;
-        try
+        if (Volatile.Read(ref _schemaReady) == 0)
         {
-            if (Volatile.Read(ref _schemaReady) == 0)
-            {
-                await clickHouse.QueryAsync(AlertsSchema.Statement(store), timeout.Token);
-                Volatile.Write(ref _schemaReady, 1);
-            }
-            text = await clickHouse.QueryAsync(AlertsSql.Search(store.AlertsTable, request), timeout.Token);
+            await StoreQuery.RunAsync(clickHouse, AlertsSchema.Statement(store), settings, cancellation);
+            Volatile.Write(ref _schemaReady, 1);
         }
-        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
-        {
-            throw new TimeoutException($"ClickHouse did not answer within {settings.QueryTimeout.TotalSeconds:0}s (siem.api.history.query-timeout)");
-        }
+        var text = await StoreQuery.RunAsync(clickHouse, AlertsSql.Search(store.AlertsTable, request), settings, cancellation);
         var alerts = new List<RawJson>();
         foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {

@@ -15,8 +15,7 @@ public sealed record StatsRow(string Source, int Severity, string SeverityName, 
 public sealed record StatsPage(long From, long To, long Total, IReadOnlyList<StatsRow> Rows);
 
 /// <summary>
-/// Runs history searches and stats on ClickHouse. A query that outlasts <c>query-timeout</c> (ClickHouse down: the
-/// client retries transient failures until then) throws <see cref="TimeoutException"/>, answered with 503.
+/// Runs history searches and stats on ClickHouse, each bounded by <c>query-timeout</c> (<see cref="StoreQuery"/>).
 /// </summary>
 public sealed class HistoryService(ClickHouseHttpClient clickHouse, ClickHouseSinkSettings store, HistorySettings settings)
 {
@@ -55,17 +54,5 @@ public sealed class HistoryService(ClickHouseHttpClient clickHouse, ClickHouseSi
         return new StatsPage(fromMs, toMs, rows.Sum(r => r.Events), rows);
     }
 
-    private async Task<string> QueryAsync(string sql, CancellationToken cancellation)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        timeout.CancelAfter(settings.QueryTimeout);
-        try
-        {
-            return await clickHouse.QueryAsync(sql, timeout.Token);
-        }
-        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
-        {
-            throw new TimeoutException($"ClickHouse did not answer within {settings.QueryTimeout.TotalSeconds:0}s (siem.api.history.query-timeout)");
-        }
-    }
+    private Task<string> QueryAsync(string sql, CancellationToken cancellation) => StoreQuery.RunAsync(clickHouse, sql, settings, cancellation);
 }
