@@ -1,6 +1,10 @@
 using System.Globalization;
+using System.Text;
 
 namespace SiemActors.Sinks.ClickHouse;
+
+/// <summary>One partition's range of offsets in the ledger.</summary>
+public readonly record struct LedgerRange(string Topic, int Partition, long FirstOffset, long LastOffset, int Rows);
 
 /// <summary>
 /// Per partition, the offset ranges written to the event table: a <c>before</c> row when a batch's insert starts, an
@@ -22,11 +26,20 @@ public sealed class BatchLedger(ClickHouseHttpClient client, ClickHouseSinkSetti
         return fields.Length == 2 && fields[1] != "0" ? long.Parse(fields[0], CultureInfo.InvariantCulture) : -1;
     }
 
-    public Task RecordAsync(string topic, int partition, long firstOffset, long lastOffset, int rows, int state, CancellationToken ct = default)
+    public Task RecordAsync(string topic, int partition, long firstOffset, long lastOffset, int rows, int state, CancellationToken ct = default) =>
+        RecordAsync([new LedgerRange(topic, partition, firstOffset, lastOffset, rows)], state, ct);
+
+    /// <summary>Records several ranges (of different partitions) in one insert.</summary>
+    public Task RecordAsync(IReadOnlyList<LedgerRange> ranges, int state, CancellationToken ct = default)
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var row = $"{{\"topic\":{System.Text.Json.JsonSerializer.Serialize(topic)},\"partition\":{partition},\"first_offset\":{firstOffset}," +
-                  $"\"last_offset\":{lastOffset},\"rows\":{rows},\"state\":{state},\"written_at\":{now}}}\n";
-        return client.InsertAsync($"INSERT INTO {settings.LedgerTable} FORMAT JSONEachRow", System.Text.Encoding.UTF8.GetBytes(row), ct);
+        var body = new StringBuilder(ranges.Count * 128);
+        foreach (var r in ranges)
+        {
+            body.Append(CultureInfo.InvariantCulture,
+                $"{{\"topic\":{System.Text.Json.JsonSerializer.Serialize(r.Topic)},\"partition\":{r.Partition},\"first_offset\":{r.FirstOffset},");
+            body.Append(CultureInfo.InvariantCulture, $"\"last_offset\":{r.LastOffset},\"rows\":{r.Rows},\"state\":{state},\"written_at\":{now}}}\n");
+        }
+        return client.InsertAsync($"INSERT INTO {settings.LedgerTable} FORMAT JSONEachRow", Encoding.UTF8.GetBytes(body.ToString()), ct);
     }
 }

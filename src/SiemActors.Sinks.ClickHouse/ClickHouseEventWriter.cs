@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using Akka.Event;
 using SiemActors.Domain.Events;
@@ -6,14 +5,22 @@ using SiemActors.Domain.Events;
 namespace SiemActors.Sinks.ClickHouse;
 
 /// <summary>
-/// Writes partition batches to the event table: skips what the ledger says is stored, records the range
-/// <c>before</c>, inserts the rest in one <c>JSONEachRow</c> insert, records it <c>after</c>. Batches of one partition
-/// must be written one at a time, in order; different partitions may be written concurrently.
+/// Writes partition batches to the event table with group commit: a batch handed in while no insert runs is written
+/// at once; batches handed in while one runs wait for it and are then written together. Each write skips what the
+/// ledger says is stored, records the ranges <c>before</c>, inserts the rest in one <c>RowBinary</c> insert and
+/// records them <c>after</c> — three statements per group, not per partition batch. Batches of one partition must be
+/// handed in one at a time, in order (the next after the previous one's task completed); different partitions may
+/// write concurrently.
 /// </summary>
 public sealed class ClickHouseEventWriter(ClickHouseHttpClient client, ClickHouseSinkSettings settings, ILoggingAdapter log)
 {
     private readonly BatchLedger _ledger = new(client, settings);
     private readonly ConcurrentDictionary<(string Topic, int Partition), long> _highWaterMarks = new();
+    private readonly Lock _gate = new();
+    private List<Pending> _pending = [];
+    private bool _flushing;
+
+    private sealed record Pending(EventBatch Batch, TaskCompletionSource<int> Done, CancellationToken Cancellation);
 
     /// <summary>Creates the database and tables if they are missing; waits (with backoff) while ClickHouse is down.</summary>
     public async Task EnsureSchemaAsync(CancellationToken ct = default)
@@ -22,25 +29,23 @@ public sealed class ClickHouseEventWriter(ClickHouseHttpClient client, ClickHous
         log.Info("ClickHouse schema ready: {0}, {1}", settings.EventsTable, settings.LedgerTable);
     }
 
-    /// <summary>Writes the batch; returns how many rows were inserted (0 when the ledger says it is stored already).</summary>
-    public async Task<int> WriteAsync(EventBatch batch, CancellationToken ct = default)
+    /// <summary>
+    /// Writes the batch (with whatever other partitions' batches are waiting); returns how many of its rows were
+    /// inserted (0 when the ledger says it is stored already). Cancelling stops the wait; an insert already under way
+    /// may still complete (harmless: the ledger and the table's engine make a rewrite idempotent).
+    /// </summary>
+    public Task<int> WriteAsync(EventBatch batch, CancellationToken ct = default)
     {
-        var key = (batch.Topic, batch.Partition);
-        if (!_highWaterMarks.TryGetValue(key, out var stored))
-            stored = await _ledger.HighWaterMarkAsync(batch.Topic, batch.Partition, ct).ConfigureAwait(false);
-
-        var fresh = stored < batch.FirstOffset ? batch.Events : batch.Events.Where(e => e.Event.Origin.Offset > stored).ToList();
-        if (fresh.Count > 0)
+        var pending = new Pending(batch, new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously), ct);
+        bool start;
+        lock (_gate)
         {
-            var first = fresh[0].Event.Origin.Offset;
-            await _ledger.RecordAsync(batch.Topic, batch.Partition, first, batch.LastOffset, fresh.Count, BatchLedger.Before, ct).ConfigureAwait(false);
-            var body = new ArrayBufferWriter<byte>(fresh.Count * 768);
-            EventRows.Write(fresh, body);
-            await client.InsertAsync($"INSERT INTO {settings.EventsTable} FORMAT JSONEachRow", body.WrittenMemory, ct).ConfigureAwait(false);
-            await _ledger.RecordAsync(batch.Topic, batch.Partition, first, batch.LastOffset, fresh.Count, BatchLedger.After, ct).ConfigureAwait(false);
+            _pending.Add(pending);
+            start = !_flushing;
+            _flushing = true;
         }
-        _highWaterMarks[key] = Math.Max(stored, batch.LastOffset);
-        return fresh.Count;
+        if (start) _ = Task.Run(FlushWhilePendingAsync, CancellationToken.None);
+        return pending.Done.Task.WaitAsync(ct);
     }
 
     /// <summary>
@@ -48,4 +53,110 @@ public sealed class ClickHouseEventWriter(ClickHouseHttpClient client, ClickHous
     /// it meanwhile); the next batch reads the mark from the ledger again.
     /// </summary>
     public void Forget(string topic, int partition) => _highWaterMarks.TryRemove((topic, partition), out _);
+
+    private async Task FlushWhilePendingAsync()
+    {
+        while (true)
+        {
+            List<Pending> group;
+            lock (_gate)
+            {
+                if (_pending.Count == 0)
+                {
+                    _flushing = false;
+                    return;
+                }
+                group = Take();
+            }
+            var live = group.Where(p => !p.Cancellation.IsCancellationRequested).ToList();
+            foreach (var p in group.Except(live)) p.Done.TrySetCanceled(p.Cancellation);
+            if (live.Count == 0) continue;
+            try
+            {
+                var inserted = await WriteGroupAsync(live).ConfigureAwait(false);
+                for (var i = 0; i < live.Count; i++) live[i].Done.TrySetResult(inserted[i]);
+            }
+            catch (Exception ex)
+            {
+                foreach (var p in live) p.Done.TrySetException(ex);
+            }
+        }
+    }
+
+    /// <summary>The waiting batches up to <c>insert-max-rows</c> (at least one); called under the gate.</summary>
+    private List<Pending> Take()
+    {
+        var rows = 0;
+        var n = 0;
+        while (n < _pending.Count && (n == 0 || rows + _pending[n].Batch.Events.Count <= settings.InsertMaxRows))
+        {
+            rows += _pending[n].Batch.Events.Count;
+            n++;
+        }
+        var group = _pending.GetRange(0, n);
+        _pending.RemoveRange(0, n);
+        return group;
+    }
+
+    private async Task<int[]> WriteGroupAsync(List<Pending> group)
+    {
+        // The statements stop retrying only when every caller of the group gave up.
+        using var cancellation = new WhenAllCancelled(group.Select(p => p.Cancellation));
+        var ct = cancellation.Token;
+        var marks = new Dictionary<(string, int), long>();
+        var fresh = new List<IReadOnlyList<EnrichedEvent>>(group.Count);
+        var ranges = new List<LedgerRange>(group.Count);
+        foreach (var p in group)
+        {
+            var batch = p.Batch;
+            var key = (batch.Topic, batch.Partition);
+            if (!marks.TryGetValue(key, out var stored) && !_highWaterMarks.TryGetValue(key, out stored))
+                stored = await _ledger.HighWaterMarkAsync(batch.Topic, batch.Partition, ct).ConfigureAwait(false);
+            var events = stored < batch.FirstOffset ? batch.Events : batch.Events.Where(e => e.Event.Origin.Offset > stored).ToList();
+            fresh.Add(events);
+            if (events.Count > 0) ranges.Add(new LedgerRange(batch.Topic, batch.Partition, events[0].Event.Origin.Offset, batch.LastOffset, events.Count));
+            marks[key] = Math.Max(stored, batch.LastOffset);
+        }
+
+        if (ranges.Count > 0)
+        {
+            await _ledger.RecordAsync(ranges, BatchLedger.Before, ct).ConfigureAwait(false);
+            using (var body = new PooledBufferWriter(ranges.Sum(r => r.Rows) * 512))
+            {
+                EventRows.Write(fresh.SelectMany(events => events), body);
+                await client.InsertAsync(EventRows.Insert(settings.EventsTable), body.WrittenMemory, ct).ConfigureAwait(false);
+            }
+            await _ledger.RecordAsync(ranges, BatchLedger.After, ct).ConfigureAwait(false);
+        }
+        foreach (var (key, mark) in marks) _highWaterMarks[key] = mark;
+        return fresh.Select(events => events.Count).ToArray();
+    }
+
+    /// <summary>A token cancelled once every one of the given tokens is.</summary>
+    private sealed class WhenAllCancelled : IDisposable
+    {
+        private readonly CancellationTokenSource _source = new();
+        private readonly List<CancellationTokenRegistration> _registrations = [];
+        private int _remaining;
+
+        public WhenAllCancelled(IEnumerable<CancellationToken> tokens)
+        {
+            var distinct = tokens.Distinct().ToList();
+            if (distinct.Any(t => !t.CanBeCanceled)) return; // one caller never gives up: neither does the group
+            _remaining = distinct.Count;
+            foreach (var token in distinct)
+                _registrations.Add(token.Register(() =>
+                {
+                    if (Interlocked.Decrement(ref _remaining) == 0) _source.Cancel();
+                }));
+        }
+
+        public CancellationToken Token => _source.Token;
+
+        public void Dispose()
+        {
+            foreach (var registration in _registrations) registration.Dispose();
+            _source.Dispose();
+        }
+    }
 }

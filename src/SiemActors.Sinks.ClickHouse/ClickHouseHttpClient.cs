@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Net.Http.Headers;
 using System.Text;
 using Akka.Event;
@@ -45,7 +44,7 @@ public sealed class ClickHouseHttpClient : IDisposable
     public Task InsertAsync(string insert, ReadOnlyMemory<byte> body, CancellationToken cancellation = default) =>
         WithRetry(insert, async ct =>
         {
-            using HttpContent content = _settings.Compress ? Gzip(body) : new ReadOnlyMemoryContent(body);
+            using HttpContent content = _settings.Compress ? new GzipContent(body) : new ReadOnlyMemoryContent(body);
             using var response = await _http.PostAsync("/?query=" + Uri.EscapeDataString(insert), content, ct).ConfigureAwait(false);
             return await Read(response, ct).ConfigureAwait(false);
         }, cancellation);
@@ -84,15 +83,6 @@ public sealed class ClickHouseHttpClient : IDisposable
         var text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode) throw ClickHouseServerException.From((int)response.StatusCode, text);
         return text;
-    }
-
-    private static ByteArrayContent Gzip(ReadOnlyMemory<byte> body)
-    {
-        using var buffer = new MemoryStream(body.Length / 4 + 64);
-        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true)) gzip.Write(body.Span);
-        var content = new ByteArrayContent(buffer.GetBuffer(), 0, (int)buffer.Length);
-        content.Headers.ContentEncoding.Add("gzip");
-        return content;
     }
 
     private static string Short(string sql) => sql.Length <= 120 ? sql : sql[..120] + "…";

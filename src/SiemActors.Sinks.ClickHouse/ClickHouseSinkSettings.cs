@@ -20,6 +20,8 @@ public sealed record ClickHouseSinkSettings
         RequestTimeout = section.GetTimeSpan("request-timeout");
         RetryMinBackoff = section.GetTimeSpan("retry-min-backoff");
         RetryMaxBackoff = section.GetTimeSpan("retry-max-backoff");
+        InsertMaxRows = section.GetInt("insert-max-rows");
+        if (InsertMaxRows < 1) throw new ConfigurationException($"siem.sinks.clickhouse.insert-max-rows must be at least 1, not {InsertMaxRows}");
     }
 
     /// <summary>From a config holding <c>siem.sinks.clickhouse</c>; missing keys take the defaults.</summary>
@@ -48,6 +50,9 @@ public sealed record ClickHouseSinkSettings
     public TimeSpan RetryMinBackoff { get; init; }
 
     public TimeSpan RetryMaxBackoff { get; init; }
+
+    /// <summary>Partition batches waiting while an insert runs are joined into one insert of up to this many rows.</summary>
+    public int InsertMaxRows { get; init; }
 
     /// <summary><c>database.table</c> of the events.</summary>
     public string EventsTable => $"{Database}.{Table}";

@@ -1,82 +1,69 @@
 using System.Buffers;
-using System.Text.Json;
 using SiemActors.Domain.Events;
 
 namespace SiemActors.Sinks.ClickHouse;
 
-/// <summary>Events as <c>JSONEachRow</c> rows of <see cref="EventsSchema"/>: every column, one object per line. Pure.</summary>
+/// <summary>
+/// Events as <c>RowBinary</c> rows of <see cref="EventsSchema"/>, in the column order of <see cref="Insert"/>. Pure.
+/// </summary>
+/// <remarks>
+/// RowBinary replaced JSONEachRow here (issue 5): the JSON writer's escaping of every event's raw text (quotes
+/// included) was the largest single cost of the ClickHouse sink in the node's profile, and ClickHouse parses binary
+/// rows for a fraction of the CPU it spends on JSON, on the same cores. Works on ClickHouse 18.16 and current servers.
+/// </remarks>
 public static class EventRows
 {
     /// <summary>DateTime covers 1970-01-01 … 2106-02-07; event times outside are clamped to it (the exact ms stay in event_time_ms).</summary>
     private const long MaxDateTimeSeconds = uint.MaxValue;
 
-    private static readonly JsonWriterOptions Options = new() { SkipValidation = true };
+    private const string Columns = "event_id, event_time, event_time_ms, event_date, ingested_at_ms, source, host, severity, category, action, " +
+                                   "outcome, src_ip, src_port, dst_ip, dst_port, user, process, message, tags, attribute_keys, " +
+                                   "attribute_values, host_first_seen_ms, host_seq, host_rate_1m, topic, partition, offset, raw";
 
-    public static void Write(IEnumerable<EnrichedEvent> events, ArrayBufferWriter<byte> output)
+    /// <summary>The statement whose body is what <see cref="Write"/> produces.</summary>
+    public static string Insert(string table) => $"INSERT INTO {table} ({Columns}) FORMAT RowBinary";
+
+    public static void Write(IEnumerable<EnrichedEvent> events, IBufferWriter<byte> output)
     {
-        using var w = new Utf8JsonWriter(output, Options);
-        foreach (var enriched in events)
-        {
-            WriteRow(w, enriched);
-            w.Flush();
-            output.Write("\n"u8);
-            w.Reset(output);
-        }
+        var w = new RowBinaryWriter(output);
+        foreach (var enriched in events) WriteRow(w, enriched);
     }
 
-    private static void WriteRow(Utf8JsonWriter w, EnrichedEvent enriched)
+    private static void WriteRow(RowBinaryWriter w, EnrichedEvent enriched)
     {
         var e = enriched.Event;
-        var seconds = Math.Clamp(Math.Floor(e.Timestamp / 1000.0), 0, MaxDateTimeSeconds);
-        w.WriteStartObject();
-        w.WriteString("event_id"u8, e.EventId);
-        w.WriteNumber("event_time"u8, (long)seconds);
-        w.WriteNumber("event_time_ms"u8, e.Timestamp);
-        WriteDate(w, (long)seconds);
-        w.WriteNumber("ingested_at_ms"u8, e.IngestedAt);
-        w.WriteString("source"u8, e.Source);
-        w.WriteString("host"u8, e.Host);
-        w.WriteNumber("severity"u8, (int)e.Severity);
-        w.WriteString("category"u8, e.Category ?? "");
-        w.WriteString("action"u8, e.Action ?? "");
-        w.WriteString("outcome"u8, e.Outcome ?? "");
-        w.WriteString("src_ip"u8, e.SrcIp ?? "");
-        NullableNumber(w, "src_port"u8, e.SrcPort);
-        w.WriteString("dst_ip"u8, e.DstIp ?? "");
-        NullableNumber(w, "dst_port"u8, e.DstPort);
-        w.WriteString("user"u8, e.User ?? "");
-        w.WriteString("process"u8, e.Process ?? "");
-        w.WriteString("message"u8, e.Message);
-        w.WriteStartArray("tags"u8);
-        foreach (var tag in e.Tags) w.WriteStringValue(tag);
-        w.WriteEndArray();
-        w.WriteStartArray("attribute_keys"u8);
-        foreach (var key in e.Attributes.Keys) w.WriteStringValue(key);
-        w.WriteEndArray();
-        w.WriteStartArray("attribute_values"u8);
-        foreach (var value in e.Attributes.Values) w.WriteStringValue(value);
-        w.WriteEndArray();
-        w.WriteNumber("host_first_seen_ms"u8, enriched.Host.FirstSeen);
-        w.WriteNumber("host_seq"u8, enriched.Host.Sequence);
-        w.WriteNumber("host_rate_1m"u8, enriched.Host.EventsLastMinute);
-        w.WriteString("topic"u8, e.Origin.Topic);
-        w.WriteNumber("partition"u8, e.Origin.Partition);
-        w.WriteNumber("offset"u8, e.Origin.Offset);
-        if (System.Text.Unicode.Utf8.IsValid(e.Raw.Span)) w.WriteString("raw"u8, e.Raw.Span);
-        else w.WriteString("raw"u8, System.Text.Encoding.UTF8.GetString(e.Raw.Span));
-        w.WriteEndObject();
-    }
-
-    private static void WriteDate(Utf8JsonWriter w, long unixSeconds)
-    {
-        Span<byte> text = stackalloc byte[10];
-        DateTime.UnixEpoch.AddSeconds(unixSeconds).TryFormat(text, out var n, "yyyy-MM-dd");
-        w.WriteString("event_date"u8, text[..n]);
-    }
-
-    private static void NullableNumber(Utf8JsonWriter w, ReadOnlySpan<byte> name, int? value)
-    {
-        if (value is { } v) w.WriteNumber(name, v);
-        else w.WriteNull(name);
+        var seconds = (long)Math.Clamp(Math.Floor(e.Timestamp / 1000.0), 0, MaxDateTimeSeconds);
+        w.String(e.EventId);
+        w.UInt32((uint)seconds);
+        w.Int64(e.Timestamp);
+        w.UInt16((ushort)(seconds / 86_400));
+        w.Int64(e.IngestedAt);
+        w.String(e.Source);
+        w.String(e.Host);
+        w.UInt8((byte)e.Severity);
+        w.String(e.Category ?? "");
+        w.String(e.Action ?? "");
+        w.String(e.Outcome ?? "");
+        w.String(e.SrcIp ?? "");
+        w.NullableUInt16(e.SrcPort);
+        w.String(e.DstIp ?? "");
+        w.NullableUInt16(e.DstPort);
+        w.String(e.User ?? "");
+        w.String(e.Process ?? "");
+        w.String(e.Message);
+        w.Strings(e.Tags);
+        w.VarUInt((ulong)e.Attributes.Count);
+        foreach (var key in e.Attributes.Keys) w.String(key);
+        w.VarUInt((ulong)e.Attributes.Count);
+        foreach (var value in e.Attributes.Values) w.String(value);
+        w.Int64(enriched.Host.FirstSeen);
+        w.UInt64((ulong)enriched.Host.Sequence);
+        w.UInt32((uint)enriched.Host.EventsLastMinute);
+        w.String(e.Origin.Topic);
+        w.UInt16((ushort)e.Origin.Partition);
+        w.UInt64((ulong)e.Origin.Offset);
+        // Raw text is stored as valid UTF-8 (as the JSON rows did): an invalid sequence becomes U+FFFD.
+        if (System.Text.Unicode.Utf8.IsValid(e.Raw.Span)) w.String(e.Raw.Span);
+        else w.String(System.Text.Encoding.UTF8.GetString(e.Raw.Span));
     }
 }

@@ -71,6 +71,30 @@ public sealed class ClickHouseEventWriterTests(ClickHouseFixture fixture) : ICla
     }
 
     [Fact]
+    public async Task Partitions_writing_at_once_are_grouped_and_every_row_is_stored_once_with_each_partitions_mark()
+    {
+        // 12 partitions, each handing in 4 batches one after another (as the pipeline does), all at the same time; the
+        // third batch of every partition is handed in twice (a retry after a failure the caller did not see succeed).
+        var partitions = Enumerable.Range(0, 12).ToArray();
+        var inserted = await Task.WhenAll(partitions.Select(async p =>
+        {
+            var rows = 0;
+            for (var b = 0; b < 4; b++)
+            {
+                var batch = TestEvents.Batch("siem-events", p, b * 50, 50);
+                rows += await _writer.WriteAsync(batch);
+                if (b == 2) rows += await _writer.WriteAsync(batch);
+            }
+            return rows;
+        }));
+
+        Assert.All(inserted, rows => Assert.Equal(200, rows));
+        Assert.Equal("2400\t2400", await Count(final: false));
+        var ledger = new BatchLedger(fixture.Client, _settings);
+        foreach (var p in partitions) Assert.Equal(199, await ledger.HighWaterMarkAsync("siem-events", p));
+    }
+
+    [Fact]
     public async Task A_batch_interrupted_between_its_before_and_after_records_is_written_again_and_reads_once()
     {
         var batch = TestEvents.Batch("siem-events", 5, 0, 200);
@@ -79,7 +103,7 @@ public sealed class ClickHouseEventWriterTests(ClickHouseFixture fixture) : ICla
         await ledger.RecordAsync("siem-events", 5, 0, 199, 200, BatchLedger.Before);
         var half = new System.Buffers.ArrayBufferWriter<byte>();
         EventRows.Write(batch.Events.Take(120), half);
-        await fixture.Client.InsertAsync($"INSERT INTO {_settings.EventsTable} FORMAT JSONEachRow", half.WrittenMemory);
+        await fixture.Client.InsertAsync(EventRows.Insert(_settings.EventsTable), half.WrittenMemory);
 
         Assert.Equal(-1, await ledger.HighWaterMarkAsync("siem-events", 5));
         Assert.Equal(200, await NewWriter().WriteAsync(batch));
