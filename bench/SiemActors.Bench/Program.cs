@@ -4,6 +4,10 @@ using System.Text.Json.Serialization;
 using SiemActors.Bench.Scenarios;
 
 // siem-bench: SiemActors' benchmark harness. One entry point; scenarios by name.
+//   siem-bench run [--events 400000] [--partitions 32] [--live-seconds 30] [--node-config HOCON] [--label NAME] [--no-docs]
+//     THE benchmark (docs/benchmarks.md): throughput, steady state, live latency, node CPU/RSS/allocations, and in the
+//     same run the bounds (raw consume, raw ClickHouse insert, raw Redis) and the ClickHouse Kafka-engine peer; writes
+//     bench/results/<date>-<commit>.json and regenerates the table and chart in docs/benchmarks.md.
 //   siem-bench kafka-consume [--messages 200000] [--partitions 16] [--rounds 3]
 //   siem-bench pipeline [--events 200000] [--partitions 16] [--redis 127.0.0.1:6379] [--clickhouse http://127.0.0.1:8123]
 //                       [--node-config "HOCON over the node's config"] [--label NAME]
@@ -16,7 +20,8 @@ using SiemActors.Bench.Scenarios;
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
-    Console.WriteLine("usage: siem-bench kafka-consume [--messages N] [--partitions N] [--rounds N] [--results DIR]");
+    Console.WriteLine("usage: siem-bench run [--events N] [--partitions N] [--live-seconds N] [--node-config HOCON] [--label NAME] [--results DIR] [--no-docs]");
+    Console.WriteLine("       siem-bench kafka-consume [--messages N] [--partitions N] [--rounds N] [--results DIR]");
     Console.WriteLine("       siem-bench parsers [--job short]");
     Console.WriteLine("       siem-bench detection [--job short]");
     Console.WriteLine("       siem-bench pipeline [--events N] [--partitions N] [--formats json|mixed] [--rate N] [--redis HOST:PORT] [--clickhouse URL] [--node-config HOCON] [--label NAME] [--results DIR]");
@@ -38,6 +43,45 @@ string? Text(string name)
 
 switch (args[0])
 {
+    case "peer":
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(Text("--clickhouse") ?? "http://127.0.0.1:8123") };
+        var database = "bench_peer_" + Guid.NewGuid().ToString("N")[..8];
+        await http.PostAsync("/", new StringContent($"CREATE DATABASE {database}"));
+        try
+        {
+            var peer = await RunScenario.RunPeerAsync(http, database, Option("--events", 100_000));
+            Console.WriteLine(peer.Failure ?? $"peer: {peer.Events:N0} events in {peer.Seconds:N1} s = {peer.PerSecond:N0}/s, ClickHouse CPU {peer.CpuMicrosPerEvent:N1} µs/event");
+        }
+        finally
+        {
+            await http.PostAsync("/", new StringContent($"DROP DATABASE IF EXISTS {database}"));
+        }
+        return 0;
+    }
+    case "run":
+    {
+        var r = await new RunScenario(Option("--events", 400_000), Option("--partitions", 32), Text("--redis") ?? "127.0.0.1:6379",
+            Text("--clickhouse") ?? "http://127.0.0.1:8123", Text("--node-config") ?? "", Option("--live-seconds", 30)).RunAsync();
+        var root = RepoRoot();
+        var dir = Text("--results") ?? Path.Combine(root, "bench", "results");
+        Directory.CreateDirectory(dir);
+        var date = DateTime.UtcNow.ToString("yyyy-MM-dd");
+        var name = $"{date}-{Commit()}{(Text("--label") is { } rl ? "-" + rl : "")}";
+        var file = Path.Combine(dir, name + ".json");
+        var machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}";
+        await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new { scenario = "run", date = DateTime.UtcNow, commit = Commit(), machine,
+            nodeConfig = Text("--node-config") ?? "", report = r },
+            new JsonSerializerOptions { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+        var chart = Path.Combine(root, "docs", "images", "benchmark-run.png");
+        RunChart.Save(r, chart, $"siem-bench run, {date}, {Commit()}: {r.Events:N0} mixed events, {r.Partitions} partitions, one node");
+        var table = RunDocs.Table(r, Commit(), date, machine, Path.GetRelativePath(root, file), "images/benchmark-run.png");
+        Console.WriteLine();
+        Console.WriteLine(table);
+        if (!args.Contains("--no-docs")) RunDocs.Update(Path.Combine(root, "docs", "benchmarks.md"), table);
+        Console.WriteLine($"results: {file}; chart: {chart}");
+        return 0;
+    }
     case "kafka-consume":
     {
         var messages = Option("--messages", 200_000);

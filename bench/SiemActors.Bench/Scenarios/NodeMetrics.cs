@@ -25,6 +25,15 @@ internal sealed class NodeMetrics(string text)
     /// </summary>
     public double Quantile(string histogram, string label, double q)
     {
+        var buckets = Buckets(histogram, label);
+        if (buckets.Count == 0 || buckets[^1].Count == 0) return double.NaN;
+        var target = q * buckets[^1].Count;
+        return buckets.First(b => b.Count >= target).Le;
+    }
+
+    /// <summary>A histogram's cumulative buckets (upper bound, count), by bound.</summary>
+    public IReadOnlyList<(double Le, double Count)> Buckets(string histogram, string label)
+    {
         var buckets = new List<(double Le, double Count)>();
         foreach (var line in text.Split('\n'))
         {
@@ -34,8 +43,6 @@ internal sealed class NodeMetrics(string text)
             var count = double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
             buckets.Add((le == "+Inf" ? double.PositiveInfinity : double.Parse(le, CultureInfo.InvariantCulture), count));
         }
-        if (buckets.Count == 0 || buckets[^1].Count == 0) return double.NaN;
-        var target = q * buckets[^1].Count;
-        return buckets.OrderBy(b => b.Le).First(b => b.Count >= target).Le;
+        return buckets.OrderBy(b => b.Le).ToList();
     }
 }

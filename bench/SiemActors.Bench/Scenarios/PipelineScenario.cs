@@ -46,81 +46,43 @@ internal sealed class PipelineScenario(int events, int partitions, string redis,
             Produce(kafka.BootstrapServers);
         }
 
-        var dir = Directory.CreateTempSubdirectory("siem-bench-").FullName;
-        var database = "bench_" + Guid.NewGuid().ToString("N")[..8];
-        var httpPort = FreePort();
-        var metricsUrl = $"http://127.0.0.1:{httpPort}/metrics";
-        var config = Path.Combine(dir, "node.conf");
-        await File.WriteAllTextAsync(config, $$"""
-            siem.kafka.bootstrap-servers = "{{kafka.BootstrapServers}}"
-            siem.node.port = 4099
-            siem.pipeline.group-id = "bench-{{database}}"
-            siem.sinks.redis { connection = "{{redis}}", key-prefix = "{{database}}", stream-max-length = 10000 }
-            siem.sinks.clickhouse { url = "{{clickHouse}}", database = {{database}} }
-            siem.api { http.port = {{httpPort}}, auth.secret = "bench-secret-0123456789abcdefghijklmnop" }
-            siem.management.token = "bench-management-token"
-            siem.metrics.port = 0
-            {{nodeConfig}}
-            """);
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SiemActors.Node.dll"));
-        info.ArgumentList.Add("--config");
-        info.ArgumentList.Add(config);
         var started = Stopwatch.StartNew();
-        using var node = Process.Start(info)!;
-        using var log = new StreamWriter(Path.Combine(dir, "node.log")) { AutoFlush = true };
-        node.OutputDataReceived += (_, e) => { lock (log) log.WriteLine(e.Data); };
-        node.ErrorDataReceived += (_, e) => { lock (log) log.WriteLine(e.Data); };
-        node.BeginOutputReadLine();
-        node.BeginErrorReadLine();
-        try
+        await using var node = await BenchNode.StartAsync(http, kafka.BootstrapServers, redis, clickHouse, nodeConfig);
+        var limit = TimeSpan.FromMinutes(10);
+        if (rate == 0)
         {
-            if (rate == 0)
-            {
-                while (await Count(http, database) == 0) await Wait(node, started);
-            }
-            else
-            {
-                while (!await Assigned(http, httpPort)) await Wait(node, started);
-            }
-            var startup = started.Elapsed;
-            var cpu0 = NodeStats.CpuTime(node.Id);
-            var clock = Stopwatch.StartNew();
-            var allocated0 = (await NodeMetrics.ScrapeAsync(http, metricsUrl)).Value("siem_gc_allocated_bytes");
-            if (rate > 0)
-            {
-                Console.WriteLine($"producing {events:N0} events into {partitions} partitions at {rate:N0}/s while the node runs ...");
-                await Task.Run(() => ProduceAtRate(kafka.BootstrapServers));
-            }
-            var end = EndOffsets(kafka.BootstrapServers);
-            while (!Committed(kafka.BootstrapServers, $"bench-{database}").SequenceEqual(end)) await Wait(node, started);
-            var elapsed = clock.Elapsed;
-            var cpu = NodeStats.CpuTime(node.Id) - cpu0;
-            var metrics = await NodeMetrics.ScrapeAsync(http, metricsUrl);
-            var allocated = metrics.Value("siem_gc_allocated_bytes") - allocated0;
-            var since = rate > 0 ? "since=\"event_time\"" : "since=\"ingest\"";
-            double Latency(double q) => metrics.Quantile("siem_event_latency_seconds", since, q);
-            var rss = NodeStats.PeakRssBytes(node.Id);
-            var stored = await Count(http, database);
-            if (stored != events) throw new InvalidOperationException($"ClickHouse has {stored} of {events} events");
-            return new Result(events, elapsed, cpu, rss, startup, allocated, Latency(0.5), Latency(0.95), Latency(0.99));
+            while (await node.StoredAsync() == 0) await Wait(node, started, limit);
         }
-        finally
+        else
         {
-            if (!node.HasExited)
-            {
-                using (var term = Process.Start("kill", ["-TERM", node.Id.ToString()])) await term.WaitForExitAsync();
-                await node.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
-            }
-            await http.PostAsync("/", new StringContent($"DROP DATABASE IF EXISTS {database}"));
-            Console.WriteLine($"node log: {Path.Combine(dir, "node.log")}");
+            while (!await node.AssignedAsync(partitions)) await Wait(node, started, limit);
         }
+        var startup = started.Elapsed;
+        var cpu0 = NodeStats.CpuTime(node.Process.Id);
+        var clock = Stopwatch.StartNew();
+        var allocated0 = (await NodeMetrics.ScrapeAsync(http, node.MetricsUrl)).Value("siem_gc_allocated_bytes");
+        if (rate > 0)
+        {
+            Console.WriteLine($"producing {events:N0} events into {partitions} partitions at {rate:N0}/s while the node runs ...");
+            await Task.Run(() => ProduceAtRate(kafka.BootstrapServers));
+        }
+        var end = EndOffsets(kafka.BootstrapServers);
+        while (!Committed(kafka.BootstrapServers, node.Group).SequenceEqual(end)) await Wait(node, started, limit);
+        var elapsed = clock.Elapsed;
+        var cpu = NodeStats.CpuTime(node.Process.Id) - cpu0;
+        var metrics = await NodeMetrics.ScrapeAsync(http, node.MetricsUrl);
+        var allocated = metrics.Value("siem_gc_allocated_bytes") - allocated0;
+        var since = rate > 0 ? "since=\"event_time\"" : "since=\"ingest\"";
+        double Latency(double q) => metrics.Quantile("siem_event_latency_seconds", since, q);
+        var rss = NodeStats.PeakRssBytes(node.Process.Id);
+        var stored = await node.StoredAsync();
+        if (stored != events) throw new InvalidOperationException($"ClickHouse has {stored} of {events} events");
+        return new Result(events, elapsed, cpu, rss, startup, allocated, Latency(0.5), Latency(0.95), Latency(0.99));
     }
 
-    private static async Task Wait(Process node, Stopwatch started)
+    private static async Task Wait(BenchNode node, Stopwatch started, TimeSpan limit)
     {
-        if (node.HasExited) throw new InvalidOperationException($"the node exited with {node.ExitCode}");
-        if (started.Elapsed > TimeSpan.FromMinutes(10)) throw new TimeoutException("the node did not finish within 10 minutes");
+        node.Check(started, limit);
         await Task.Delay(100);
     }
 
@@ -134,12 +96,6 @@ internal sealed class PipelineScenario(int events, int partitions, string redis,
         {
             throw new InvalidOperationException($"no ClickHouse at {http.BaseAddress}: start the services (scripts/services.sh start)", ex);
         }
-    }
-
-    private static async Task<long> Count(HttpClient http, string database)
-    {
-        using var response = await http.PostAsync("/", new StringContent($"SELECT count() FROM {database}.siem_events FINAL"));
-        return response.IsSuccessStatusCode && long.TryParse((await response.Content.ReadAsStringAsync()).Trim(), out var n) ? n : 0;
     }
 
     private void Produce(string bootstrap)
@@ -167,24 +123,6 @@ internal sealed class PipelineScenario(int events, int partitions, string redis,
         producer.Flush(TimeSpan.FromMinutes(2));
     }
 
-    /// <summary>The node consumes: running, and every partition of the events topic assigned to it.</summary>
-    private async Task<bool> Assigned(HttpClient http, int port)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{port}/management/pipeline");
-        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "bench-management-token");
-        try
-        {
-            using var response = await http.SendAsync(request);
-            if (!response.IsSuccessStatusCode) return false;
-            using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-            return body.RootElement.GetProperty("running").GetBoolean() && body.RootElement.GetProperty("assigned_partitions").GetInt32() == partitions;
-        }
-        catch (HttpRequestException)
-        {
-            return false; // still starting
-        }
-    }
-
     /// <summary>Produces the events at <c>rate</c>/s in slices of 100 ms, each stamped with its produce time.</summary>
     private void ProduceAtRate(string bootstrap)
     {
@@ -210,15 +148,8 @@ internal sealed class PipelineScenario(int events, int partitions, string redis,
     }
 
     /// <summary>A failed-login event in Vector's JSON shape: 97 hosts, 3 sources, 250 addresses, 50 users.</summary>
-    private static byte[] JsonEvent(int n, string timestamp) => Encoding.UTF8.GetBytes(
+    internal static byte[] JsonEvent(int n, string timestamp) => Encoding.UTF8.GetBytes(
         $$"""{"id":"bench-{{n}}","timestamp":"{{timestamp}}","host":"host-{{n % 97}}","source_type":"{{(n % 3 == 0 ? "firewall" : n % 3 == 1 ? "sshd" : "nginx")}}","severity":"{{n % 8}}","message":"Failed password for user{{n % 50}} from 203.0.113.{{n % 250}} port 22 ssh2","src_ip":"203.0.113.{{n % 250}}","user":"user{{n % 50}}","action":"login","outcome":"failure"}""");
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private long[] EndOffsets(string bootstrap)
     {

@@ -1,0 +1,123 @@
+using System.Diagnostics;
+
+namespace SiemActors.Bench.Scenarios;
+
+/// <summary>
+/// One node with every role, started as its own process on a config of its own: the embedded broker's address, a
+/// fresh consumer group, a ClickHouse database and Redis key prefix of its own (dropped when it stops), the API and
+/// <c>/metrics</c> on a free port. Its output goes to <c>node.log</c> in a temporary directory.
+/// </summary>
+internal sealed class BenchNode : IAsyncDisposable
+{
+    private readonly HttpClient _http;
+    private readonly StreamWriter _log;
+
+    private BenchNode(Process process, HttpClient http, StreamWriter log, string dir, string database, int httpPort)
+    {
+        Process = process;
+        _http = http;
+        _log = log;
+        Directory = dir;
+        Database = database;
+        HttpPort = httpPort;
+    }
+
+    public Process Process { get; }
+
+    public string Directory { get; }
+
+    /// <summary>The node's ClickHouse database, Redis key prefix and (with "bench-") consumer group.</summary>
+    public string Database { get; }
+
+    public string Group => "bench-" + Database;
+
+    public int HttpPort { get; }
+
+    public string MetricsUrl => $"http://127.0.0.1:{HttpPort}/metrics";
+
+    public static async Task<BenchNode> StartAsync(HttpClient http, string bootstrap, string redis, string clickHouse, string nodeConfig)
+    {
+        var dir = System.IO.Directory.CreateTempSubdirectory("siem-bench-").FullName;
+        var database = "bench_" + Guid.NewGuid().ToString("N")[..8];
+        var httpPort = FreePort();
+        var config = Path.Combine(dir, "node.conf");
+        await File.WriteAllTextAsync(config, $$"""
+            siem.kafka.bootstrap-servers = "{{bootstrap}}"
+            siem.node.port = 4099
+            siem.pipeline.group-id = "bench-{{database}}"
+            siem.sinks.redis { connection = "{{redis}}", key-prefix = "{{database}}", stream-max-length = 10000 }
+            siem.sinks.clickhouse { url = "{{clickHouse}}", database = {{database}} }
+            siem.api { http.port = {{httpPort}}, auth.secret = "bench-secret-0123456789abcdefghijklmnop" }
+            siem.management.token = "bench-management-token"
+            siem.metrics.port = 0
+            {{nodeConfig}}
+            """);
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SiemActors.Node.dll"));
+        info.ArgumentList.Add("--config");
+        info.ArgumentList.Add(config);
+        var process = Process.Start(info)!;
+        var log = new StreamWriter(Path.Combine(dir, "node.log")) { AutoFlush = true };
+        process.OutputDataReceived += (_, e) => { lock (log) log.WriteLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (log) log.WriteLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new BenchNode(process, http, log, dir, database, httpPort);
+    }
+
+    /// <summary>Throws if the node exited or <paramref name="limit"/> has passed since <paramref name="started"/>.</summary>
+    public void Check(Stopwatch started, TimeSpan limit)
+    {
+        if (Process.HasExited) throw new InvalidOperationException($"the node exited with {Process.ExitCode} (log: {Directory}/node.log)");
+        if (started.Elapsed > limit) throw new TimeoutException($"the node did not finish within {limit} (log: {Directory}/node.log)");
+    }
+
+    /// <summary>The node consumes: running, and every partition of the events topic assigned to it.</summary>
+    public async Task<bool> AssignedAsync(int partitions)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{HttpPort}/management/pipeline");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "bench-management-token");
+        try
+        {
+            using var response = await _http.SendAsync(request);
+            if (!response.IsSuccessStatusCode) return false;
+            using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            return body.RootElement.GetProperty("running").GetBoolean() && body.RootElement.GetProperty("assigned_partitions").GetInt32() == partitions;
+        }
+        catch (HttpRequestException)
+        {
+            return false; // still starting
+        }
+    }
+
+    /// <summary>Events in the node's ClickHouse table, read through FINAL (each once).</summary>
+    public async Task<long> StoredAsync()
+    {
+        using var response = await _http.PostAsync("/", new StringContent($"SELECT count() FROM {Database}.siem_events FINAL"));
+        return response.IsSuccessStatusCode && long.TryParse((await response.Content.ReadAsStringAsync()).Trim(), out var n) ? n : 0;
+    }
+
+    /// <summary>Stops the node (SIGTERM: it drains and commits) and waits for it.</summary>
+    public async Task StopAsync()
+    {
+        if (Process.HasExited) return;
+        using (var term = Process.Start("kill", ["-TERM", Process.Id.ToString()])) await term.WaitForExitAsync();
+        await Process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        await _http.PostAsync("/", new StringContent($"DROP DATABASE IF EXISTS {Database}"));
+        Console.WriteLine($"node log: {Path.Combine(Directory, "node.log")}");
+        Process.Dispose();
+        lock (_log) _log.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

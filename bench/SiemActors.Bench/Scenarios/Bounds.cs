@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using SiemActors.Domain.Events;
+using SiemActors.Domain.Normalization;
+using SiemActors.Domain.Serialization;
+using StackExchange.Redis;
+
+namespace SiemActors.Bench.Scenarios;
+
+/// <summary>What one stage alone does on this machine, on the run's own data: the bounds the pipeline is measured against.</summary>
+internal sealed record BoundResult(string Name, long Items, double Seconds, string What)
+{
+    public double PerSecond => Items / Seconds;
+}
+
+/// <summary>
+/// The bounds of a run, measured after the node stopped, on the same data: the topic read by one plain Confluent.Kafka
+/// consumer; the node's own rows (exported as the RowBinary it sent) inserted again in one HTTP insert; the node's
+/// Redis writes (each event's JSON under its key with a TTL and appended to its source's stream) sent pipelined,
+/// without the script, the idempotency or the offsets hash.
+/// </summary>
+internal static class Bounds
+{
+    private const string Columns = "event_id, event_time, event_time_ms, event_date, ingested_at_ms, source, host, severity, category, action, " +
+                                   "outcome, src_ip, src_port, dst_ip, dst_port, user, process, message, tags, attribute_keys, " +
+                                   "attribute_values, host_first_seen_ms, host_seq, host_rate_1m, topic, partition, offset, raw";
+
+    /// <summary>Reads every record of the topic from the beginning (partitions assigned, no group join); keeps their values.</summary>
+    public static (BoundResult Result, List<(byte[] Value, int Partition, long Offset, long Timestamp)> Records) RawConsume(
+        string bootstrap, string topic, int partitions, long total)
+    {
+        using var consumer = new ConsumerBuilder<Ignore, byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = bootstrap, GroupId = "bench-raw-" + Guid.NewGuid().ToString("N")[..8], EnableAutoCommit = false,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+        }).Build();
+        consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
+        var records = new List<(byte[], int, long, long)>((int)total);
+        Stopwatch? clock = null;
+        var deadline = Stopwatch.StartNew();
+        while (records.Count < total && deadline.Elapsed < TimeSpan.FromMinutes(5))
+        {
+            var r = consumer.Consume(TimeSpan.FromSeconds(1));
+            if (r is null || r.IsPartitionEOF) continue;
+            clock ??= Stopwatch.StartNew();
+            records.Add((r.Message.Value, r.Partition.Value, r.Offset.Value, r.Message.Timestamp.UnixTimestampMs));
+        }
+        var seconds = clock?.Elapsed.TotalSeconds ?? double.NaN;
+        return (new BoundResult("raw consume", records.Count, seconds, "one plain Confluent.Kafka consumer, every partition assigned, first record → last"),
+            records);
+    }
+
+    /// <summary>The node's rows of <paramref name="database"/>, exported as RowBinary and inserted again into a copy in one insert.</summary>
+    public static async Task<BoundResult> RawClickHouseAsync(HttpClient http, string database)
+    {
+        var rows = await (await Post(http, $"SELECT {Columns} FROM {database}.siem_events FORMAT RowBinary")).Content.ReadAsByteArrayAsync();
+        var count = long.Parse((await (await Post(http, $"SELECT count() FROM {database}.siem_events")).Content.ReadAsStringAsync()).Trim());
+        await Post(http, $"CREATE TABLE {database}.raw_copy AS {database}.siem_events");
+        var clock = Stopwatch.StartNew();
+        using var content = new ByteArrayContent(rows);
+        using var response = await http.PostAsync("/?query=" + Uri.EscapeDataString($"INSERT INTO {database}.raw_copy ({Columns}) FORMAT RowBinary"), content);
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException("raw insert failed: " + await response.Content.ReadAsStringAsync());
+        return new BoundResult("raw ClickHouse insert", count, clock.Elapsed.TotalSeconds,
+            $"the node's {count:N0} rows ({rows.Length / 1048576.0:N0} MiB RowBinary) in one HTTP insert");
+    }
+
+    /// <summary>Each event's JSON (as the node makes it) SET with a TTL and XADDed to its source's stream, pipelined.</summary>
+    public static async Task<BoundResult> RawRedisAsync(string connection, IReadOnlyList<(byte[] Value, int Partition, long Offset, long Timestamp)> records)
+    {
+        var normalizer = new EventNormalizer(new NormalizerLimits(1 << 20, 256, 16));
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var events = new List<(string Key, string Stream, byte[] Json)>(records.Count);
+        var prefix = "bench_raw_" + Guid.NewGuid().ToString("N")[..8];
+        foreach (var (value, partition, offset, timestamp) in records)
+        {
+            if (normalizer.Normalize(value, new KafkaOrigin("siem-events", partition, offset), timestamp, now).Event is not { } e) continue;
+            var json = EventJson.ToUtf8(new EnrichedEvent(e, new HostEnrichment(now, 1, 1)));
+            events.Add(($"{prefix}:events:{e.Timestamp}:{e.Source}:{e.EventId}", $"{prefix}:stream:{e.Source}", json));
+        }
+        using var redis = await ConnectionMultiplexer.ConnectAsync(connection);
+        var db = redis.GetDatabase();
+        var clock = Stopwatch.StartNew();
+        foreach (var chunk in events.Chunk(5000))
+        {
+            var writes = new List<Task>(chunk.Length * 2);
+            foreach (var (key, stream, json) in chunk)
+            {
+                writes.Add(db.StringSetAsync(key, json, TimeSpan.FromHours(1)));
+                writes.Add(db.StreamAddAsync(stream, "event", json, maxLength: 10_000, useApproximateMaxLength: true));
+            }
+            await Task.WhenAll(writes);
+        }
+        var seconds = clock.Elapsed.TotalSeconds;
+        foreach (var stream in events.Select(e => e.Stream).Distinct()) await db.KeyDeleteAsync(stream);
+        return new BoundResult("raw Redis writes", events.Count, seconds, "SET key json EX + XADD stream MAXLEN ~ per event, pipelined 5,000 at a time");
+    }
+
+    private static async Task<HttpResponseMessage> Post(HttpClient http, string sql)
+    {
+        var response = await http.PostAsync("/", new StringContent(sql));
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"ClickHouse: {await response.Content.ReadAsStringAsync()} ({sql})");
+        return response;
+    }
+}

@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Text;
+
+namespace SiemActors.Bench.Scenarios;
+
+/// <summary>The run's table in docs/benchmarks.md, regenerated between its markers from a results file's report.</summary>
+internal static class RunDocs
+{
+    public const string Begin = "<!-- siem-bench run: begin (generated from bench/results; do not edit by hand) -->";
+    public const string End = "<!-- siem-bench run: end -->";
+
+    public static string Table(RunReport r, string commit, string date, string machine, string resultsFile, string chart)
+    {
+        var raw = r.RawConsumePerSecond;
+        string Pct(double x) => (x * 100).ToString("N0", CultureInfo.InvariantCulture) + "%";
+        string Lat(Phase p) => $"≤{p.LatencyP50:0.###} s / ≤{p.LatencyP95:0.###} s / ≤{p.LatencyP99:0.###} s";
+        var b = new StringBuilder();
+        b.AppendLine(Begin);
+        b.AppendLine($"**{date}, commit {commit}** — {machine}; `{resultsFile}`. {r.Events:N0} events (JSON, RFC 5424, RFC 3164, CEF, LEEF in turn), " +
+                     $"{r.Partitions} partitions, one node with every role; node start → consuming {r.StartupSeconds:N1} s.");
+        b.AppendLine();
+        b.AppendLine("| phase | events | events/s | node CPU µs/event | allocated per event | produced → stored p50 / p95 / p99 |");
+        b.AppendLine("|---|---:|---:|---:|---:|---|");
+        b.AppendLine($"| whole throughput phase (first produced → all committed) | {r.Throughput.Events:N0} | {r.Throughput.EventsPerSecond:N0} | {r.Throughput.NodeCpuMicrosPerEvent:N1} | {r.Throughput.AllocatedBytesPerEvent / 1024:N1} KiB | {Lat(r.Throughput)} |");
+        b.AppendLine($"| steady state (20% → 80% committed) | {r.Steady.Events:N0} | **{r.Steady.EventsPerSecond:N0}** | **{r.Steady.NodeCpuMicrosPerEvent:N1}** | {r.Steady.AllocatedBytesPerEvent / 1024:N1} KiB | {Lat(r.Steady)} |");
+        b.AppendLine($"| live at {r.LiveRate:N0}/s (half the steady rate; no RFC 3164) | {r.Live.Events:N0} | {r.Live.EventsPerSecond:N0} | {r.Live.NodeCpuMicrosPerEvent:N1} | {r.Live.AllocatedBytesPerEvent / 1024:N1} KiB | **{Lat(r.Live)}** |");
+        b.AppendLine();
+        var live = r.Points.Where(p => p.Seconds >= r.Throughput.Seconds).ToList();
+        double MiB(long bytes) => bytes / 1048576.0;
+        b.AppendLine($"Node peak RSS {MiB(r.NodePeakRssBytes):N0} MiB ({MiB(r.NodePeakRssBytes) / ((r.Throughput.Events + r.Live.Events) / 1e6):N0} MiB per million events of the run); " +
+                     $"over the live phase ({r.Live.Seconds / 60:N1} min) RSS went {MiB(live[0].NodeRssBytes):N0} → max {MiB(live.Max(p => p.NodeRssBytes)):N0} → " +
+                     $"{MiB(live[^1].NodeRssBytes):N0} MiB (last minute's mean {MiB((long)live.Where(p => p.Seconds >= live[^1].Seconds - 60).Average(p => p.NodeRssBytes)):N0} MiB).");
+        b.AppendLine();
+        b.AppendLine("| bound or peer, same run, same data | events/s | pipeline steady state as a share of it | what |");
+        b.AppendLine("|---|---:|---:|---|");
+        foreach (var bound in r.Bounds)
+            b.AppendLine($"| {bound.Name} | {bound.PerSecond:N0} | {Pct(r.Steady.EventsPerSecond / bound.PerSecond)} | {bound.What} |");
+        var peer = r.Peer.Failure is null
+            ? $"| ClickHouse Kafka engine + materialized view (peer) | {r.Peer.PerSecond:N0} | {Pct(r.Steady.EventsPerSecond / r.Peer.PerSecond)} | {r.Peer.Events:N0} JSON events of the same generator, parse + store only; ClickHouse CPU {r.Peer.CpuMicrosPerEvent:N1} µs/event |"
+            : $"| ClickHouse Kafka engine + materialized view (peer) | — | — | failed: {r.Peer.Failure} |";
+        b.AppendLine(peer);
+        b.AppendLine();
+        b.AppendLine($"Targets (issue 5): node CPU ≤ 10 µs/event — measured {r.Steady.NodeCpuMicrosPerEvent:N1}; steady state ≥ 60% of raw consume — " +
+                     $"{Pct(r.Steady.EventsPerSecond / raw)}; ≥ the peer — {(r.Peer.Failure is null ? Pct(r.Steady.EventsPerSecond / r.Peer.PerSecond) : "n/a")}; " +
+                     $"p99 < 1 s at half the sustained rate — ≤{r.Live.LatencyP99:0.###} s.");
+        b.AppendLine();
+        b.AppendLine($"![throughput and latency over the run]({chart})");
+        b.AppendLine(End);
+        return b.ToString();
+    }
+
+    /// <summary>Replaces the text between the markers (or appends it) in <paramref name="docPath"/>.</summary>
+    public static void Update(string docPath, string table)
+    {
+        var doc = File.ReadAllText(docPath);
+        var begin = doc.IndexOf(Begin, StringComparison.Ordinal);
+        var end = doc.IndexOf(End, StringComparison.Ordinal);
+        doc = begin >= 0 && end > begin
+            ? doc[..begin] + table.TrimEnd('\n') + doc[(end + End.Length)..]
+            : doc.TrimEnd('\n') + "\n\n" + table;
+        File.WriteAllText(docPath, doc);
+    }
+}

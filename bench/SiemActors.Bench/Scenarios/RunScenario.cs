@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using SiemActors.Kafka.Embedded;
+
+namespace SiemActors.Bench.Scenarios;
+
+/// <summary>
+/// The benchmark (<c>siem-bench run</c>), in one run on the embedded default: one node (every role) as its own process
+/// consumes a mix of JSON, RFC 5424, RFC 3164, CEF and LEEF from 32 partitions of the in-process broker while they are
+/// produced as fast as the node keeps up (never further ahead than the broker's per-partition retention allows);
+/// then a live phase at half the steady-state rate for the produce → stored latency; then, on the same data, the bounds
+/// (<see cref="Bounds"/>) and the peer (<see cref="KafkaEnginePeer"/>).
+/// </summary>
+internal sealed class RunScenario(int events, int partitions, string redis, string clickHouse, string nodeConfig, int liveSeconds)
+{
+    /// <summary>Produced but not yet committed, at most: ~9,000 per partition of 32, far below the mock broker's retention.</summary>
+    private const long MaxLead = 300_000;
+
+    public async Task<RunReport> RunAsync()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(clickHouse), Timeout = TimeSpan.FromMinutes(5) };
+        await http.GetStringAsync("/ping");
+        using var kafka = EmbeddedKafkaCluster.Start(brokerCount: 1, initialRebalanceDelay: TimeSpan.Zero);
+        kafka.CreateTopic("siem-events", partitions);
+        kafka.CreateTopic("siem-events-dlq", 4);
+
+        var started = Stopwatch.StartNew();
+        var limit = TimeSpan.FromMinutes(20);
+        await using var node = await BenchNode.StartAsync(http, kafka.BootstrapServers, redis, clickHouse, nodeConfig);
+        while (!await node.AssignedAsync(partitions))
+        {
+            node.Check(started, limit);
+            await Task.Delay(200);
+        }
+        var startup = started.Elapsed.TotalSeconds;
+        using var timeline = new Timeline(kafka.BootstrapServers, "siem-events", partitions, node.Group, node.Process.Id, http, node.MetricsUrl);
+        using var producer = NewProducer(kafka.BootstrapServers);
+
+        // Throughput: produce as fast as the node keeps up.
+        Console.WriteLine($"throughput phase: {events:N0} mixed events into {partitions} partitions while the node consumes ...");
+        long committed = 0;
+        var first = await timeline.TakeAsync();
+        var producing = Task.Run(() =>
+        {
+            for (var n = 0; n < events; n++)
+            {
+                while (n - Interlocked.Read(ref committed) > MaxLead) Thread.Sleep(20);
+                Produce(producer, n % partitions, MixedFormats.Event(n, n % 5, DateTimeOffset.UtcNow));
+            }
+            producer.Flush(TimeSpan.FromMinutes(2));
+        });
+        await timeline.RunUntilAsync(s =>
+        {
+            Interlocked.Exchange(ref committed, s.Committed);
+            return s.Committed >= events;
+        }, async () =>
+        {
+            node.Check(started, limit);
+            if (producing.IsFaulted) await producing;
+        });
+        await producing;
+        var throughput = Phase.Of(timeline.Samples, first, timeline.Samples[^1]);
+        var steady = Phase.Steady(timeline.Samples, first, timeline.Samples[^1]);
+
+        // Live: half the steady rate, every event stamped when produced (not RFC 3164: its timestamps are whole seconds).
+        var rate = Math.Max(100, (int)(steady.EventsPerSecond / 2));
+        var live = rate * liveSeconds;
+        Console.WriteLine($"live phase: {live:N0} events at {rate:N0}/s (half the steady rate) ...");
+        var liveFirst = await timeline.TakeAsync();
+        var pacing = Task.Run(() => ProduceAtRate(producer, events, live, rate));
+        await timeline.RunUntilAsync(s => pacing.IsCompleted && s.Committed >= events + live, async () =>
+        {
+            node.Check(started, limit);
+            if (pacing.IsFaulted) await pacing;
+        });
+        await pacing;
+        var livePhase = Phase.Of(timeline.Samples, liveFirst, timeline.Samples[^1]);
+
+        var total = events + live;
+        var stored = await node.StoredAsync();
+        if (stored != total) throw new InvalidOperationException($"ClickHouse has {stored:N0} of {total:N0} events");
+        var peakRss = NodeStats.PeakRssBytes(node.Process.Id);
+        await node.StopAsync();
+
+        Console.WriteLine("bounds: raw consume, raw ClickHouse insert, raw Redis writes ...");
+        var (consume, records) = Bounds.RawConsume(kafka.BootstrapServers, "siem-events", partitions, total);
+        var insert = await Bounds.RawClickHouseAsync(http, node.Database);
+        var redisBound = await Bounds.RawRedisAsync(redis, records);
+
+        Console.WriteLine($"peer: ClickHouse's Kafka engine on {events:N0} JSON events ...");
+        var peer = await RunPeerAsync(http, node.Database, events);
+
+        return new RunReport(events, partitions, startup, throughput, steady, rate, livePhase, peakRss, [consume, insert, redisBound], peer,
+            timeline.Samples.Select(s => new RunReport.Point(s.Seconds - first.Seconds, s.Committed, s.NodeCpuSeconds, s.NodeRssBytes)).ToList(),
+            Phase.Intervals(timeline.Samples, first));
+    }
+
+    /// <summary>The peer on <paramref name="events"/> JSON events of the generator, in a topic of kcat's mock broker.</summary>
+    public static async Task<KafkaEnginePeer.Result> RunPeerAsync(HttpClient http, string database, int events)
+    {
+        using var peerBroker = KcatMockBroker.Start();
+        const int peerPartitions = 4; // what kcat's mock gives an auto-created topic
+        var peer = await KafkaEnginePeer.RunAsync(http, database, peerBroker.BootstrapServers, "peer-json", events,
+            probe: k =>
+            {
+                for (var p = 0; p < peerPartitions; p++)
+                {
+                    using var probeProducer = peerBroker.OpenProducer("peer-json", p);
+                    probeProducer.Write(PipelineScenario.JsonEvent(-1 - (int)k * peerPartitions - p, "2026-11-27T04:00:00.000Z"));
+                }
+            },
+            produce: stored =>
+            {
+                var producers = Enumerable.Range(0, peerPartitions).Select(p => peerBroker.OpenProducer("peer-json", p)).ToArray();
+                for (var n = 0; n < events; n++)
+                {
+                    while (n - stored() > MaxLead / 3) Thread.Sleep(20); // 4 partitions of the kcat mock keep less
+                    producers[n % peerPartitions].Write(PipelineScenario.JsonEvent(n, "2026-11-27T04:00:00.000Z"));
+                }
+                foreach (var p in producers) p.Dispose();
+            });
+
+        return peer;
+    }
+
+    private static IProducer<byte[]?, byte[]> NewProducer(string bootstrap) =>
+        new ProducerBuilder<byte[]?, byte[]>(new ProducerConfig
+        {
+            BootstrapServers = bootstrap, LingerMs = 5, CompressionType = CompressionType.Lz4, EnableIdempotence = true, BatchSize = 1_000_000,
+        }).Build();
+
+    private static void Produce(IProducer<byte[]?, byte[]> producer, int partition, byte[] value, string topic = "siem-events")
+    {
+        while (true)
+        {
+            try
+            {
+                producer.Produce(new TopicPartition(topic, partition), new Message<byte[]?, byte[]> { Value = value });
+                return;
+            }
+            catch (ProduceException<byte[]?, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                producer.Poll(TimeSpan.FromMilliseconds(50));
+            }
+        }
+    }
+
+    /// <summary>Events <paramref name="from"/>.. at <paramref name="rate"/>/s in slices of 100 ms, in JSON, RFC 5424, CEF and LEEF.</summary>
+    private void ProduceAtRate(IProducer<byte[]?, byte[]> producer, int from, int count, int rate)
+    {
+        int[] formats = [0, 1, 3, 4];
+        var slice = Math.Max(1, rate / 10);
+        var clock = Stopwatch.StartNew();
+        for (var sent = 0; sent < count; sent += slice)
+        {
+            var now = DateTimeOffset.UtcNow;
+            for (var k = sent; k < Math.Min(count, sent + slice); k++)
+            {
+                var n = from + k;
+                Produce(producer, n % partitions, MixedFormats.Event(n, formats[k % formats.Length], now));
+            }
+            producer.Poll(TimeSpan.Zero);
+            var due = TimeSpan.FromSeconds((double)(sent + slice) / rate) - clock.Elapsed;
+            if (due > TimeSpan.Zero) Thread.Sleep(due);
+        }
+        producer.Flush(TimeSpan.FromMinutes(2));
+    }
+}
