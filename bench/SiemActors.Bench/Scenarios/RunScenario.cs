@@ -11,7 +11,7 @@ namespace SiemActors.Bench.Scenarios;
 /// then a live phase at half the steady-state rate for the produce → stored latency; then, on the same data, the bounds
 /// (<see cref="Bounds"/>) and the peer (<see cref="KafkaEnginePeer"/>).
 /// </summary>
-internal sealed class RunScenario(int events, int partitions, string redis, string clickHouse, string nodeConfig, int liveSeconds)
+internal sealed class RunScenario(int events, int partitions, string redis, string clickHouse, string nodeConfig, int liveSeconds, bool withPeer = true)
 {
     /// <summary>Produced but not yet committed, at most: ~9,000 per partition of 32, far below the mock broker's retention.</summary>
     private const long MaxLead = 300_000;
@@ -88,7 +88,7 @@ internal sealed class RunScenario(int events, int partitions, string redis, stri
         var redisBound = await Bounds.RawRedisAsync(redis, records);
 
         Console.WriteLine($"peer: ClickHouse's Kafka engine on {events:N0} JSON events ...");
-        var peer = await RunPeerAsync(http, node.Database, events);
+        var peer = withPeer ? await RunPeerAsync(http, node.Database, events) : new KafkaEnginePeer.Result(0, double.NaN, double.NaN, "not run (--no-peer)");
 
         return new RunReport(events, partitions, startup, throughput, steady, rate, livePhase, peakRss, [consume, insert, redisBound], peer,
             timeline.Samples.Select(s => new RunReport.Point(s.Seconds - first.Seconds, s.Committed, s.NodeCpuSeconds, s.NodeRssBytes)).ToList(),
@@ -109,12 +109,12 @@ internal sealed class RunScenario(int events, int partitions, string redis, stri
                     probeProducer.Write(PipelineScenario.JsonEvent(-1 - (int)k * peerPartitions - p, "2026-11-27T04:00:00.000Z"));
                 }
             },
-            produce: stored =>
+            produce: (stored, giveUp) =>
             {
                 var producers = Enumerable.Range(0, peerPartitions).Select(p => peerBroker.OpenProducer("peer-json", p)).ToArray();
-                for (var n = 0; n < events; n++)
+                for (var n = 0; n < events && !giveUp.IsCancellationRequested; n++)
                 {
-                    while (n - stored() > MaxLead / 3) Thread.Sleep(20); // 4 partitions of the kcat mock keep less
+                    while (n - stored() > MaxLead / 3 && !giveUp.IsCancellationRequested) Thread.Sleep(20); // 4 partitions of the kcat mock keep less
                     producers[n % peerPartitions].Write(PipelineScenario.JsonEvent(n, "2026-11-27T04:00:00.000Z"));
                 }
                 foreach (var p in producers) p.Dispose();
