@@ -26,6 +26,21 @@ public sealed class BatchLedger(ClickHouseHttpClient client, ClickHouseSinkSetti
         return fields.Length == 2 && fields[1] != "0" ? long.Parse(fields[0], CultureInfo.InvariantCulture) : -1;
     }
 
+    /// <summary>The high-water marks of several partitions of one topic in one query (-1 for a partition with none).</summary>
+    public async Task<IReadOnlyDictionary<int, long>> HighWaterMarksAsync(string topic, IReadOnlyCollection<int> partitions, CancellationToken ct = default)
+    {
+        var marks = partitions.Distinct().ToDictionary(p => p, _ => -1L);
+        if (marks.Count == 0) return marks;
+        var sql = $"SELECT partition, max(last_offset) FROM {settings.LedgerTable} WHERE topic = {ClickHouseSql.Quote(topic)} " +
+                  $"AND partition IN ({string.Join(",", marks.Keys)}) AND state = {After} GROUP BY partition FORMAT TabSeparated";
+        foreach (var line in (await client.QueryAsync(sql, ct).ConfigureAwait(false)).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var fields = line.Split('\t');
+            marks[int.Parse(fields[0], CultureInfo.InvariantCulture)] = long.Parse(fields[1], CultureInfo.InvariantCulture);
+        }
+        return marks;
+    }
+
     public Task RecordAsync(string topic, int partition, long firstOffset, long lastOffset, int rows, int state, CancellationToken ct = default) =>
         RecordAsync([new LedgerRange(topic, partition, firstOffset, lastOffset, rows)], state, ct);
 

@@ -104,13 +104,19 @@ public sealed class ClickHouseEventWriter(ClickHouseHttpClient client, ClickHous
         using var cancellation = new WhenAllCancelled(group.Select(p => p.Cancellation));
         var ct = cancellation.Token;
         var marks = new Dictionary<(string, int), long>();
+        // Partitions this writer knows nothing of yet (just assigned): their marks from the ledger, one query per topic.
+        foreach (var topic in group.Select(p => p.Batch).Where(b => !_highWaterMarks.ContainsKey((b.Topic, b.Partition))).GroupBy(b => b.Topic))
+        {
+            var fromLedger = await _ledger.HighWaterMarksAsync(topic.Key, topic.Select(b => b.Partition).ToList(), ct).ConfigureAwait(false);
+            foreach (var (partition, mark) in fromLedger) marks[(topic.Key, partition)] = mark;
+        }
         var fresh = new List<IReadOnlyList<EnrichedEvent>>(group.Count);
         var ranges = new List<LedgerRange>(group.Count);
         foreach (var p in group)
         {
             var batch = p.Batch;
             var key = (batch.Topic, batch.Partition);
-            if (!marks.TryGetValue(key, out var stored) && !_highWaterMarks.TryGetValue(key, out stored))
+            if (!marks.TryGetValue(key, out var stored) && !_highWaterMarks.TryGetValue(key, out stored)) // forgotten meanwhile
                 stored = await _ledger.HighWaterMarkAsync(batch.Topic, batch.Partition, ct).ConfigureAwait(false);
             var events = stored < batch.FirstOffset ? batch.Events : batch.Events.Where(e => e.Event.Origin.Offset > stored).ToList();
             fresh.Add(events);

@@ -92,6 +92,9 @@ public sealed class ClickHouseEventWriterTests(ClickHouseFixture fixture) : ICla
         Assert.Equal("2400\t2400", await Count(final: false));
         var ledger = new BatchLedger(fixture.Client, _settings);
         foreach (var p in partitions) Assert.Equal(199, await ledger.HighWaterMarkAsync("siem-events", p));
+        var marks = await ledger.HighWaterMarksAsync("siem-events", [.. partitions, 12]);
+        Assert.All(partitions, p => Assert.Equal(199, marks[p]));
+        Assert.Equal(-1, marks[12]);
     }
 
     [Fact]
