@@ -11,11 +11,12 @@ namespace SiemActors.Bench.Scenarios;
 /// </summary>
 internal static class KafkaEnginePeer
 {
-    public sealed record Result(long Events, double Seconds, double ClickHouseCpuSeconds, string? Failure)
+    /// <summary>What the peer stored of <paramref name="Events"/> in <paramref name="Seconds"/>; a failure says why it stopped short.</summary>
+    public sealed record Result(long Events, double Seconds, double ClickHouseCpuSeconds, string? Failure, long Stored = 0)
     {
-        public double PerSecond => Events / Seconds;
+        public double PerSecond => (Failure is null ? Events : Stored) / Seconds;
 
-        public double CpuMicrosPerEvent => ClickHouseCpuSeconds * 1e6 / Events;
+        public double CpuMicrosPerEvent => ClickHouseCpuSeconds * 1e6 / (Failure is null ? Events : Stored);
     }
 
     public static async Task<Result> RunAsync(HttpClient http, string database, string bootstrap, string topic, long events, Action<long> probe,
@@ -62,7 +63,7 @@ internal static class KafkaEnginePeer
         var cpu = pid is { } p1 ? (NodeStats.CpuTime(p1) - cpu0).TotalSeconds : double.NaN;
         await Post(http, $"DROP TABLE IF EXISTS {database}.peer_view");
         await Post(http, $"DROP TABLE IF EXISTS {database}.peer_queue");
-        return new Result(events, seconds, cpu, failure);
+        return new Result(events, seconds, cpu, failure, stored);
     }
 
     /// <summary>Rows in the peer's table: all of them, or only the measured events (probes have ids "bench--…").</summary>

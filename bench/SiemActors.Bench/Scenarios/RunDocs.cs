@@ -37,7 +37,9 @@ internal static class RunDocs
             b.AppendLine($"| {bound.Name} | {bound.PerSecond:N0} | {Pct(r.Steady.EventsPerSecond / bound.PerSecond)} | {bound.What} |");
         var peer = r.Peer.Failure is null
             ? $"| ClickHouse Kafka engine + materialized view (peer) | {r.Peer.PerSecond:N0} | {Pct(r.Steady.EventsPerSecond / r.Peer.PerSecond)} | {r.Peer.Events:N0} JSON events of the same generator, parse + store only; ClickHouse CPU {r.Peer.CpuMicrosPerEvent:N1} µs/event |"
-            : $"| ClickHouse Kafka engine + materialized view (peer) | — | — | failed: {r.Peer.Failure} |";
+            : r.Peer.Stored > 0
+                ? $"| ClickHouse Kafka engine + materialized view (peer), **did not finish** | {r.Peer.PerSecond:N0} (what it stored) | — | {r.Peer.Failure}; ClickHouse CPU {r.Peer.CpuMicrosPerEvent:N1} µs per stored event |"
+                : $"| ClickHouse Kafka engine + materialized view (peer) | — | — | failed: {r.Peer.Failure} |";
         b.AppendLine(peer);
         b.AppendLine();
         b.AppendLine($"Targets (issue 5): node CPU ≤ 10 µs/event — measured {r.Steady.NodeCpuMicrosPerEvent:N1}; steady state ≥ 60% of raw consume — " +
