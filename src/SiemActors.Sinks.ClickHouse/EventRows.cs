@@ -16,7 +16,8 @@ public static class EventRows
     /// <summary>DateTime covers 1970-01-01 … 2106-02-07; event times outside are clamped to it (the exact ms stay in event_time_ms).</summary>
     private const long MaxDateTimeSeconds = uint.MaxValue;
 
-    private const string Columns = "event_id, event_time, event_time_ms, event_date, ingested_at_ms, source, host, severity, category, action, " +
+    /// <summary>The columns, in the order <see cref="Write"/> writes them.</summary>
+    public const string Columns = "event_id, event_time, event_time_ms, event_date, ingested_at_ms, source, host, severity, category, action, " +
                                    "outcome, src_ip, src_port, dst_ip, dst_port, user, process, message, tags, attribute_keys, " +
                                    "attribute_values, host_first_seen_ms, host_seq, host_rate_1m, topic, partition, offset, raw";
 

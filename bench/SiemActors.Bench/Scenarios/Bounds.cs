@@ -21,9 +21,7 @@ internal sealed record BoundResult(string Name, long Items, double Seconds, stri
 /// </summary>
 internal static class Bounds
 {
-    private const string Columns = "event_id, event_time, event_time_ms, event_date, ingested_at_ms, source, host, severity, category, action, " +
-                                   "outcome, src_ip, src_port, dst_ip, dst_port, user, process, message, tags, attribute_keys, " +
-                                   "attribute_values, host_first_seen_ms, host_seq, host_rate_1m, topic, partition, offset, raw";
+    private const string Columns = SiemActors.Sinks.ClickHouse.EventRows.Columns;
 
     /// <summary>Reads every record of the topic from the beginning (partitions assigned, no group join); keeps their values.</summary>
     public static (BoundResult Result, List<(byte[] Value, int Partition, long Offset, long Timestamp)> Records) RawConsume(
