@@ -48,11 +48,11 @@ internal static class Bounds
             records);
     }
 
-    /// <summary>The node's rows of <paramref name="database"/>, exported as RowBinary and inserted again into a copy in one insert.</summary>
-    public static async Task<BoundResult> RawClickHouseAsync(HttpClient http, string database)
+    /// <summary>Up to <paramref name="limit"/> of the node's rows, exported as RowBinary and inserted again into a copy in one insert.</summary>
+    public static async Task<BoundResult> RawClickHouseAsync(HttpClient http, string database, long limit)
     {
-        var rows = await (await Post(http, $"SELECT {Columns} FROM {database}.siem_events FORMAT RowBinary")).Content.ReadAsByteArrayAsync();
-        var count = long.Parse((await (await Post(http, $"SELECT count() FROM {database}.siem_events")).Content.ReadAsStringAsync()).Trim());
+        var rows = await (await Post(http, $"SELECT {Columns} FROM {database}.siem_events LIMIT {limit} FORMAT RowBinary")).Content.ReadAsByteArrayAsync();
+        var count = Math.Min(limit, long.Parse((await (await Post(http, $"SELECT count() FROM {database}.siem_events")).Content.ReadAsStringAsync()).Trim()));
         await Post(http, $"CREATE TABLE {database}.raw_copy AS {database}.siem_events");
         var clock = Stopwatch.StartNew();
         using var content = new ByteArrayContent(rows);
