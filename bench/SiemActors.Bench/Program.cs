@@ -74,12 +74,14 @@ switch (args[0])
         await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new { scenario = "run", date = DateTime.UtcNow, commit = Commit(), machine,
             nodeConfig = Text("--node-config") ?? "", report = r },
             new JsonSerializerOptions { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals }));
-        var chart = Path.Combine(root, "docs", "images", "benchmark-run.png");
+        var noDocs = args.Contains("--no-docs");
+        // With --no-docs the chart goes beside the results: the one in docs/ belongs to the table there.
+        var chart = noDocs ? Path.Combine(dir, name + ".png") : Path.Combine(root, "docs", "images", "benchmark-run.png");
         RunChart.Save(r, chart, $"siem-bench run, {date}, {Commit()}: {r.Events:N0} mixed events, {r.Partitions} partitions, one node");
         var table = RunDocs.Table(r, Commit(), date, machine, Path.GetRelativePath(root, file), "images/benchmark-run.png");
         Console.WriteLine();
         Console.WriteLine(table);
-        if (!args.Contains("--no-docs")) RunDocs.Update(Path.Combine(root, "docs", "benchmarks.md"), table);
+        if (!noDocs) RunDocs.Update(Path.Combine(root, "docs", "benchmarks.md"), table);
         Console.WriteLine($"results: {file}; chart: {chart}");
         return 0;
     }
