@@ -18,13 +18,8 @@ public sealed class BatchLedger(ClickHouseHttpClient client, ClickHouseSinkSetti
     public const int After = 2;
 
     /// <summary>The highest offset of the partition known to be stored, or -1.</summary>
-    public async Task<long> HighWaterMarkAsync(string topic, int partition, CancellationToken ct = default)
-    {
-        var sql = $"SELECT max(last_offset), count() FROM {settings.LedgerTable} WHERE topic = {ClickHouseSql.Quote(topic)} " +
-                  $"AND partition = {partition} AND state = {After} FORMAT TabSeparated";
-        var fields = (await client.QueryAsync(sql, ct).ConfigureAwait(false)).Trim().Split('\t');
-        return fields.Length == 2 && fields[1] != "0" ? long.Parse(fields[0], CultureInfo.InvariantCulture) : -1;
-    }
+    public async Task<long> HighWaterMarkAsync(string topic, int partition, CancellationToken ct = default) =>
+        (await HighWaterMarksAsync(topic, [partition], ct).ConfigureAwait(false))[partition];
 
     /// <summary>The high-water marks of several partitions of one topic in one query (-1 for a partition with none).</summary>
     public async Task<IReadOnlyDictionary<int, long>> HighWaterMarksAsync(string topic, IReadOnlyCollection<int> partitions, CancellationToken ct = default)

@@ -1,5 +1,5 @@
 using System.Buffers;
-using System.Buffers.Binary;
+using System.Numerics;
 using System.Text;
 
 namespace SiemActors.Sinks.ClickHouse;
@@ -11,35 +11,18 @@ namespace SiemActors.Sinks.ClickHouse;
 /// </summary>
 public readonly struct RowBinaryWriter(IBufferWriter<byte> output)
 {
-    public void UInt8(byte value)
-    {
-        output.GetSpan(1)[0] = value;
-        output.Advance(1);
-    }
+    public void UInt8(byte value) => Integer(value);
 
-    public void UInt16(ushort value)
-    {
-        BinaryPrimitives.WriteUInt16LittleEndian(output.GetSpan(2), value);
-        output.Advance(2);
-    }
+    public void UInt16(ushort value) => Integer(value);
 
-    public void UInt32(uint value)
-    {
-        BinaryPrimitives.WriteUInt32LittleEndian(output.GetSpan(4), value);
-        output.Advance(4);
-    }
+    public void UInt32(uint value) => Integer(value);
 
-    public void Int64(long value)
-    {
-        BinaryPrimitives.WriteInt64LittleEndian(output.GetSpan(8), value);
-        output.Advance(8);
-    }
+    public void Int64(long value) => Integer(value);
 
-    public void UInt64(ulong value)
-    {
-        BinaryPrimitives.WriteUInt64LittleEndian(output.GetSpan(8), value);
-        output.Advance(8);
-    }
+    public void UInt64(ulong value) => Integer(value);
+
+    /// <summary>A fixed-width integer, little-endian (the type's own width).</summary>
+    private void Integer<T>(T value) where T : IBinaryInteger<T> => output.Advance(value.WriteLittleEndian(output.GetSpan(value.GetByteCount())));
 
     /// <summary><c>Nullable(UInt16)</c>.</summary>
     public void NullableUInt16(int? value)
