@@ -51,9 +51,9 @@ internal static class Bounds
     /// <summary>Up to <paramref name="limit"/> of the node's rows, exported as RowBinary and inserted again into a copy in one insert.</summary>
     public static async Task<BoundResult> RawClickHouseAsync(HttpClient http, string database, long limit)
     {
-        var rows = await (await Post(http, $"SELECT {Columns} FROM {database}.siem_events LIMIT {limit} FORMAT RowBinary")).Content.ReadAsByteArrayAsync();
-        var count = Math.Min(limit, long.Parse((await (await Post(http, $"SELECT count() FROM {database}.siem_events")).Content.ReadAsStringAsync()).Trim()));
-        await Post(http, $"CREATE TABLE {database}.raw_copy AS {database}.siem_events");
+        var rows = await (await BenchClickHouse.PostAsync(http, $"SELECT {Columns} FROM {database}.siem_events LIMIT {limit} FORMAT RowBinary")).Content.ReadAsByteArrayAsync();
+        var count = Math.Min(limit, await BenchClickHouse.ScalarAsync(http, $"SELECT count() FROM {database}.siem_events"));
+        await BenchClickHouse.PostAsync(http, $"CREATE TABLE {database}.raw_copy AS {database}.siem_events");
         var clock = Stopwatch.StartNew();
         using var content = new ByteArrayContent(rows);
         using var response = await http.PostAsync("/?query=" + Uri.EscapeDataString($"INSERT INTO {database}.raw_copy ({Columns}) FORMAT RowBinary"), content);
@@ -91,12 +91,5 @@ internal static class Bounds
         var seconds = clock.Elapsed.TotalSeconds;
         foreach (var stream in events.Select(e => e.Stream).Distinct()) await db.KeyDeleteAsync(stream);
         return new BoundResult("raw Redis writes", events.Count, seconds, "SET key json EX + XADD stream MAXLEN ~ per event, pipelined 5,000 at a time");
-    }
-
-    private static async Task<HttpResponseMessage> Post(HttpClient http, string sql)
-    {
-        var response = await http.PostAsync("/", new StringContent(sql));
-        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"ClickHouse: {await response.Content.ReadAsStringAsync()} ({sql})");
-        return response;
     }
 }

@@ -27,9 +27,9 @@ internal static class KafkaEnginePeer
                                "user String, action String, outcome String";
         long probes = 0;
         probe(probes++); // the topic must exist before the engine subscribes: it would not see it for minutes
-        await Post(http, $"CREATE TABLE {database}.peer_queue ({columns}) ENGINE = Kafka('{bootstrap}', '{topic}', 'peer-{database}', 'JSONEachRow')");
-        await Post(http, $"CREATE TABLE {database}.peer_events ({columns}) ENGINE = MergeTree() ORDER BY (source_type, id)");
-        await Post(http, $"CREATE MATERIALIZED VIEW {database}.peer_view TO {database}.peer_events AS SELECT * FROM {database}.peer_queue");
+        await BenchClickHouse.PostAsync(http, $"CREATE TABLE {database}.peer_queue ({columns}) ENGINE = Kafka('{bootstrap}', '{topic}', 'peer-{database}', 'JSONEachRow')");
+        await BenchClickHouse.PostAsync(http, $"CREATE TABLE {database}.peer_events ({columns}) ENGINE = MergeTree() ORDER BY (source_type, id)");
+        await BenchClickHouse.PostAsync(http, $"CREATE MATERIALIZED VIEW {database}.peer_view TO {database}.peer_events AS SELECT * FROM {database}.peer_queue");
         var joining = Stopwatch.StartNew();
         // A probe every 3 s, not faster: the 18.16 engine writes a block when a poll finds nothing new for a while (or
         // the block is full), so a steady trickle of probes would never be written.
@@ -61,20 +61,12 @@ internal static class KafkaEnginePeer
         var seconds = clock.Elapsed.TotalSeconds;
         await giveUp.CancelAsync();
         var cpu = pid is { } p1 ? (NodeStats.CpuTime(p1) - cpu0).TotalSeconds : double.NaN;
-        await Post(http, $"DROP TABLE IF EXISTS {database}.peer_view");
-        await Post(http, $"DROP TABLE IF EXISTS {database}.peer_queue");
+        await BenchClickHouse.PostAsync(http, $"DROP TABLE IF EXISTS {database}.peer_view");
+        await BenchClickHouse.PostAsync(http, $"DROP TABLE IF EXISTS {database}.peer_queue");
         return new Result(events, seconds, cpu, failure, stored);
     }
 
     /// <summary>Rows in the peer's table: all of them, or only the measured events (probes have ids "bench--…").</summary>
-    private static async Task<long> Count(HttpClient http, string database, bool probes) =>
-        long.Parse((await (await Post(http, $"SELECT count() FROM {database}.peer_events{(probes ? "" : " WHERE id NOT LIKE 'bench--%'")}"))
-            .Content.ReadAsStringAsync()).Trim());
-
-    private static async Task<HttpResponseMessage> Post(HttpClient http, string sql)
-    {
-        var response = await http.PostAsync("/", new StringContent(sql));
-        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"ClickHouse: {await response.Content.ReadAsStringAsync()} ({sql})");
-        return response;
-    }
+    private static Task<long> Count(HttpClient http, string database, bool probes) =>
+        BenchClickHouse.ScalarAsync(http, $"SELECT count() FROM {database}.peer_events{(probes ? "" : " WHERE id NOT LIKE 'bench--%'")}");
 }

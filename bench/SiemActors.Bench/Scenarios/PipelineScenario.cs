@@ -100,51 +100,21 @@ internal sealed class PipelineScenario(int events, int partitions, string redis,
 
     private void Produce(string bootstrap)
     {
-        using var producer = new ProducerBuilder<byte[]?, byte[]>(new ProducerConfig
-        {
-            BootstrapServers = bootstrap, LingerMs = 5, CompressionType = CompressionType.Lz4, EnableIdempotence = true, BatchSize = 1_000_000,
-        }).Build();
+        using var producer = BenchProducer.Create(bootstrap);
         for (var n = 0; n < events; n++)
         {
             var value = mixed ? MixedFormats.Event(n) : JsonEvent(n, $"2026-11-27T04:{n / 60 % 60:D2}:{n % 60:D2}Z");
-            while (true)
-            {
-                try
-                {
-                    producer.Produce(new TopicPartition("siem-events", n % partitions), new Message<byte[]?, byte[]> { Value = value });
-                    break;
-                }
-                catch (ProduceException<byte[]?, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
-                {
-                    producer.Poll(TimeSpan.FromMilliseconds(50));
-                }
-            }
+            BenchProducer.Send(producer, "siem-events", n % partitions, value);
         }
         producer.Flush(TimeSpan.FromMinutes(2));
     }
 
-    /// <summary>Produces the events at <c>rate</c>/s in slices of 100 ms, each stamped with its produce time.</summary>
+    /// <summary>Produces the events at <c>rate</c>/s, each stamped with its produce time (to the 100 ms slice).</summary>
     private void ProduceAtRate(string bootstrap)
     {
-        using var producer = new ProducerBuilder<byte[]?, byte[]>(new ProducerConfig
-        {
-            BootstrapServers = bootstrap, LingerMs = 5, CompressionType = CompressionType.Lz4, EnableIdempotence = true,
-        }).Build();
-        var slice = Math.Max(1, rate / 10);
-        var clock = Stopwatch.StartNew();
-        for (var sent = 0; sent < events; sent += slice)
-        {
-            var now = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
-            for (var n = sent; n < Math.Min(events, sent + slice); n++)
-            {
-                var value = JsonEvent(n, now);
-                producer.Produce(new TopicPartition("siem-events", n % partitions), new Message<byte[]?, byte[]> { Value = value });
-            }
-            producer.Poll(TimeSpan.Zero);
-            var due = TimeSpan.FromSeconds((double)(sent + slice) / rate) - clock.Elapsed;
-            if (due > TimeSpan.Zero) Thread.Sleep(due);
-        }
-        producer.Flush(TimeSpan.FromMinutes(2));
+        using var producer = BenchProducer.Create(bootstrap);
+        BenchProducer.AtRate(producer, events, rate, (n, now) => BenchProducer.Send(producer, "siem-events", n % partitions,
+            JsonEvent(n, now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture))));
     }
 
     /// <summary>A failed-login event in Vector's JSON shape: 97 hosts, 3 sources, 250 addresses, 50 users.</summary>

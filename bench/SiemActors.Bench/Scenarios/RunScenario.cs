@@ -34,7 +34,7 @@ internal sealed class RunScenario(int events, int partitions, string redis, stri
         }
         var startup = started.Elapsed.TotalSeconds;
         using var timeline = new Timeline(kafka.BootstrapServers, "siem-events", partitions, node.Group, node.Process.Id, http, node.MetricsUrl);
-        using var producer = NewProducer(kafka.BootstrapServers);
+        using var producer = BenchProducer.Create(kafka.BootstrapServers);
 
         // Throughput: produce as fast as the node keeps up.
         Console.WriteLine($"throughput phase: {events:N0} mixed events into {partitions} partitions while the node consumes ...");
@@ -45,7 +45,7 @@ internal sealed class RunScenario(int events, int partitions, string redis, stri
             for (var n = 0; n < events; n++)
             {
                 while (n - Interlocked.Read(ref committed) > MaxLead) Thread.Sleep(20);
-                Produce(producer, n % partitions, MixedFormats.Event(n, n % 5, DateTimeOffset.UtcNow));
+                BenchProducer.Send(producer, "siem-events", n % partitions, MixedFormats.Event(n, n % 5, DateTimeOffset.UtcNow));
             }
             producer.Flush(TimeSpan.FromMinutes(2));
         });
@@ -129,46 +129,11 @@ internal sealed class RunScenario(int events, int partitions, string redis, stri
         return peer;
     }
 
-    private static IProducer<byte[]?, byte[]> NewProducer(string bootstrap) =>
-        new ProducerBuilder<byte[]?, byte[]>(new ProducerConfig
-        {
-            BootstrapServers = bootstrap, LingerMs = 5, CompressionType = CompressionType.Lz4, EnableIdempotence = true, BatchSize = 1_000_000,
-        }).Build();
-
-    private static void Produce(IProducer<byte[]?, byte[]> producer, int partition, byte[] value, string topic = "siem-events")
-    {
-        while (true)
-        {
-            try
-            {
-                producer.Produce(new TopicPartition(topic, partition), new Message<byte[]?, byte[]> { Value = value });
-                return;
-            }
-            catch (ProduceException<byte[]?, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
-            {
-                producer.Poll(TimeSpan.FromMilliseconds(50));
-            }
-        }
-    }
-
-    /// <summary>Events <paramref name="from"/>.. at <paramref name="rate"/>/s in slices of 100 ms, in JSON, RFC 5424, CEF and LEEF.</summary>
+    /// <summary>Events <paramref name="from"/>.. at <paramref name="rate"/>/s, in JSON, RFC 5424, CEF and LEEF, each stamped when produced.</summary>
     private void ProduceAtRate(IProducer<byte[]?, byte[]> producer, int from, int count, int rate)
     {
         int[] formats = [0, 1, 3, 4];
-        var slice = Math.Max(1, rate / 10);
-        var clock = Stopwatch.StartNew();
-        for (var sent = 0; sent < count; sent += slice)
-        {
-            var now = DateTimeOffset.UtcNow;
-            for (var k = sent; k < Math.Min(count, sent + slice); k++)
-            {
-                var n = from + k;
-                Produce(producer, n % partitions, MixedFormats.Event(n, formats[k % formats.Length], now));
-            }
-            producer.Poll(TimeSpan.Zero);
-            var due = TimeSpan.FromSeconds((double)(sent + slice) / rate) - clock.Elapsed;
-            if (due > TimeSpan.Zero) Thread.Sleep(due);
-        }
-        producer.Flush(TimeSpan.FromMinutes(2));
+        BenchProducer.AtRate(producer, count, rate, (k, now) =>
+            BenchProducer.Send(producer, "siem-events", (from + k) % partitions, MixedFormats.Event(from + k, formats[k % formats.Length], now)));
     }
 }
