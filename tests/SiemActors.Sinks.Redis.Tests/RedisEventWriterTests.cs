@@ -53,6 +53,18 @@ public sealed class RedisEventWriterTests(RedisFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_record_that_reaches_one_batch_twice_is_written_once()
+    {
+        var batch = TestEvents.Batch("siem-events", 3, 0, 4, "dup");
+        var twice = batch with { Events = [.. batch.Events, batch.Events[2], batch.Events[3]] };
+
+        Assert.Equal(4, await Writer().WriteAsync(twice));
+
+        Assert.Equal(4, await Db.StreamLengthAsync(_settings.StreamKey("dup")));
+        Assert.Equal(3, await Writer().HighWaterMarkAsync("siem-events", 3));
+    }
+
+    [Fact]
     public async Task A_batch_without_events_still_moves_the_high_water_mark_past_dead_lettered_records()
     {
         var empty = TestEvents.Batch("siem-events", 4, 0, 0) with { FirstOffset = 0, LastOffset = 6 };
