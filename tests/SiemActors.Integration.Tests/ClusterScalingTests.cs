@@ -49,6 +49,8 @@ public sealed class ClusterScalingTests(ServicesFixture fixture, ITestOutputHelp
 
         await producing;
         await harness.UntilAllStored(Total, Patience);
+        // One record per event in the topic (the producer is idempotent): a duplicate below is the pipeline's.
+        Assert.Equal(Total, harness.EndOffsets().Sum());
         var (rows, distinct) = await harness.ClickHouseCounts();
         var (keys, entries) = await harness.RedisCounts();
         output.WriteLine($"ClickHouse {rows} rows / {distinct} ids; Redis {keys} keys / {entries} stream entries");

@@ -36,6 +36,7 @@ internal sealed partial class ConsumerLoop<TKey, TValue>
             assignment.MarkRevoked();
             revoked.Add(assignment);
         }
+        var dropped = DropPolled(revoked);
         if (!lost && !_closing) WaitUntilSettled(revoked);
         foreach (var assignment in revoked) _assignments.Remove(assignment.TopicPartition);
         if (_pendingCommits.Count > 0) _retryNotBefore = default; // settle what is left: drop the revoked, retry the rest
@@ -46,7 +47,22 @@ internal sealed partial class ConsumerLoop<TKey, TValue>
                 _groupId, revoked.Count, lost ? "lost" : "revoked", lost ? revoked.Count : unsettled);
         else
             _log.Info("Group {0} revoked {1} partition(s): {2}", _groupId, revoked.Count, string.Join(", ", revoked));
+        if (dropped > 0)
+            _log.Debug("Group {0}: {1} record(s) read from revoked partitions in the same poll were dropped; their next owner reads them",
+                _groupId, dropped);
         _listener.OnRevoked(revoked);
+    }
+
+    /// <summary>
+    /// Records taken from the consumer earlier in the current poll belong to the ownership that is ending. Handed
+    /// over after this revocation they would reach the stage behind it — and if the group gives the partition straight
+    /// back, land in the new ownership's substream ahead of the same offsets read again from the committed one.
+    /// </summary>
+    private int DropPolled(List<PartitionAssignment> revoked)
+    {
+        if (_polling is not { Count: > 0 } polled || revoked.Count == 0) return 0;
+        var gone = revoked.Select(a => a.TopicPartition).ToHashSet();
+        return polled.RemoveAll(r => gone.Contains(r.TopicPartition));
     }
 
     private void WaitUntilSettled(List<PartitionAssignment> revoked)

@@ -28,6 +28,7 @@ internal sealed partial class ConsumerLoop<TKey, TValue> : IOffsetCommitter
     private bool _shutdownRequested;
     private bool _closing;
     private DateTime? _stopDeadline;
+    private List<ConsumeResult<TKey, TValue>>? _polling;
 
     public ConsumerLoop(ConsumerSettings<TKey, TValue> settings, ISubscription subscription,
         IConsumerLoopListener<TKey, TValue> listener, Func<Exception, Akka.Streams.Supervision.Directive> decider)
@@ -116,6 +117,7 @@ internal sealed partial class ConsumerLoop<TKey, TValue> : IOffsetCommitter
     {
         var consumer = _consumer!;
         var batch = new List<ConsumeResult<TKey, TValue>>(Math.Min(_settings.MaxBatchPerPoll, 1024));
+        _polling = batch; // a rebalance inside Consume drops the records of the partitions it takes away
         ConsumeException? error = null;
         try
         {
@@ -131,6 +133,10 @@ internal sealed partial class ConsumerLoop<TKey, TValue> : IOffsetCommitter
         catch (ConsumeException ex)
         {
             error = ex; // delivered after the records before it, so partition order holds
+        }
+        finally
+        {
+            _polling = null;
         }
 
         if (_pauseAfterRebalance && _fetchingStopped)

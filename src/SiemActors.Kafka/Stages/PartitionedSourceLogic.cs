@@ -1,4 +1,5 @@
 using Akka;
+using Akka.Event;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Akka.Streams.Stage;
@@ -136,7 +137,7 @@ internal sealed class PartitionedSourceLogic<TKey, TValue, TMessage> : ConsumerS
 
         public void TryPush()
         {
-            if (!Outlet.IsAvailable || Assignment.IsRevoked || !Buffer.TryDequeue(out var record)) return;
+            if (!Outlet.IsAvailable || Assignment.IsRevoked || !TryDequeueNext(out var record)) return;
             Assignment.MarkEmitted(record.Offset.Value);
             Outlet.Push(_logic._toMessage(record, Assignment));
             if (Paused && Buffer.Count <= _logic.Settings.PartitionBufferSize / 2)
@@ -144,6 +145,30 @@ internal sealed class PartitionedSourceLogic<TKey, TValue, TMessage> : ConsumerS
                 Paused = false;
                 _logic.Loop.SetFetching([Assignment.TopicPartition], paused: false);
             }
+        }
+
+        /// <summary>
+        /// The next record after what this ownership emitted. A record at an offset already emitted is a second copy
+        /// (the consumer never moves back within one ownership): emitting it would write and commit it twice.
+        /// </summary>
+        private bool TryDequeueNext(out ConsumeResult<TKey, TValue> record)
+        {
+            var next = Assignment.EmittedNext;
+            var skipped = 0;
+            var found = false;
+            while (Buffer.TryDequeue(out record!))
+            {
+                if (record.Offset.Value >= next)
+                {
+                    found = true;
+                    break;
+                }
+                skipped++;
+            }
+            if (skipped > 0)
+                _logic.Log.Warning("Partition {0}: {1} record(s) at offsets already emitted (up to {2}) arrived again; not emitted twice",
+                    Assignment, skipped, next - 1);
+            return found;
         }
     }
 }
