@@ -48,7 +48,7 @@ internal sealed partial class ConsumerLoop<TKey, TValue>
         else
             _log.Info("Group {0} revoked {1} partition(s): {2}", _groupId, revoked.Count, string.Join(", ", revoked));
         if (dropped > 0)
-            _log.Debug("Group {0}: {1} record(s) read from revoked partitions in the same poll were dropped; their next owner reads them",
+            _log.Info("Group {0}: {1} record(s) read from revoked partitions in the same poll were dropped; their next owner reads them",
                 _groupId, dropped);
         _listener.OnRevoked(revoked);
     }
