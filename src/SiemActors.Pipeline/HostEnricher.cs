@@ -6,35 +6,94 @@ using SiemActors.Transforms;
 namespace SiemActors.Pipeline;
 
 /// <summary>
-/// Enriches a partition batch through the host entities: one <see cref="EnrichHost"/> per host in the batch (never
-/// one per event), all Asked at once, each retried with backoff on timeout until it answers (<see cref="EntityAsk"/>).
+/// Enriches partition batches through the host entities. Batches of all partitions are served in shared rounds
+/// (<see cref="RoundCoalescer{TRequest,TResult}"/>, <c>siem.pipeline.entity-round-interval</c>): one
+/// <see cref="EnrichHostBatches"/> per host per round (never one per event, nor one per partition batch), all Asked at
+/// once, each retried with backoff on timeout until it answers (<see cref="EntityAsk"/>).
 /// </summary>
-public sealed class HostEnricher(IActorRef hosts, PipelineSettings settings, ILoggingAdapter log)
+public sealed class HostEnricher
 {
-    public async Task<IReadOnlyList<EnrichedEvent>> EnrichAsync(int partition, IReadOnlyList<SecurityEvent> events)
+    /// <summary>Offsets per message at most (16 bytes each on the wire, well under Akka's default 128 kB frame).</summary>
+    internal const int MaxOffsetsPerMessage = 4096;
+
+    private readonly IActorRef _hosts;
+    private readonly PipelineSettings _settings;
+    private readonly ILoggingAdapter _log;
+    private readonly RoundCoalescer<Request, EnrichedEvent[]> _rounds;
+
+    public HostEnricher(IActorRef hosts, PipelineSettings settings, ILoggingAdapter log)
     {
-        if (events.Count == 0) return [];
-        var byHost = new Dictionary<string, List<int>>(StringComparer.Ordinal);
-        for (var i = 0; i < events.Count; i++)
+        _hosts = hosts;
+        _settings = settings;
+        _log = log;
+        _rounds = new RoundCoalescer<Request, EnrichedEvent[]>(EnrichRoundAsync, settings.EntityRoundInterval);
+    }
+
+    public async Task<IReadOnlyList<EnrichedEvent>> EnrichAsync(int partition, IReadOnlyList<SecurityEvent> events) =>
+        events.Count == 0 ? [] : await _rounds.Submit(new Request(partition, events)).ConfigureAwait(false);
+
+    private async Task<EnrichedEvent[][]> EnrichRoundAsync(IReadOnlyList<Request> requests)
+    {
+        // host -> its events in each batch of the round, as (request, indexes of its events)
+        var byHost = new Dictionary<string, List<Part>>(StringComparer.Ordinal);
+        for (var r = 0; r < requests.Count; r++)
         {
-            if (!byHost.TryGetValue(events[i].Host, out var indexes)) byHost[events[i].Host] = indexes = [];
-            indexes.Add(i);
+            var events = requests[r].Events;
+            for (var i = 0; i < events.Count; i++)
+            {
+                if (!byHost.TryGetValue(events[i].Host, out var parts)) byHost[events[i].Host] = parts = [];
+                if (parts.Count == 0 || parts[^1].Request != r) parts.Add(new Part(r, []));
+                parts[^1].Indexes.Add(i);
+            }
         }
 
-        var enriched = new EnrichedEvent[events.Count];
-        await Task.WhenAll(byHost.Select(async pair =>
+        var results = new EnrichedEvent[requests.Count][];
+        for (var r = 0; r < requests.Count; r++) results[r] = new EnrichedEvent[requests[r].Events.Count];
+        var asks = new List<Task>(byHost.Count);
+        foreach (var (host, parts) in byHost)
         {
-            var (host, indexes) = pair;
-            var facts = new EnrichHost(host, partition,
-                indexes.Select(i => events[i].Origin.Offset).ToArray(),
-                indexes.Select(i => events[i].Timestamp).ToArray());
-            var reply = await EntityAsk.AskAsync<HostEnriched>(hosts, facts, facts.Host, settings, log).ConfigureAwait(false);
-            for (var j = 0; j < indexes.Count; j++)
-            {
-                var i = indexes[j];
-                enriched[i] = new EnrichedEvent(events[i], new HostEnrichment(reply.FirstSeen, reply.Sequences[j], reply.EventsLastMinute[j]));
-            }
-        })).ConfigureAwait(false);
-        return enriched;
+            // A part (one batch's events of the host) is never split.
+            foreach (var chunk in SizedChunks.Of(parts, p => p.Indexes.Count, MaxOffsetsPerMessage))
+                asks.Add(AskAsync((Build(host, chunk, requests), chunk), requests, results));
+        }
+        PipelineMetrics.HostAsks.Inc(asks.Count);
+        await Task.WhenAll(asks).ConfigureAwait(false);
+        return results;
     }
+
+    private static EnrichHostBatches Build(string host, List<Part> parts, IReadOnlyList<Request> requests) =>
+        new(host, parts.Select(p =>
+        {
+            var events = requests[p.Request].Events;
+            var offsets = new long[p.Indexes.Count];
+            var timestamps = new long[p.Indexes.Count];
+            for (var j = 0; j < p.Indexes.Count; j++)
+            {
+                offsets[j] = events[p.Indexes[j]].Origin.Offset;
+                timestamps[j] = events[p.Indexes[j]].Timestamp;
+            }
+            return new EnrichHost(host, requests[p.Request].Partition, offsets, timestamps);
+        }).ToArray());
+
+    private async Task AskAsync((EnrichHostBatches Message, List<Part> Parts) ask, IReadOnlyList<Request> requests, EnrichedEvent[][] results)
+    {
+        var reply = await EntityAsk.AskAsync<HostBatchesEnriched>(_hosts, ask.Message, ask.Message.Host, _settings, _log).ConfigureAwait(false);
+        for (var k = 0; k < ask.Parts.Count; k++)
+        {
+            var part = ask.Parts[k];
+            var enriched = reply.Parts[k];
+            var events = requests[part.Request].Events;
+            for (var j = 0; j < part.Indexes.Count; j++)
+            {
+                var i = part.Indexes[j];
+                results[part.Request][i] = new EnrichedEvent(events[i],
+                    new HostEnrichment(enriched.FirstSeen, enriched.Sequences[j], enriched.EventsLastMinute[j]));
+            }
+        }
+    }
+
+    private sealed record Request(int Partition, IReadOnlyList<SecurityEvent> Events);
+
+    /// <summary>One batch's events of one host: the request's index and the events' indexes in it.</summary>
+    private sealed record Part(int Request, List<int> Indexes);
 }

@@ -43,7 +43,14 @@ public static class PipelineMetrics
         "Asks to the sharded entities (hosts, detections) that timed out (the Ask is retried).");
 
     public static readonly Counter DetectionAsks = Metrics.CreateCounter("siem_detection_asks_total",
-        "Messages of facts sent to detection entities (one per key per partition batch).");
+        "Messages of facts sent to detection entities (one per key per round of partition batches).");
+
+    public static readonly Counter HostAsks = Metrics.CreateCounter("siem_host_asks_total",
+        "Messages sent to host entities for enrichment (one per host per round of partition batches).");
+
+    public static readonly Histogram RoundRequests = Metrics.CreateHistogram("siem_entity_round_batches",
+        "Partition batches served together in one round of entity Asks (enrichment and detection each count theirs).",
+        new HistogramConfiguration { Buckets = [1, 2, 4, 8, 16, 32, 64, 128] });
 
     public static readonly Gauge ConsumerLag = Metrics.CreateGauge("siem_consumer_lag",
         "Records in the partition after the last offset this node committed, by partition.", "topic", "partition");

@@ -19,6 +19,7 @@ public sealed record PipelineSettings
         BatchSize = p.GetInt("batch-size");
         BatchInterval = p.GetTimeSpan("batch-interval");
         MaxPartitions = p.GetInt("max-partitions");
+        EntityRoundInterval = p.GetTimeSpan("entity-round-interval");
         AskTimeout = p.GetTimeSpan("ask-timeout");
         AskRetryMinBackoff = p.GetTimeSpan("ask-retry-min-backoff");
         AskRetryMaxBackoff = p.GetTimeSpan("ask-retry-max-backoff");
@@ -29,6 +30,7 @@ public sealed record PipelineSettings
         DeadLetterTopic = config.GetString("siem.kafka.topics.dead-letter.name", "siem-events-dlq");
         ProcessedTopic = config.GetString("siem.kafka.topics.processed.name", "siem-processed-events");
         if (BatchSize < 1) throw new ConfigurationException("siem.pipeline.batch-size must be at least 1");
+        if (EntityRoundInterval < TimeSpan.Zero) throw new ConfigurationException("siem.pipeline.entity-round-interval must not be negative");
         if (MaxPartitions < 1) throw new ConfigurationException("siem.pipeline.max-partitions must be at least 1");
     }
 
@@ -47,6 +49,9 @@ public sealed record PipelineSettings
     public TimeSpan BatchInterval { get; init; }
 
     public int MaxPartitions { get; init; }
+
+    /// <summary>The least time between the starts of two rounds of entity Asks (enrichment, detection).</summary>
+    public TimeSpan EntityRoundInterval { get; init; }
 
     public TimeSpan AskTimeout { get; init; }
 

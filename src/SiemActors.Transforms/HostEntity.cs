@@ -20,6 +20,7 @@ public sealed class HostEntity : ReceiveActor
     public HostEntity()
     {
         Receive<EnrichHost>(facts => Sender.Tell(_state.Apply(facts)));
+        Receive<EnrichHostBatches>(batches => Sender.Tell(new HostBatchesEnriched(batches.Host, Array.ConvertAll(batches.Parts, _state.Apply))));
     }
 }
 

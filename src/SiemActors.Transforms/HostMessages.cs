@@ -19,3 +19,12 @@ public sealed record EnrichHost(string Host, int Partition, long[] Offsets, long
 /// event the entity had already applied (a replay): it is not counted again.
 /// </summary>
 public sealed record HostEnriched(string Host, long FirstSeen, long[] Sequences, int[] EventsLastMinute) : IHostMessage;
+
+/// <summary>
+/// Several partitions' <see cref="EnrichHost"/> parts for one host, sent in one message (one round of partition
+/// batches). The entity applies the parts in order and answers with <see cref="HostBatchesEnriched"/>.
+/// </summary>
+public sealed record EnrichHostBatches(string Host, EnrichHost[] Parts) : IHostMessage;
+
+/// <summary>The answer to <see cref="EnrichHostBatches"/>: one <see cref="HostEnriched"/> per part, in the same order.</summary>
+public sealed record HostBatchesEnriched(string Host, HostEnriched[] Parts) : IHostMessage;

@@ -109,6 +109,35 @@ public sealed class DetectionEntityTests : TestKit
     }
 
     [Fact]
+    public void Batches_of_several_partitions_in_one_message_are_persisted_answered_once_and_replays_skipped()
+    {
+        var publisher = new RecordingPublisher();
+        var entity = Start(publisher);
+        Assert.Equal(1, Send(entity, Batch(2, 0)).Applied);
+
+        // Partition 2's part is a replay; partitions 0 and 1 are new: one answer for the three parts.
+        entity.Tell(new DetectFactsBatches(_entityId, [Batch(0, 0, 1), Batch(2, 0), Batch(1, 0)]), TestActor);
+        Assert.Equal(3, ExpectMsg<FactsAccepted>(Timeout).Applied);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        AwaitCondition(() => !publisher.Published.IsEmpty, Timeout);
+        Assert.Equal(["p0-0", "p0-1", "p1-0", "p2-0"], publisher.Published.Single().SampleEventIds.Order());
+
+        // Every part was persisted: after a restart each is recognised as a replay.
+        Stop(entity);
+        entity = Start(publisher);
+        entity.Tell(new DetectFactsBatches(_entityId, [Batch(1, 0), Batch(0, 1)]), TestActor);
+        Assert.Equal(0, ExpectMsg<FactsAccepted>(Timeout).Applied);
+
+        var serializer = Sys.Serialization.FindSerializerFor(new DetectFactsBatches(_entityId, []));
+        var message = new DetectFactsBatches(_entityId, [Batch(3, 5, 6), Batch(4, 7)]);
+        var copy = (DetectFactsBatches)Sys.Serialization.Deserialize(serializer.ToBinary(message), serializer.Identifier,
+            Akka.Serialization.Serialization.ManifestFor(serializer, message));
+        Assert.Equal(message.EntityId, copy.EntityId);
+        Assert.Equal(message.Parts.Select(p => (p.Partition, p.Facts.Length)), copy.Parts.Select(p => (p.Partition, p.Facts.Length)));
+        Assert.Equal(message.Parts.SelectMany(p => p.Facts), copy.Parts.SelectMany(p => p.Facts));
+    }
+
+    [Fact]
     public void An_alert_the_stores_did_not_take_is_kept_and_published_after_a_restart()
     {
         var down = new RecordingPublisher { Failing = true };

@@ -45,11 +45,16 @@ public sealed class DetectionEntity : ReceivePersistentActor, IWithTimers
         Recover<AbsenceChecked>(c => _state.CheckAbsence(c.At));
         Recover<AlertsPublished>(p => _state.Published(p.AlertIds));
 
+        // While the key's storage is being deleted, facts wait: they apply to the state that follows.
         Command<DetectFacts>(facts =>
         {
-            // While the key's storage is being deleted, facts wait: they apply to the state that follows.
             if (_forgetting > 0) Stash.Stash();
-            else OnFacts(facts);
+            else OnFacts([facts]);
+        });
+        Command<DetectFactsBatches>(batches =>
+        {
+            if (_forgetting > 0) Stash.Stash();
+            else OnFacts(batches.Parts);
         });
         Command<Tick>(_ => OnTick());
         Command<ReceiveTimeout>(_ => OnIdle());
@@ -106,32 +111,51 @@ public sealed class DetectionEntity : ReceivePersistentActor, IWithTimers
         else if (!armed && Timers.IsTimerActive(Tick.Instance)) Timers.Cancel(Tick.Instance);
     }
 
-    private void OnFacts(DetectFacts facts)
+    /// <summary>
+    /// Persists the parts not seen before in one journal write (one event per part), applies each as it is persisted,
+    /// and answers once all are.
+    /// </summary>
+    private void OnFacts(IReadOnlyList<DetectFacts> parts)
     {
-        if (_state.IsReplay(facts))
+        var fresh = new List<FactsRecorded>(parts.Count);
+        var now = Now();
+        foreach (var facts in parts)
         {
-            DetectionMetrics.Facts.WithLabels("duplicate").Inc(facts.Facts.Length);
+            if (_state.IsReplay(facts)) DetectionMetrics.Facts.WithLabels("duplicate").Inc(facts.Facts.Length);
+            else fresh.Add(new FactsRecorded(facts, now));
+        }
+        if (fresh.Count == 0)
+        {
             Sender.Tell(new FactsAccepted(_entityId, 0));
             return;
         }
         var sender = Sender;
-        Persist(new FactsRecorded(facts, Now()), recorded =>
+        var left = fresh.Count;
+        var applied = 0;
+        PersistAll(fresh, recorded =>
         {
-            var wasArmed = Timers.IsTimerActive(Tick.Instance);
-            var result = _state.Apply(recorded.Facts, recorded.RecordedAt);
-            DetectionMetrics.Facts.WithLabels("applied").Inc(result.Applied);
-            if (result.Duplicates > 0) DetectionMetrics.Facts.WithLabels("duplicate").Inc(result.Duplicates);
-            if (result.Late > 0) DetectionMetrics.Facts.WithLabels("late").Inc(result.Late);
-            if (result.Dropped > 0) DetectionMetrics.DroppedEntries.Inc(result.Dropped);
-            foreach (var alert in result.Alerts)
-            {
-                DetectionMetrics.Alerts.WithLabels(alert.Rule).Inc();
-                _log.Info("Alert {0} ({1}, {2}) for {3}={4}: {5} event(s)", alert.AlertId, alert.Rule, alert.Severity, alert.KeyField, alert.Key, alert.Count);
-            }
-            sender.Tell(new FactsAccepted(_entityId, result.Applied));
-            if (!wasArmed) WatchAbsence();
-            Persisted();
+            applied += Apply(recorded);
+            if (--left == 0) sender.Tell(new FactsAccepted(_entityId, applied));
         });
+    }
+
+    /// <summary>Applies persisted facts: metrics, alerts, the absence timer, snapshot and outbox. Returns the facts counted.</summary>
+    private int Apply(FactsRecorded recorded)
+    {
+        var wasArmed = Timers.IsTimerActive(Tick.Instance);
+        var result = _state.Apply(recorded.Facts, recorded.RecordedAt);
+        DetectionMetrics.Facts.WithLabels("applied").Inc(result.Applied);
+        if (result.Duplicates > 0) DetectionMetrics.Facts.WithLabels("duplicate").Inc(result.Duplicates);
+        if (result.Late > 0) DetectionMetrics.Facts.WithLabels("late").Inc(result.Late);
+        if (result.Dropped > 0) DetectionMetrics.DroppedEntries.Inc(result.Dropped);
+        foreach (var alert in result.Alerts)
+        {
+            DetectionMetrics.Alerts.WithLabels(alert.Rule).Inc();
+            _log.Info("Alert {0} ({1}, {2}) for {3}={4}: {5} event(s)", alert.AlertId, alert.Rule, alert.Severity, alert.KeyField, alert.Key, alert.Count);
+        }
+        if (!wasArmed) WatchAbsence();
+        Persisted();
+        return result.Applied;
     }
 
     private void OnTick()

@@ -22,6 +22,13 @@ public readonly record struct Fact(int Rule, byte Step, long Offset, long Timest
 /// </summary>
 public sealed record DetectFacts(string EntityId, int Partition, string[] Rules, Fact[] Facts) : IDetectionEntityMessage;
 
+/// <summary>
+/// Several partition batches' <see cref="DetectFacts"/> for one key in one message (one round of batches, at most one
+/// part per partition batch). The entity persists the new parts in one journal write, applies them in order, and
+/// answers once with <see cref="FactsAccepted"/>. Wire only: the journal keeps one <see cref="FactsRecorded"/> per part.
+/// </summary>
+public sealed record DetectFactsBatches(string EntityId, DetectFacts[] Parts) : IDetectionEntityMessage;
+
 /// <summary>The facts are persisted and applied (or were already): the batch may be committed as far as detection goes.</summary>
 public sealed record FactsAccepted(string EntityId, int Applied) : IDetectionMessage;
 

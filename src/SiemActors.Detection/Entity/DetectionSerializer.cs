@@ -13,6 +13,7 @@ namespace SiemActors.Detection.Entity;
 public sealed class DetectionSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
     private const string DetectFactsManifest = "DF1";
+    private const string DetectFactsBatchesManifest = "DFB1";
     private const string FactsAcceptedManifest = "FA1";
     private const string FactsRecordedManifest = "FR1";
     private const string AbsenceCheckedManifest = "AC1";
@@ -26,6 +27,7 @@ public sealed class DetectionSerializer(ExtendedActorSystem system) : Serializer
     public override string Manifest(object o) => o switch
     {
         DetectFacts => DetectFactsManifest,
+        DetectFactsBatches => DetectFactsBatchesManifest,
         FactsAccepted => FactsAcceptedManifest,
         FactsRecorded => FactsRecordedManifest,
         AbsenceChecked => AbsenceCheckedManifest,
@@ -43,6 +45,11 @@ public sealed class DetectionSerializer(ExtendedActorSystem system) : Serializer
         {
             case DetectFacts f:
                 Write(w, f);
+                break;
+            case DetectFactsBatches b:
+                w.Write(b.EntityId);
+                w.Write(b.Parts.Length);
+                foreach (var part in b.Parts) Write(w, part);
                 break;
             case FactsAccepted a:
                 w.Write(a.EntityId);
@@ -74,12 +81,21 @@ public sealed class DetectionSerializer(ExtendedActorSystem system) : Serializer
         return manifest switch
         {
             DetectFactsManifest => ReadFacts(r),
+            DetectFactsBatchesManifest => ReadBatches(r),
             FactsAcceptedManifest => new FactsAccepted(r.ReadString(), r.ReadInt32()),
             FactsRecordedManifest => ReadRecorded(r),
             AbsenceCheckedManifest => new AbsenceChecked(r.ReadInt64()),
             AlertsPublishedManifest => new AlertsPublished(ReadStrings(r)),
             _ => throw new System.Runtime.Serialization.SerializationException($"unknown manifest '{manifest}' for {nameof(DetectionSerializer)}"),
         };
+    }
+
+    private static DetectFactsBatches ReadBatches(BinaryReader r)
+    {
+        var entityId = r.ReadString();
+        var parts = new DetectFacts[r.ReadInt32()];
+        for (var i = 0; i < parts.Length; i++) parts[i] = ReadFacts(r);
+        return new DetectFactsBatches(entityId, parts);
     }
 
     private static FactsRecorded ReadRecorded(BinaryReader r)
