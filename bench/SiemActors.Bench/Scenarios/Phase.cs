@@ -52,5 +52,6 @@ internal sealed record RunReport(int Events, int Partitions, double StartupSecon
 
     public sealed record Interval(double Seconds, double EventsPerSecond, double LatencyP50, double LatencyP99);
 
-    public double RawConsumePerSecond => Bounds.First(b => b.Name == "raw consume").PerSecond;
+    /// <summary>The raw-consume bound, or null when the run measured no bounds (<c>--no-bounds</c>).</summary>
+    public double? RawConsumePerSecond => Bounds.FirstOrDefault(b => b.Name == "raw consume")?.PerSecond;
 }

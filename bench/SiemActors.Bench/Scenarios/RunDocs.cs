@@ -11,8 +11,8 @@ internal static class RunDocs
 
     public static string Table(RunReport r, string commit, string date, string machine, string resultsFile, string chart)
     {
-        var raw = r.Bounds.Count > 0 ? r.RawConsumePerSecond : double.NaN;
-        string Pct(double x) => (x * 100).ToString("N0", CultureInfo.InvariantCulture) + "%";
+        var raw = r.RawConsumePerSecond ?? double.NaN;
+        string Pct(double x) => double.IsNaN(x) ? "n/a (--no-bounds)" : (x * 100).ToString("N0", CultureInfo.InvariantCulture) + "%";
         string Lat(Phase p) => $"≤{p.LatencyP50:0.###} s / ≤{p.LatencyP95:0.###} s / ≤{p.LatencyP99:0.###} s";
         var b = new StringBuilder();
         b.AppendLine(Begin);
