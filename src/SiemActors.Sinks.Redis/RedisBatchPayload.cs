@@ -17,12 +17,14 @@ public sealed record RedisBatchPayload(RedisKey[] Keys, RedisValue[] Arguments)
         args[1] = (long)settings.EventTtl.TotalSeconds;
         args[2] = settings.StreamMaxLength;
         args[3] = batch.LastOffset;
+        var streams = new Dictionary<string, RedisKey>(StringComparer.Ordinal); // a batch has a few sources: one key each
         for (var i = 0; i < count; i++)
         {
             var enriched = batch.Events[i];
             var e = enriched.Event;
             keys[2 + 2 * i] = settings.EventKey(e.Timestamp, e.Source, e.EventId);
-            keys[3 + 2 * i] = settings.StreamKey(e.Source);
+            if (!streams.TryGetValue(e.Source, out var stream)) streams[e.Source] = stream = settings.StreamKey(e.Source);
+            keys[3 + 2 * i] = stream;
             args[4 + 2 * i] = e.Origin.Offset;
             args[5 + 2 * i] = enriched.Json;
         }

@@ -11,14 +11,24 @@ namespace SiemActors.Domain.Serialization;
 /// </summary>
 public static class EventJson
 {
+    /// <summary>A thread's buffer above this size is let go after use instead of kept for the next event.</summary>
+    private const int KeepBufferUpTo = 256 * 1024;
+
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
+    [ThreadStatic] private static Utf8JsonWriter? t_writer;
+
+    /// <summary>The event's JSON; the only allocation per call is the returned array (the writer is the thread's own).</summary>
     public static byte[] ToUtf8(EnrichedEvent enriched)
     {
-        var buffer = new ArrayBufferWriter<byte>(512 + enriched.Event.Raw.Length * 2);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            Write(writer, enriched);
-        }
-        return buffer.WrittenSpan.ToArray();
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
+        var writer = t_writer ??= new Utf8JsonWriter(buffer);
+        writer.Reset(buffer);
+        Write(writer, enriched);
+        writer.Flush();
+        var json = buffer.WrittenSpan.ToArray();
+        if (buffer.Capacity > KeepBufferUpTo) (t_buffer, t_writer) = (null, null);
+        return json;
     }
 
     public static void Write(Utf8JsonWriter w, EnrichedEvent enriched)
