@@ -53,10 +53,7 @@ public static class EventRows
         w.String(e.Process ?? "");
         w.String(e.Message);
         w.Strings(e.Tags);
-        w.VarUInt((ulong)e.Attributes.Count);
-        foreach (var key in e.Attributes.Keys) w.String(key);
-        w.VarUInt((ulong)e.Attributes.Count);
-        foreach (var value in e.Attributes.Values) w.String(value);
+        Attributes(w, e.Attributes);
         w.Int64(enriched.Host.FirstSeen);
         w.UInt64((ulong)enriched.Host.Sequence);
         w.UInt32((uint)enriched.Host.EventsLastMinute);
@@ -66,5 +63,22 @@ public static class EventRows
         // Raw text is stored as valid UTF-8 (as the JSON rows did): an invalid sequence becomes U+FFFD.
         if (System.Text.Unicode.Utf8.IsValid(e.Raw.Span)) w.String(e.Raw.Span);
         else w.String(System.Text.Encoding.UTF8.GetString(e.Raw.Span));
+    }
+
+    /// <summary>The attributes as two arrays (keys, then values in the same order).</summary>
+    private static void Attributes(RowBinaryWriter w, IReadOnlyDictionary<string, string> attributes)
+    {
+        w.VarUInt((ulong)attributes.Count);
+        if (attributes is Dictionary<string, string> dictionary)
+        {
+            // The concrete type's struct enumerator: no enumerator or key/value collection allocated per row.
+            foreach (var pair in dictionary) w.String(pair.Key);
+            w.VarUInt((ulong)attributes.Count);
+            foreach (var pair in dictionary) w.String(pair.Value);
+            return;
+        }
+        foreach (var key in attributes.Keys) w.String(key);
+        w.VarUInt((ulong)attributes.Count);
+        foreach (var value in attributes.Values) w.String(value);
     }
 }

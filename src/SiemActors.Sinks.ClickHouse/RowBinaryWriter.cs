@@ -1,5 +1,5 @@
 using System.Buffers;
-using System.Numerics;
+using System.Buffers.Binary;
 using System.Text;
 
 namespace SiemActors.Sinks.ClickHouse;
@@ -11,18 +11,37 @@ namespace SiemActors.Sinks.ClickHouse;
 /// </summary>
 public readonly struct RowBinaryWriter(IBufferWriter<byte> output)
 {
-    public void UInt8(byte value) => Integer(value);
+    // One writer per width: IBinaryInteger<T>.WriteLittleEndian is a default interface method, and calling one on a
+    // struct boxes it (five boxes per row, measured: ~6% of the node's allocations).
+    public void UInt8(byte value)
+    {
+        output.GetSpan(1)[0] = value;
+        output.Advance(1);
+    }
 
-    public void UInt16(ushort value) => Integer(value);
+    public void UInt16(ushort value)
+    {
+        BinaryPrimitives.WriteUInt16LittleEndian(output.GetSpan(sizeof(ushort)), value);
+        output.Advance(sizeof(ushort));
+    }
 
-    public void UInt32(uint value) => Integer(value);
+    public void UInt32(uint value)
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(output.GetSpan(sizeof(uint)), value);
+        output.Advance(sizeof(uint));
+    }
 
-    public void Int64(long value) => Integer(value);
+    public void Int64(long value)
+    {
+        BinaryPrimitives.WriteInt64LittleEndian(output.GetSpan(sizeof(long)), value);
+        output.Advance(sizeof(long));
+    }
 
-    public void UInt64(ulong value) => Integer(value);
-
-    /// <summary>A fixed-width integer, little-endian (the type's own width).</summary>
-    private void Integer<T>(T value) where T : IBinaryInteger<T> => output.Advance(value.WriteLittleEndian(output.GetSpan(value.GetByteCount())));
+    public void UInt64(ulong value)
+    {
+        BinaryPrimitives.WriteUInt64LittleEndian(output.GetSpan(sizeof(ulong)), value);
+        output.Advance(sizeof(ulong));
+    }
 
     /// <summary><c>Nullable(UInt16)</c>.</summary>
     public void NullableUInt16(int? value)
@@ -72,9 +91,9 @@ public readonly struct RowBinaryWriter(IBufferWriter<byte> output)
     }
 
     /// <summary><c>Array(String)</c>.</summary>
-    public void Strings(IReadOnlyCollection<string> values)
+    public void Strings(IReadOnlyList<string> values)
     {
         VarUInt((ulong)values.Count);
-        foreach (var value in values) String(value);
+        for (var i = 0; i < values.Count; i++) String(values[i]); // by index: no boxed enumerator per row
     }
 }

@@ -61,7 +61,14 @@ public static class EventJson
         if (e.Attributes.Count > 0)
         {
             w.WriteStartObject("attributes"u8);
-            foreach (var (key, value) in e.Attributes) w.WriteString(key, value);
+            if (e.Attributes is Dictionary<string, string> dictionary)
+            {
+                foreach (var (key, value) in dictionary) w.WriteString(key, value); // struct enumerator: no allocation
+            }
+            else
+            {
+                foreach (var (key, value) in e.Attributes) w.WriteString(key, value);
+            }
             w.WriteEndObject();
         }
         if (enriched.Host != HostEnrichment.None)
