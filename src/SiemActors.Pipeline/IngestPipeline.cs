@@ -36,22 +36,24 @@ public sealed class IngestPipeline(
 
     /// <summary>Starts consuming; stop with <see cref="DrainingControl{T}.DrainAndShutdown"/> to commit what is in flight.</summary>
     public DrainingControl<Done> Run(IMaterializer materializer, CancellationToken sinkCancellation = default) =>
-        KafkaConsumer.CommittablePartitionedSource(consumer.WithGroupId(settings.GroupId), Subscriptions.Topics(settings.EventsTopic))
+        // Records reach each partition's substream in chunks (what the partition has buffered), not one by one.
+        KafkaConsumer.CommittableChunkedPartitionedSource(consumer.WithGroupId(settings.GroupId), Subscriptions.Topics(settings.EventsTopic),
+                settings.BatchSize)
             .MergePartitions(settings.MaxPartitions, (tp, messages) => Partition(tp, messages, sinkCancellation))
             .ToMaterialized(Committer.Sink(committer), Keep.Both)
             .MapMaterializedValue(DrainingControl<Done>.Create)
             .Run(materializer);
 
-    private Source<ICommittable, NotUsed> Partition(TopicPartition tp, Source<CommittableMessage<byte[]?, byte[]?>, NotUsed> messages,
+    private Source<ICommittable, NotUsed> Partition(TopicPartition tp, Source<IReadOnlyList<CommittableMessage<byte[]?, byte[]?>>, NotUsed> chunks,
         CancellationToken cancellation)
     {
         foreach (var sink in sinks) sink.OnPartitionAssigned(tp.Topic, tp.Partition.Value);
         _state.Assigned(tp.Topic, tp.Partition.Value);
-        return messages
-            .GroupedWithin(settings.BatchSize, settings.BatchInterval)
+        return chunks
+            .GroupedWeightedWithin(settings.BatchSize, settings.BatchInterval, chunk => chunk.Count)
             .Select(grouped =>
             {
-                var batch = grouped.ToList();
+                var batch = Flatten(grouped);
                 PipelineMetrics.Consumed.Inc(batch.Count);
                 PipelineMetrics.BatchSize.Observe(batch.Count);
                 _state.Consumed(batch.Count);
@@ -83,6 +85,13 @@ public sealed class IngestPipeline(
                 done.ContinueWith(_ => _state.Revoked(tp.Topic, tp.Partition.Value), TaskScheduler.Default);
                 return mat;
             });
+    }
+
+    private static List<CommittableMessage<byte[]?, byte[]?>> Flatten(IEnumerable<IReadOnlyList<CommittableMessage<byte[]?, byte[]?>>> chunks)
+    {
+        var batch = new List<CommittableMessage<byte[]?, byte[]?>>();
+        foreach (var chunk in chunks) batch.AddRange(chunk);
+        return batch;
     }
 
     private static async Task WriteAsync(IEventSink sink, Domain.Events.EventBatch batch, CancellationToken cancellation)

@@ -58,6 +58,43 @@ public sealed class PartitionedSourceTests(EmbeddedKafkaFixture kafka, ITestOutp
         Assert.Equal(Kafka.EndOffsets(topic, partitions), Kafka.Committed(group, topic, partitions));
     }
 
+    [Fact]
+    public async Task The_chunked_source_hands_each_partition_over_in_ordered_chunks_of_at_most_the_limit()
+    {
+        const int partitions = 4;
+        const int total = 20_000;
+        const int maxRecords = 300;
+        var topic = Kafka.NewTopic(partitions);
+        var group = EmbeddedKafkaFixture.NewGroup();
+        await Kafka.ProduceAsync(topic, partitions, total);
+
+        var offsets = new ConcurrentDictionary<int, ConcurrentQueue<long>>();
+        var sizes = new ConcurrentQueue<int>();
+        var control = KafkaConsumer.CommittableChunkedPartitionedSource(ConsumerSettings(group), Subscriptions.Topics(topic), maxRecords)
+            .MergePartitions(partitions, (tp, chunks) => chunks.Select(chunk =>
+            {
+                sizes.Enqueue(chunk.Count);
+                var seen = offsets.GetOrAdd(tp.Partition.Value, _ => new ConcurrentQueue<long>());
+                foreach (var m in chunk)
+                {
+                    Assert.Equal(tp.Partition, m.Record.Partition);
+                    seen.Enqueue(m.Record.Offset.Value);
+                }
+                return (ICommittable)chunk[^1].CommittableOffset;
+            }))
+            .ToMaterialized(Committer.Sink(CommitterSettings), Keep.Both)
+            .MapMaterializedValue(DrainingControl<Done>.Create)
+            .Run(Materializer);
+
+        await Eventually.True(() => offsets.Values.Sum(q => q.Count) >= total, Patience, () => $"{offsets.Values.Sum(q => q.Count)} seen");
+        await control.DrainAndShutdown().WaitAsync(Patience);
+
+        foreach (var (_, seen) in offsets) Assert.Equal(Enumerable.Range(0, total / partitions).Select(i => (long)i), seen);
+        Assert.All(sizes, n => Assert.InRange(n, 1, maxRecords));
+        Assert.True(sizes.Count < total / 10, $"{sizes.Count} chunks for {total} records: records were handed over in chunks");
+        Assert.Equal(Kafka.EndOffsets(topic, partitions), Kafka.Committed(group, topic, partitions));
+    }
+
     /// <summary>
     /// A rebalance can happen in the middle of a poll, after records of a partition were already taken from the
     /// consumer: those records belong to the ownership that just ended. If the group hands the partition straight

@@ -83,7 +83,7 @@ internal static class Bounds
             var writes = new List<Task>(chunk.Length * 2);
             foreach (var (key, stream, json) in chunk)
             {
-                writes.Add(db.StringSetAsync(key, json, TimeSpan.FromHours(1)));
+                writes.Add(db.StringSetAsync(key, json, BenchNode.EventTtl));
                 writes.Add(db.StreamAddAsync(stream, "event", json, maxLength: 10_000, useApproximateMaxLength: true));
             }
             await Task.WhenAll(writes);

@@ -35,20 +35,26 @@ internal sealed class SingleSourceStage<TKey, TValue, TMessage> : GraphStageWith
     }
 }
 
-/// <summary>The graph stage behind CommittablePartitionedSource.</summary>
+/// <summary>
+/// The graph stage behind CommittablePartitionedSource (an element per record) and CommittableChunkedPartitionedSource
+/// (an element per chunk of up to <c>maxRecords</c> records).
+/// </summary>
 internal sealed class PartitionedSourceStage<TKey, TValue, TMessage>
     : GraphStageWithMaterializedValue<SourceShape<(TopicPartition, Source<TMessage, NotUsed>)>, IControl>
 {
     private readonly ConsumerSettings<TKey, TValue> _settings;
     private readonly ISubscription _subscription;
-    private readonly Func<ConsumeResult<TKey, TValue>, PartitionAssignment, TMessage> _toMessage;
+    private readonly int _maxRecords;
+    private readonly Func<List<ConsumeResult<TKey, TValue>>, PartitionAssignment, TMessage> _toElement;
 
-    public PartitionedSourceStage(ConsumerSettings<TKey, TValue> settings, ISubscription subscription,
-        Func<ConsumeResult<TKey, TValue>, PartitionAssignment, TMessage> toMessage)
+    public PartitionedSourceStage(ConsumerSettings<TKey, TValue> settings, ISubscription subscription, int maxRecords,
+        Func<List<ConsumeResult<TKey, TValue>>, PartitionAssignment, TMessage> toElement)
     {
         _settings = settings ?? throw new ArgumentNullException(nameof(settings));
         _subscription = subscription ?? throw new ArgumentNullException(nameof(subscription));
-        _toMessage = toMessage;
+        if (maxRecords < 1) throw new ArgumentOutOfRangeException(nameof(maxRecords), maxRecords, "at least one record per element");
+        _maxRecords = maxRecords;
+        _toElement = toElement;
         Shape = new SourceShape<(TopicPartition, Source<TMessage, NotUsed>)>(
             new Outlet<(TopicPartition, Source<TMessage, NotUsed>)>("kafka.partitioned.out"));
     }
@@ -59,7 +65,7 @@ internal sealed class PartitionedSourceStage<TKey, TValue, TMessage>
 
     public override ILogicAndMaterializedValue<IControl> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
     {
-        var logic = new PartitionedSourceLogic<TKey, TValue, TMessage>(Shape, _settings, _subscription, inheritedAttributes, _toMessage);
+        var logic = new PartitionedSourceLogic<TKey, TValue, TMessage>(Shape, _settings, _subscription, inheritedAttributes, _maxRecords, _toElement);
         return new LogicAndMaterializedValue<IControl>(logic, logic);
     }
 }

@@ -11,21 +11,26 @@ namespace SiemActors.Kafka.Stages;
 /// <summary>
 /// Emits a (partition, substream) pair per assigned partition; the substream completes when the partition is revoked.
 /// Each partition buffers up to <c>partition-buffer-size</c> messages, and only that partition pauses when it is full.
+/// An element of a substream is made of up to <c>maxRecords</c> buffered records (one, or a chunk of what is
+/// buffered when the substream pulls: one hand-over to the substream per chunk instead of per record).
 /// </summary>
 internal sealed class PartitionedSourceLogic<TKey, TValue, TMessage> : ConsumerStageLogic<TKey, TValue>, IOutHandler
 {
     private readonly Outlet<(TopicPartition, Source<TMessage, NotUsed>)> _out;
-    private readonly Func<ConsumeResult<TKey, TValue>, PartitionAssignment, TMessage> _toMessage;
+    private readonly int _maxRecords;
+    private readonly Func<List<ConsumeResult<TKey, TValue>>, PartitionAssignment, TMessage> _toElement;
+    private readonly List<ConsumeResult<TKey, TValue>> _taken = [];
     private readonly Dictionary<TopicPartition, PartitionOutlet> _partitions = new();
     private readonly Queue<PartitionOutlet> _unannounced = new();
 
     public PartitionedSourceLogic(SourceShape<(TopicPartition, Source<TMessage, NotUsed>)> shape,
         ConsumerSettings<TKey, TValue> settings, ISubscription subscription, Attributes attributes,
-        Func<ConsumeResult<TKey, TValue>, PartitionAssignment, TMessage> toMessage)
+        int maxRecords, Func<List<ConsumeResult<TKey, TValue>>, PartitionAssignment, TMessage> toElement)
         : base(shape, settings, subscription, attributes)
     {
         _out = shape.Outlet;
-        _toMessage = toMessage;
+        _maxRecords = maxRecords;
+        _toElement = toElement;
         SetHandler(_out, this);
     }
 
@@ -137,9 +142,16 @@ internal sealed class PartitionedSourceLogic<TKey, TValue, TMessage> : ConsumerS
 
         public void TryPush()
         {
-            if (!Outlet.IsAvailable || Assignment.IsRevoked || !TryDequeueNext(out var record)) return;
-            Assignment.MarkEmitted(record.Offset.Value);
-            Outlet.Push(_logic._toMessage(record, Assignment));
+            if (!Outlet.IsAvailable || Assignment.IsRevoked) return;
+            var taken = _logic._taken;
+            taken.Clear();
+            while (taken.Count < _logic._maxRecords && TryDequeueNext(out var record))
+            {
+                Assignment.MarkEmitted(record.Offset.Value);
+                taken.Add(record);
+            }
+            if (taken.Count == 0) return;
+            Outlet.Push(_logic._toElement(taken, Assignment));
             if (Paused && Buffer.Count <= _logic.Settings.PartitionBufferSize / 2)
             {
                 Paused = false;
