@@ -14,8 +14,9 @@ namespace SiemActors.Pipeline;
 
 /// <summary>
 /// The ingest graph. Per assigned partition, in order:
-/// batch (size/interval) → normalize (rejects to the DLQ) → enrich (one Ask per host) and detect (one Ask per key
-/// that a detection rule selects, persisted by the entity before it answers) → route → every sink in
+/// batch (size/interval, of the chunks the source hands over) → normalize (rejects to the DLQ) → enrich (one Ask per
+/// host) and detect (one Ask per key that a detection rule selects, persisted by the entity before it answers), both
+/// in rounds shared with the other partitions (<see cref="RoundCoalescer{TRequest,TResult}"/>) → route → every sink in
 /// parallel, each with the events routed to it → the batch's last offset to the committer. Partitions run in
 /// parallel. An offset is committed only after every sink and the DLQ acknowledged everything at or below it.
 /// </summary>
