@@ -29,6 +29,17 @@ internal sealed record Phase(long Events, double Seconds, double NodeCpuMicrosPe
         return Of(samples, from, to);
     }
 
+    /// <summary>
+    /// The phase without its first <paramref name="settling"/> (the switch from one load to another: the backlog's
+    /// last batches, a collection of the heap it left); the whole phase if it is not longer than twice that.
+    /// </summary>
+    public static Phase Settled(IReadOnlyList<Sample> samples, Sample start, Sample end, TimeSpan settling)
+    {
+        if (end.Seconds - start.Seconds <= 2 * settling.TotalSeconds) return Of(samples, start, end);
+        var from = samples.First(s => s.Seconds >= start.Seconds + settling.TotalSeconds);
+        return Of(samples, from, end);
+    }
+
     /// <summary>Second by second from <paramref name="start"/>: the committed rate and the latency of what was stored in it.</summary>
     public static List<RunReport.Interval> Intervals(IReadOnlyList<Sample> samples, Sample start)
     {
@@ -44,7 +55,7 @@ internal sealed record Phase(long Events, double Seconds, double NodeCpuMicrosPe
 }
 
 /// <summary>Everything one <c>siem-bench run</c> measured; written as JSON to <c>bench/results/</c>.</summary>
-internal sealed record RunReport(int Events, int Partitions, double StartupSeconds, Phase Throughput, Phase Steady, int LiveRate, Phase Live,
+internal sealed record RunReport(int Events, int Partitions, double StartupSeconds, Phase Throughput, Phase Steady, int LiveRate, Phase Live, Phase LiveSettled,
     long NodePeakRssBytes, IReadOnlyList<BoundResult> Bounds, KafkaEnginePeer.Result Peer, IReadOnlyList<RunReport.Point> Points,
     IReadOnlyList<RunReport.Interval> Intervals)
 {

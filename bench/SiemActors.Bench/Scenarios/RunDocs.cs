@@ -24,6 +24,8 @@ internal static class RunDocs
         b.AppendLine($"| whole throughput phase (first produced → all committed) | {r.Throughput.Events:N0} | {r.Throughput.EventsPerSecond:N0} | {r.Throughput.NodeCpuMicrosPerEvent:N1} | {r.Throughput.AllocatedBytesPerEvent / 1024:N1} KiB | {Lat(r.Throughput)} |");
         b.AppendLine($"| steady state (20% → 80% committed) | {r.Steady.Events:N0} | **{r.Steady.EventsPerSecond:N0}** | **{r.Steady.NodeCpuMicrosPerEvent:N1}** | {r.Steady.AllocatedBytesPerEvent / 1024:N1} KiB | {Lat(r.Steady)} |");
         b.AppendLine($"| live at {r.LiveRate:N0}/s (half the steady rate; no RFC 3164) | {r.Live.Events:N0} | {r.Live.EventsPerSecond:N0} | {r.Live.NodeCpuMicrosPerEvent:N1} | {r.Live.AllocatedBytesPerEvent / 1024:N1} KiB | **{Lat(r.Live)}** |");
+        if (r.LiveSettled is { } settled)
+            b.AppendLine($"| live, without its first 5 s (the switch from the backlog) | {settled.Events:N0} | {settled.EventsPerSecond:N0} | {settled.NodeCpuMicrosPerEvent:N1} | {settled.AllocatedBytesPerEvent / 1024:N1} KiB | **{Lat(settled)}** |");
         b.AppendLine();
         var live = r.Points.Where(p => p.Seconds >= r.Throughput.Seconds).ToList();
         double MiB(long bytes) => bytes / 1048576.0;
@@ -44,7 +46,8 @@ internal static class RunDocs
         b.AppendLine();
         b.AppendLine($"Targets (issue 5): node CPU ≤ 10 µs/event — measured {r.Steady.NodeCpuMicrosPerEvent:N1}; steady state ≥ 60% of raw consume — " +
                      $"{Pct(r.Steady.EventsPerSecond / raw)}; ≥ the peer — {(r.Peer.Failure is null ? Pct(r.Steady.EventsPerSecond / r.Peer.PerSecond) : "n/a")}; " +
-                     $"p99 < 1 s at half the sustained rate — ≤{r.Live.LatencyP99:0.###} s.");
+                     $"p99 < 1 s at half the sustained rate — ≤{r.Live.LatencyP99:0.###} s over the whole live phase" +
+                     (r.LiveSettled is { } s ? $", ≤{s.LatencyP99:0.###} s without its first 5 s." : "."));
         b.AppendLine();
         b.AppendLine($"![throughput and latency over the run]({chart})");
         b.AppendLine(End);
