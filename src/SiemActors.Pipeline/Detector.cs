@@ -15,7 +15,7 @@ namespace SiemActors.Pipeline;
 /// </summary>
 public sealed class Detector
 {
-    /// <summary>Facts per message at most (each some tens of bytes on the wire; Akka's default frame is 128 kB).</summary>
+    /// <summary>Facts per message at most (each some tens of bytes on the wire; Akka's default remote frame is 128 kB).</summary>
     internal const int MaxFactsPerMessage = 1000;
 
     private readonly IActorRef _detections;
@@ -50,15 +50,55 @@ public sealed class Detector
                 parts.Add(facts);
             }
         }
-        var messages = new List<DetectFactsBatches>(byKey.Count);
-        foreach (var (key, parts) in byKey)
-        {
-            // A part (one batch's facts for the key) is never split.
-            foreach (var chunk in SizedChunks.Of(parts, p => p.Facts.Length, MaxFactsPerMessage))
-                messages.Add(new DetectFactsBatches(key, chunk.ToArray()));
-        }
-        PipelineMetrics.DetectionAsks.Inc(messages.Count);
-        await Task.WhenAll(messages.Select(m => EntityAsk.AskAsync<FactsAccepted>(_detections, m, m.EntityId, _settings, _log))).ConfigureAwait(false);
+        await Task.WhenAll(byKey.Select(pair => AskKeyAsync(pair.Key, pair.Value))).ConfigureAwait(false);
         return new bool[batches.Count];
+    }
+
+    /// <summary>
+    /// One key's parts in messages of at most <see cref="MaxFactsPerMessage"/> facts, Asked one after another: a part
+    /// too large for one message is cut into consecutive pieces (<see cref="Split"/>), and the entity must get them in
+    /// order (it skips offsets at or below what it applied for the partition).
+    /// </summary>
+    private async Task AskKeyAsync(string key, List<DetectFacts> parts)
+    {
+        foreach (var chunk in SizedChunks.Of(parts.SelectMany(p => Split(p, MaxFactsPerMessage)), p => p.Facts.Length, MaxFactsPerMessage))
+        {
+            PipelineMetrics.DetectionAsks.Inc();
+            await EntityAsk.AskAsync<FactsAccepted>(_detections, new DetectFactsBatches(key, chunk.ToArray()), key, _settings, _log).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// A part with more than <paramref name="max"/> facts as consecutive pieces of at most that many, cut only between
+    /// offsets: the facts of one offset (one event, several rules) stay in one piece, because the entity counts each
+    /// piece's offsets above what it applied so far and would skip the rest of a cut offset. A single offset with more
+    /// facts than <paramref name="max"/> stays whole.
+    /// </summary>
+    internal static IEnumerable<DetectFacts> Split(DetectFacts part, int max)
+    {
+        var facts = part.Facts;
+        if (facts.Length <= max)
+        {
+            yield return part;
+            yield break;
+        }
+        var start = 0;
+        while (start < facts.Length)
+        {
+            var end = Math.Min(start + max, facts.Length);
+            if (end < facts.Length)
+            {
+                var cut = end;
+                while (cut > start && facts[cut].Offset == facts[cut - 1].Offset) cut--;
+                if (cut == start)
+                {
+                    cut = end;
+                    while (cut < facts.Length && facts[cut].Offset == facts[cut - 1].Offset) cut++;
+                }
+                end = cut;
+            }
+            yield return part with { Facts = facts[start..end] };
+            start = end;
+        }
     }
 }

@@ -36,8 +36,10 @@ public sealed class RoundCoalescer<TRequest, TResult>(
     {
         while (true)
         {
-            var wait = minInterval - Stopwatch.GetElapsedTime(_lastStart);
-            if (_lastStart != 0 && wait > TimeSpan.Zero) await Task.Delay(wait).ConfigureAwait(false);
+            // Timers round to milliseconds and may fire a little early against the stopwatch: wait until it agrees.
+            TimeSpan wait;
+            while (_lastStart != 0 && (wait = minInterval - Stopwatch.GetElapsedTime(_lastStart)) > TimeSpan.Zero)
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds))).ConfigureAwait(false);
             List<Pending> taken;
             lock (_lock)
             {
