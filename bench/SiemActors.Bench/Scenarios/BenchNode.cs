@@ -57,9 +57,9 @@ internal sealed class BenchNode : IAsyncDisposable
             siem.api { http.port = {{httpPort}}, auth.secret = "bench-secret-0123456789abcdefghijklmnop" }
             siem.management.token = "bench-management-token"
             siem.metrics.port = 0
-            # The in-process mock broker answers a fetch that finds no new data only after the whole fetch wait, even
-            # when records arrive meanwhile (a real broker answers as soon as fetch.min.bytes have arrived): with
-            # librdkafka's 500 ms that alone added ~0.3 s to the live latency. 50 ms bounds what the mock adds.
+            # The in-process mock broker behaves as if it answers a fetch that finds no new data only after the whole
+            # fetch wait, even when records arrive meanwhile (a real broker answers as soon as fetch.min.bytes have
+            # arrived): with librdkafka's 500 ms that alone added ~0.3 s to the live latency. 50 ms bounds it.
             akka.kafka.consumer.kafka-clients.fetch.wait.max.ms = 50
             {{nodeConfig}}
             """);
