@@ -8,8 +8,8 @@ namespace SiemActors.Pipeline;
 /// <summary>
 /// Enriches partition batches through the host entities. Batches of all partitions are served in shared rounds
 /// (<see cref="RoundCoalescer{TRequest,TResult}"/>, <c>siem.pipeline.entity-round-interval</c>): one
-/// <see cref="EnrichHostBatches"/> per host per round (never one per event, nor one per partition batch), all Asked at
-/// once, each retried with backoff on timeout until it answers (<see cref="EntityAsk"/>).
+/// <see cref="EnrichHostBatches"/> per host per round (never one per event, nor one per partition batch), all hosts
+/// Asked at once, each retried with backoff on timeout until it answers (<see cref="EntityAsk"/>).
 /// </summary>
 public sealed class HostEnricher
 {
@@ -49,16 +49,22 @@ public sealed class HostEnricher
 
         var results = new EnrichedEvent[requests.Count][];
         for (var r = 0; r < requests.Count; r++) results[r] = new EnrichedEvent[requests[r].Events.Count];
-        var asks = new List<Task>(byHost.Count);
-        foreach (var (host, parts) in byHost)
-        {
-            // A part (one batch's events of the host) is never split.
-            foreach (var chunk in SizedChunks.Of(parts, p => p.Indexes.Count, MaxOffsetsPerMessage))
-                asks.Add(AskAsync((Build(host, chunk, requests), chunk), requests, results));
-        }
-        PipelineMetrics.HostAsks.Inc(asks.Count);
-        await Task.WhenAll(asks).ConfigureAwait(false);
+        await Task.WhenAll(byHost.Select(pair => AskHostAsync(pair.Key, pair.Value, requests, results))).ConfigureAwait(false);
         return results;
+    }
+
+    /// <summary>
+    /// One host's parts in messages of at most <see cref="MaxOffsetsPerMessage"/> offsets (a part is never split),
+    /// Asked one after another like detection's, so the entity applies them in round order.
+    /// </summary>
+    private async Task AskHostAsync(string host, List<Part> parts, IReadOnlyList<Request> requests, EnrichedEvent[][] results)
+    {
+        foreach (var chunk in SizedChunks.Of(parts, p => p.Indexes.Count, MaxOffsetsPerMessage))
+        {
+            PipelineMetrics.HostAsks.Inc();
+            var reply = await EntityAsk.AskAsync<HostBatchesEnriched>(_hosts, Build(host, chunk, requests), host, _settings, _log).ConfigureAwait(false);
+            for (var k = 0; k < chunk.Count; k++) Fill(chunk[k], reply.Parts[k], requests, results);
+        }
     }
 
     private static EnrichHostBatches Build(string host, List<Part> parts, IReadOnlyList<Request> requests) =>
@@ -75,20 +81,14 @@ public sealed class HostEnricher
             return new EnrichHost(host, requests[p.Request].Partition, offsets, timestamps);
         }).ToArray());
 
-    private async Task AskAsync((EnrichHostBatches Message, List<Part> Parts) ask, IReadOnlyList<Request> requests, EnrichedEvent[][] results)
+    /// <summary>The part's events with the entity's answer for them, into their batch's results.</summary>
+    private static void Fill(Part part, HostEnriched enriched, IReadOnlyList<Request> requests, EnrichedEvent[][] results)
     {
-        var reply = await EntityAsk.AskAsync<HostBatchesEnriched>(_hosts, ask.Message, ask.Message.Host, _settings, _log).ConfigureAwait(false);
-        for (var k = 0; k < ask.Parts.Count; k++)
+        var events = requests[part.Request].Events;
+        for (var j = 0; j < part.Indexes.Count; j++)
         {
-            var part = ask.Parts[k];
-            var enriched = reply.Parts[k];
-            var events = requests[part.Request].Events;
-            for (var j = 0; j < part.Indexes.Count; j++)
-            {
-                var i = part.Indexes[j];
-                results[part.Request][i] = new EnrichedEvent(events[i],
-                    new HostEnrichment(enriched.FirstSeen, enriched.Sequences[j], enriched.EventsLastMinute[j]));
-            }
+            var i = part.Indexes[j];
+            results[part.Request][i] = new EnrichedEvent(events[i], new HostEnrichment(enriched.FirstSeen, enriched.Sequences[j], enriched.EventsLastMinute[j]));
         }
     }
 

@@ -41,10 +41,7 @@ public sealed class HostEntityTests(ITestOutputHelper output) : Akka.TestKit.Xun
     [Fact]
     public async Task Entities_in_a_shard_region_keep_state_per_host_across_batches()
     {
-        var cluster = Cluster.Get(Sys);
-        await cluster.JoinAsync(cluster.SelfAddress);
-        var region = await ClusterSharding.Get(Sys).StartAsync(HostEntity.TypeName, _ => Props.Create(() => new HostEntity()),
-            ClusterShardingSettings.Create(Sys).WithRole(HostEntity.Role), new HostMessageExtractor(10));
+        var region = await StartRegionAsync();
 
         var a1 = await region.Ask<HostEnriched>(new EnrichHost("a", 0, [0, 1], [1, 2]), TimeSpan.FromSeconds(10));
         var b1 = await region.Ask<HostEnriched>(new EnrichHost("b", 0, [2], [3]), TimeSpan.FromSeconds(10));
@@ -59,10 +56,7 @@ public sealed class HostEntityTests(ITestOutputHelper output) : Akka.TestKit.Xun
     [Fact]
     public async Task Several_partitions_batches_in_one_message_are_applied_in_order_and_replays_not_counted_again()
     {
-        var cluster = Cluster.Get(Sys);
-        await cluster.JoinAsync(cluster.SelfAddress);
-        var region = await ClusterSharding.Get(Sys).StartAsync(HostEntity.TypeName, _ => Props.Create(() => new HostEntity()),
-            ClusterShardingSettings.Create(Sys).WithRole(HostEntity.Role), new HostMessageExtractor(10));
+        var region = await StartRegionAsync();
 
         var first = await region.Ask<HostBatchesEnriched>(new EnrichHostBatches("a",
             [new EnrichHost("a", 0, [0, 1], [10, 11]), new EnrichHost("a", 3, [5], [12])]), TimeSpan.FromSeconds(10));
@@ -95,5 +89,14 @@ public sealed class HostEntityTests(ITestOutputHelper output) : Akka.TestKit.Xun
         Assert.Equal(reply.Parts.Select(p => (p.FirstSeen, p.Sequences.Length)), reply2.Parts.Select(p => (p.FirstSeen, p.Sequences.Length)));
         Assert.Equal(reply.Parts.SelectMany(p => p.Sequences), reply2.Parts.SelectMany(p => p.Sequences));
         Assert.Equal(reply.Parts.SelectMany(p => p.EventsLastMinute), reply2.Parts.SelectMany(p => p.EventsLastMinute));
+    }
+
+    /// <summary>A one-node cluster with the hosts shard region on it.</summary>
+    private async Task<IActorRef> StartRegionAsync()
+    {
+        var cluster = Cluster.Get(Sys);
+        await cluster.JoinAsync(cluster.SelfAddress);
+        return await ClusterSharding.Get(Sys).StartAsync(HostEntity.TypeName, _ => Props.Create(() => new HostEntity()),
+            ClusterShardingSettings.Create(Sys).WithRole(HostEntity.Role), new HostMessageExtractor(10));
     }
 }
