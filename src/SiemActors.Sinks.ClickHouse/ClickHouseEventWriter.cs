@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Akka.Event;
 using SiemActors.Domain.Events;
+using SiemActors.Domain.Serialization;
 
 namespace SiemActors.Sinks.ClickHouse;
 

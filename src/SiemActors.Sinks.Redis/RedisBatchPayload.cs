@@ -1,11 +1,26 @@
 using SiemActors.Domain.Events;
+using SiemActors.Domain.Serialization;
 using StackExchange.Redis;
 
 namespace SiemActors.Sinks.Redis;
 
-/// <summary>A partition batch as the keys and arguments of <c>WriteBatch.lua</c>. Pure: unit tested without Redis.</summary>
-public sealed record RedisBatchPayload(RedisKey[] Keys, RedisValue[] Arguments)
+/// <summary>
+/// A partition batch as the keys and arguments of <c>WriteBatch.lua</c>. Pure: unit tested without Redis.
+/// The events' JSON arguments are slices of one buffer rented for the batch (not an array per event); dispose the
+/// payload once Redis has answered the write that carries it, or drop it undisposed when a write may still be queued
+/// in the client (the buffer is then left to the GC instead of going back to the pool while it might still be read).
+/// </summary>
+public sealed class RedisBatchPayload : IDisposable
 {
+    private readonly PooledBufferWriter _json;
+
+    private RedisBatchPayload(RedisKey[] keys, RedisValue[] arguments, PooledBufferWriter json) =>
+        (Keys, Arguments, _json) = (keys, arguments, json);
+
+    public RedisKey[] Keys { get; }
+
+    public RedisValue[] Arguments { get; }
+
     public static RedisBatchPayload Build(EventBatch batch, RedisSinkSettings settings)
     {
         var count = batch.Events.Count;
@@ -17,6 +32,8 @@ public sealed record RedisBatchPayload(RedisKey[] Keys, RedisValue[] Arguments)
         args[1] = (long)settings.EventTtl.TotalSeconds;
         args[2] = settings.StreamMaxLength;
         args[3] = batch.LastOffset;
+        var json = new PooledBufferWriter(Math.Max(count, 1) * 1024);
+        var ends = count == 0 ? [] : new int[count];
         var streams = new Dictionary<string, RedisKey>(StringComparer.Ordinal); // a batch has a few sources: one key each
         for (var i = 0; i < count; i++)
         {
@@ -26,11 +43,18 @@ public sealed record RedisBatchPayload(RedisKey[] Keys, RedisValue[] Arguments)
             if (!streams.TryGetValue(e.Source, out var stream)) streams[e.Source] = stream = settings.StreamKey(e.Source);
             keys[3 + 2 * i] = stream;
             args[4 + 2 * i] = e.Origin.Offset;
-            args[5 + 2 * i] = enriched.Json;
+            EventJson.WriteTo(json, enriched);
+            ends[i] = json.WrittenCount;
         }
-        return new RedisBatchPayload(keys, args);
+        // Sliced only now: a write that grows the buffer moves it, so earlier slices would point at the old array.
+        var written = json.WrittenMemory;
+        for (int i = 0, start = 0; i < count; start = ends[i], i++) args[5 + 2 * i] = written[start..ends[i]];
+        return new RedisBatchPayload(keys, args, json);
     }
 
     /// <summary>The field of the offsets hash that holds a partition's high-water mark.</summary>
     public static string PartitionField(string topic, int partition) => $"{topic}:{partition}";
+
+    /// <summary>Returns the JSON buffer to the pool: the arguments must not be used after.</summary>
+    public void Dispose() => _json.Dispose();
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using SiemActors.Domain.Serialization;
 using Xunit;
 
 namespace SiemActors.Sinks.ClickHouse.Tests;

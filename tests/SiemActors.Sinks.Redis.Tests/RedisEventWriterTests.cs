@@ -1,4 +1,6 @@
 using Akka.Event;
+using SiemActors.Domain.Events;
+using SiemActors.Domain.Serialization;
 using StackExchange.Redis;
 using Xunit;
 
@@ -76,7 +78,7 @@ public sealed class RedisEventWriterTests(RedisFixture fixture) : IClassFixture<
     public void The_payload_lists_each_events_key_stream_offset_and_JSON_in_order()
     {
         var batch = TestEvents.Batch("t", 1, 7, 2, "a", "b");
-        var payload = RedisBatchPayload.Build(batch, _settings);
+        using var payload = RedisBatchPayload.Build(batch, _settings);
 
         Assert.Equal([_settings.OffsetsKey, _settings.StreamsKey,
             _settings.EventKey(1_800_000_000_007, "a", "id-1-7"), _settings.StreamKey("a"),
@@ -87,5 +89,24 @@ public sealed class RedisEventWriterTests(RedisFixture fixture) : IClassFixture<
         Assert.Equal(8, (long)payload.Arguments[3]);
         Assert.Equal(7, (long)payload.Arguments[4]);
         Assert.Equal(8, (long)payload.Arguments[6]);
+        Assert.Equal(EventJson.ToUtf8(batch.Events[0]), (byte[])payload.Arguments[5]!);
+        Assert.Equal(EventJson.ToUtf8(batch.Events[1]), (byte[])payload.Arguments[7]!);
     }
+
+    [Fact]
+    public void Each_events_JSON_is_its_own_even_when_the_batchs_buffer_grew_while_it_was_written()
+    {
+        // 1 KiB per event is reserved; 3 KiB messages make the buffer move several times during the batch.
+        var batch = TestEvents.Batch("t", 1, 0, 40);
+        batch = batch with { Events = batch.Events.Select((e, i) => e with { Event = Message(e.Event, new string((char)('a' + i % 26), 3000)) }).ToList() };
+        using var payload = RedisBatchPayload.Build(batch, _settings);
+
+        for (var i = 0; i < batch.Events.Count; i++) Assert.Equal(EventJson.ToUtf8(batch.Events[i]), (byte[])payload.Arguments[5 + 2 * i]!);
+    }
+
+    private static SecurityEvent Message(SecurityEvent e, string message) => new()
+    {
+        EventId = e.EventId, Timestamp = e.Timestamp, IngestedAt = e.IngestedAt, Source = e.Source, Host = e.Host,
+        Message = message, Origin = e.Origin,
+    };
 }

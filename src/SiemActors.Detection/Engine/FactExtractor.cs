@@ -63,18 +63,34 @@ public sealed class FactExtractor(IReadOnlyList<DetectionRule> rules)
         /// <summary>An absence rule's facts beyond its newest <c>count</c> (by event time) change nothing: they are left out.</summary>
         public Fact[] CompactFacts()
         {
-            IEnumerable<Fact> facts = Facts;
+            bool[]? dropped = null;
+            var kept = Facts.Count;
             for (var i = 0; i < Rules.Count; i++)
             {
                 var rule = Rules[i];
                 if (rule.Kind != RuleKind.Absence) continue;
-                var index = i;
-                var mine = Facts.Where(f => f.Rule == index).ToList();
-                if (mine.Count <= rule.Count) continue;
-                var keep = mine.OrderByDescending(f => f.Timestamp).ThenByDescending(f => f.Offset).Take(rule.Count).ToHashSet();
-                facts = facts.Where(f => f.Rule != index || keep.Contains(f));
+                var mine = 0;
+                foreach (var f in Facts) mine += f.Rule == i ? 1 : 0;
+                if (mine <= rule.Count) continue;
+                var order = new int[mine];
+                for (int j = 0, n = 0; j < Facts.Count; j++) if (Facts[j].Rule == i) order[n++] = j;
+                Array.Sort(order, NewestFirst);
+                dropped ??= new bool[Facts.Count];
+                for (var j = rule.Count; j < mine; j++) dropped[order[j]] = true;
+                kept -= mine - rule.Count;
             }
-            return facts.ToArray();
+            if (dropped is null) return [.. Facts];
+            var result = new Fact[kept];
+            for (int j = 0, n = 0; j < Facts.Count; j++) if (!dropped[j]) result[n++] = Facts[j];
+            return result;
+        }
+
+        /// <summary>Orders indexes into <see cref="Facts"/> by event time, then offset, newest first.</summary>
+        private int NewestFirst(int a, int b)
+        {
+            var (x, y) = (Facts[a], Facts[b]);
+            var byTime = y.Timestamp.CompareTo(x.Timestamp);
+            return byTime != 0 ? byTime : y.Offset.CompareTo(x.Offset);
         }
     }
 }

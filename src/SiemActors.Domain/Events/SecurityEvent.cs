@@ -44,12 +44,13 @@ public sealed class SecurityEvent
     public IReadOnlyList<string> Tags { get; init; } = [];
 
     /// <summary>Every input field the schema has no place for, as text; nested objects flattened with dots.</summary>
-    public IReadOnlyDictionary<string, string> Attributes { get; init; } = EmptyAttributes;
+    public IReadOnlyDictionary<string, string> Attributes { get; init; } = NoAttributes;
 
     /// <summary>The input exactly as read.</summary>
     public ReadOnlyMemory<byte> Raw { get; init; }
 
     public required KafkaOrigin Origin { get; init; }
 
-    private static readonly IReadOnlyDictionary<string, string> EmptyAttributes = new Dictionary<string, string>();
+    /// <summary>The one empty attribute set events without attributes share (read-only: never cast it back and add to it).</summary>
+    public static IReadOnlyDictionary<string, string> NoAttributes { get; } = new Dictionary<string, string>();
 }

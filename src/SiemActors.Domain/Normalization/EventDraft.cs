@@ -24,7 +24,12 @@ internal struct EventDraft
     public List<string>? Tags;
     public Dictionary<string, string>? Attributes;
 
-    public void AddAttribute(string key, string value) => (Attributes ??= new Dictionary<string, string>(StringComparer.Ordinal))[key] = value;
+    /// <summary>How many attributes the parser expects, so that the dictionary is made once at that size instead of
+    /// growing 3 → 7 → 17 entries (each step a new array); 0 leaves it to grow.</summary>
+    public int ExpectedAttributes;
+
+    public void AddAttribute(string key, string value) =>
+        (Attributes ??= new Dictionary<string, string>(ExpectedAttributes, StringComparer.Ordinal))[key] = value;
 
     public readonly SecurityEvent Build(ReadOnlyMemory<byte> raw, KafkaOrigin origin, long recordTimestamp, long ingestedAt) => new()
     {
@@ -45,7 +50,7 @@ internal struct EventDraft
         User = User,
         Process = Process,
         Tags = Tags is null ? [] : Tags,
-        Attributes = Attributes is null ? new Dictionary<string, string>() : Attributes,
+        Attributes = Attributes is null ? SecurityEvent.NoAttributes : Attributes,
         Raw = raw,
         Origin = origin,
     };

@@ -22,13 +22,19 @@ public static class EventJson
     {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
         buffer.ResetWrittenCount();
-        var writer = t_writer ??= new Utf8JsonWriter(buffer);
-        writer.Reset(buffer);
-        Write(writer, enriched);
-        writer.Flush();
+        WriteTo(buffer, enriched);
         var json = buffer.WrittenSpan.ToArray();
         if (buffer.Capacity > KeepBufferUpTo) (t_buffer, t_writer) = (null, null);
         return json;
+    }
+
+    /// <summary>Appends the event's JSON to <paramref name="output"/>, allocating nothing (the writer is the thread's own).</summary>
+    public static void WriteTo(IBufferWriter<byte> output, EnrichedEvent enriched)
+    {
+        var writer = t_writer ??= new Utf8JsonWriter(output);
+        writer.Reset(output);
+        Write(writer, enriched);
+        writer.Flush();
     }
 
     public static void Write(Utf8JsonWriter w, EnrichedEvent enriched)

@@ -28,7 +28,7 @@ public sealed class CefParser(NormalizerLimits limits)
             if (ReadHeaderField(cef, ref at) is not { } field) return Reject($"the header has {i} of 7 '|'-separated fields");
             header[i] = field;
         }
-        var draft = new EventDraft { Source = header[2].Length > 0 ? header[2] : "cef" };
+        var draft = new EventDraft { Source = header[2].Length > 0 ? header[2] : "cef", ExpectedAttributes = 16 }; // 7 from the header
         draft.AddAttribute("cef.version", header[0]);
         draft.AddAttribute("cef.vendor", header[1]);
         draft.AddAttribute("cef.product", header[2]);

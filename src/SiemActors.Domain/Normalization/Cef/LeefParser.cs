@@ -42,7 +42,7 @@ public sealed class LeefParser(NormalizerLimits limits)
             delimiterLength = Encoding.UTF8.GetBytes([c], delimiter);
         }
 
-        var draft = new EventDraft { Source = header[2].Length > 0 ? header[2] : "leef" };
+        var draft = new EventDraft { Source = header[2].Length > 0 ? header[2] : "leef", ExpectedAttributes = 8 }; // 5 from the header
         draft.AddAttribute("leef.version", header[0]);
         draft.AddAttribute("leef.vendor", header[1]);
         draft.AddAttribute("leef.product", header[2]);

@@ -19,7 +19,7 @@ public sealed class Rfc5424Parser(NormalizerLimits limits)
         var version = cursor.Token();
         if (!Rfc3339.Digits(version, out var v) || v == 0 || version[0] == '0') return Reject("no VERSION after <PRI>");
 
-        var draft = new EventDraft { Severity = (Severity)(pri & 7) };
+        var draft = new EventDraft { Severity = (Severity)(pri & 7), ExpectedAttributes = 8 }; // facility, ids, a few SD params
         draft.AddAttribute("syslog.facility", Pri.FacilityName(pri));
         var timestamp = cursor.Token();
         if (!IsNil(timestamp))

@@ -1,11 +1,13 @@
 using System.Buffers;
 
-namespace SiemActors.Sinks.ClickHouse;
+namespace SiemActors.Domain.Serialization;
 
 /// <summary>
 /// An <see cref="IBufferWriter{T}"/> over arrays rented from <see cref="ArrayPool{T}.Shared"/>, returned on dispose.
-/// An insert body of a few MiB is written once per batch; renting it keeps each batch from allocating a new array on
-/// the large object heap (whose allocations trigger full, background collections of the node's heap).
+/// Memory taken from <see cref="WrittenMemory"/> is valid until the next write that grows the buffer, or the dispose.
+/// The sinks write a batch's ClickHouse insert body (a few MiB) and its events' JSON for Redis into one: renting keeps
+/// each batch from allocating new arrays, on the large object heap for the body (whose allocations trigger full,
+/// background collections of the node's heap) and one per event for the JSON.
 /// </summary>
 public sealed class PooledBufferWriter(int initialCapacity = 64 * 1024) : IBufferWriter<byte>, IDisposable
 {
