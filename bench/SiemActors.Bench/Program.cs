@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 using SiemActors.Bench.Scenarios;
 
 // siem-bench: SiemActors' benchmark harness. One entry point; scenarios by name.
-//   siem-bench run [--events 400000] [--partitions 32] [--live-seconds 30] [--node-config HOCON] [--label NAME] [--no-docs] [--no-peer] [--no-bounds]
+//   siem-bench run [--events 1200000] [--partitions 32] [--live-seconds 30] [--live-rate N] [--node-config HOCON] [--label NAME] [--no-docs] [--no-peer] [--no-bounds]
 //     THE benchmark (docs/benchmarks.md): throughput, steady state, live latency, node CPU/RSS/allocations, and in the
 //     same run the bounds (raw consume, raw ClickHouse insert, raw Redis) and the ClickHouse Kafka-engine peer; writes
 //     bench/results/<date>-<commit>.json and regenerates the table and chart in docs/benchmarks.md.
@@ -61,9 +61,9 @@ switch (args[0])
     }
     case "run":
     {
-        var r = await new RunScenario(Option("--events", 400_000), Option("--partitions", 32), Text("--redis") ?? "127.0.0.1:6379",
+        var r = await new RunScenario(Option("--events", 1_200_000), Option("--partitions", 32), Text("--redis") ?? "127.0.0.1:6379",
             Text("--clickhouse") ?? "http://127.0.0.1:8123", Text("--node-config") ?? "", Option("--live-seconds", 30), !args.Contains("--no-peer"),
-            !args.Contains("--no-bounds")).RunAsync();
+            !args.Contains("--no-bounds"), args.Contains("--live-rate") ? Option("--live-rate", 0) : null).RunAsync();
         var root = RepoRoot();
         var dir = Text("--results") ?? Path.Combine(root, "bench", "results");
         Directory.CreateDirectory(dir);

@@ -1,10 +1,11 @@
 using System.Diagnostics;
+using StackExchange.Redis;
 
 namespace SiemActors.Bench.Scenarios;
 
 /// <summary>
 /// One node with every role, started as its own process on a config of its own: the embedded broker's address, a
-/// fresh consumer group, a ClickHouse database and Redis key prefix of its own (dropped when it stops), the API and
+/// fresh consumer group, a ClickHouse database and Redis key prefix of its own (both removed when it stops), the API and
 /// <c>/metrics</c> on a free port. Its output goes to <c>node.log</c> in a temporary directory.
 /// </summary>
 internal sealed class BenchNode : IAsyncDisposable
@@ -12,8 +13,11 @@ internal sealed class BenchNode : IAsyncDisposable
     private readonly HttpClient _http;
     private readonly StreamWriter _log;
 
-    private BenchNode(Process process, HttpClient http, StreamWriter log, string dir, string database, int httpPort)
+    private readonly string _redis;
+
+    private BenchNode(Process process, HttpClient http, StreamWriter log, string dir, string database, int httpPort, string redis)
     {
+        _redis = redis;
         Process = process;
         _http = http;
         _log = log;
@@ -23,9 +27,9 @@ internal sealed class BenchNode : IAsyncDisposable
     }
 
     /// <summary>
-    /// The TTL of the events a bench run writes to Redis (the node's and the raw bound's): short, so that the keys of
-    /// one run (a GiB or so) are gone before the next runs would slow Redis down — with the default hour, a morning of
-    /// runs filled 9 GiB and cut the raw Redis rate by a third.
+    /// The TTL of the events a bench run writes to Redis (the node's and the raw bound's). A run removes its keys when it
+    /// stops (<see cref="BenchRedis"/>); the TTL is short for a run killed before that — with the node's default hour, a
+    /// morning of runs filled 9 GiB and cut the raw Redis rate by a third.
     /// </summary>
     public static readonly TimeSpan EventTtl = TimeSpan.FromMinutes(10);
 
@@ -73,7 +77,7 @@ internal sealed class BenchNode : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => { lock (log) log.WriteLine(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new BenchNode(process, http, log, dir, database, httpPort);
+        return new BenchNode(process, http, log, dir, database, httpPort, redis);
     }
 
     /// <summary>Throws if the node exited or <paramref name="limit"/> has passed since <paramref name="started"/>.</summary>
@@ -120,6 +124,14 @@ internal sealed class BenchNode : IAsyncDisposable
     {
         await StopAsync();
         await _http.PostAsync("/", new StringContent($"DROP DATABASE IF EXISTS {Database}"));
+        try
+        {
+            Console.WriteLine($"redis: removed the run's {await BenchRedis.DeletePrefixAsync(_redis, Database):N0} keys ({Database}:*)");
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            Console.WriteLine($"redis: could not remove the run's keys ({Database}:*; they expire in {EventTtl}): {ex.Message}");
+        }
         Console.WriteLine($"node log: {Path.Combine(Directory, "node.log")}");
         Process.Dispose();
         lock (_log) _log.Dispose();

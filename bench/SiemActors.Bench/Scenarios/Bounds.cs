@@ -89,7 +89,7 @@ internal static class Bounds
             await Task.WhenAll(writes);
         }
         var seconds = clock.Elapsed.TotalSeconds;
-        foreach (var stream in events.Select(e => e.Stream).Distinct()) await db.KeyDeleteAsync(stream);
+        await BenchRedis.DeletePrefixAsync(connection, prefix);
         return new BoundResult("raw Redis writes", events.Count, seconds, "SET key json EX + XADD stream MAXLEN ~ per event, pipelined 5,000 at a time");
     }
 }

@@ -11,7 +11,8 @@ namespace SiemActors.Bench.Scenarios;
 /// then a live phase at half the steady-state rate for the produce → stored latency; then, on the same data, the bounds
 /// (<see cref="Bounds"/>) and the peer (<see cref="KafkaEnginePeer"/>).
 /// </summary>
-internal sealed class RunScenario(int events, int partitions, string redis, string clickHouse, string nodeConfig, int liveSeconds, bool withPeer = true, bool withBounds = true)
+internal sealed class RunScenario(int events, int partitions, string redis, string clickHouse, string nodeConfig, int liveSeconds, bool withPeer = true, bool withBounds = true,
+    int? liveRate = null)
 {
     /// <summary>The start of the live phase left out of its settled figures: the switch from the backlog to a stream.</summary>
     private static readonly TimeSpan LiveSettling = TimeSpan.FromSeconds(5);
@@ -66,9 +67,10 @@ internal sealed class RunScenario(int events, int partitions, string redis, stri
         var steady = Phase.Steady(timeline.Samples, first, timeline.Samples[^1]);
 
         // Live: half the steady rate, every event stamped when produced (not RFC 3164: its timestamps are whole seconds).
-        var rate = Math.Max(100, (int)(steady.EventsPerSecond / 2));
+        // --live-rate fixes it instead, so that runs of two builds compare at the same load.
+        var rate = liveRate ?? Math.Max(100, (int)(steady.EventsPerSecond / 2));
         var live = rate * liveSeconds;
-        Console.WriteLine($"live phase: {live:N0} events at {rate:N0}/s (half the steady rate) ...");
+        Console.WriteLine($"live phase: {live:N0} events at {rate:N0}/s ({(liveRate is null ? "half the steady rate" : "--live-rate")}) ...");
         var liveFirst = await timeline.TakeAsync();
         var pacing = Task.Run(() => ProduceAtRate(producer, events, live, rate));
         await timeline.RunUntilAsync(s => pacing.IsCompleted && s.Committed >= events + live, async () =>
@@ -97,8 +99,10 @@ internal sealed class RunScenario(int events, int partitions, string redis, stri
             bounds.Add(await Bounds.RawRedisAsync(redis, records));
         }
 
-        Console.WriteLine($"peer: ClickHouse's Kafka engine on {events:N0} JSON events ...");
-        var peer = withPeer ? await RunPeerAsync(http, node.Database, events) : new KafkaEnginePeer.Result(0, double.NaN, double.NaN, "not run (--no-peer)");
+        // The peer reads through kcat's mock broker (4 partitions): kept at the 400,000 events it has always had.
+        var peerEvents = Math.Min(events, 400_000);
+        Console.WriteLine($"peer: ClickHouse's Kafka engine on {peerEvents:N0} JSON events ...");
+        var peer = withPeer ? await RunPeerAsync(http, node.Database, peerEvents) : new KafkaEnginePeer.Result(0, double.NaN, double.NaN, "not run (--no-peer)");
 
         return new RunReport(events, partitions, startup, throughput, steady, rate, livePhase, liveSettled, peakRss, bounds, peer,
             timeline.Samples.Select(s => new RunReport.Point(s.Seconds - first.Seconds, s.Committed, s.NodeCpuSeconds, s.NodeRssBytes)).ToList(),
