@@ -14,7 +14,13 @@ log="$log_dir/dotnet-test.log"
 
 echo "== services"
 scripts/services.sh install browser
-trap 'scripts/services.sh stop' EXIT
+# Stop at the end only what this run started: a Redis or ClickHouse that already answered (a developer's, for the demo
+# or the benchmark) is left running.
+answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+started=()
+answers "${SIEM_REDIS_PORT:-6379}" || started+=(redis)
+answers "${SIEM_CLICKHOUSE_HTTP_PORT:-8123}" || started+=(clickhouse)
+trap 'for s in "${started[@]}"; do scripts/services.sh stop "$s"; done' EXIT
 scripts/services.sh start
 
 echo "== web UI (npm ci, npm run build)"
