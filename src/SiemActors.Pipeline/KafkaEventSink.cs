@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using SiemActors.Domain.Events;
+using SiemActors.Domain.Serialization;
 
 namespace SiemActors.Pipeline;
 
@@ -32,7 +33,7 @@ public sealed class KafkaEventSink(IProducer<string, byte[]> producer, string to
         for (var i = 0; i < sends.Length; i++)
         {
             var e = batch.Events[i];
-            sends[i] = producer.ProduceAsync(topic, new Message<string, byte[]> { Key = e.Event.Host, Value = e.Json }, cancellation);
+            sends[i] = producer.ProduceAsync(topic, new Message<string, byte[]> { Key = e.Event.Host, Value = EventJson.ToUtf8(e) }, cancellation);
         }
         await Task.WhenAll(sends).ConfigureAwait(false);
     }

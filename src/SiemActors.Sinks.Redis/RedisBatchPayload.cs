@@ -6,7 +6,8 @@ namespace SiemActors.Sinks.Redis;
 
 /// <summary>
 /// A partition batch as the keys and arguments of <c>WriteBatch.lua</c>. Pure: unit tested without Redis.
-/// The events' JSON arguments are slices of one buffer rented for the batch (not an array per event); dispose the
+/// The events' JSON arguments are slices of one buffer rented for the batch (not an array per event: an event routed
+/// to the Kafka output as well is serialized again there, which Confluent.Kafka needs as an array); dispose the
 /// payload once Redis has answered the write that carries it, or drop it undisposed when a write may still be queued
 /// in the client (the buffer is then left to the GC instead of going back to the pool while it might still be read).
 /// </summary>

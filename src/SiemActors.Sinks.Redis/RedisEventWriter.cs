@@ -38,21 +38,27 @@ public sealed class RedisEventWriter(IConnectionMultiplexer redis, RedisSinkSett
             {
                 var written = await redis.GetDatabase().ScriptEvaluateAsync(Script.Value, payload.Keys, payload.Arguments).ConfigureAwait(false);
                 if (attempt > 1) log.Info("Redis write of {0} succeeded after {1} attempts", batch, attempt);
-                else payload.Dispose(); // answered, and no earlier attempt can still be queued in the client: the buffer is free
+                ReleaseAfter(attempt);
                 return (int)written;
             }
             catch (RedisServerException ex) when (ex.Message.Contains("Error running script", StringComparison.Ordinal))
             {
-                if (attempt == 1) payload.Dispose();
+                ReleaseAfter(attempt);
                 throw new RedisSinkException($"the batch script failed for {batch}: {ex.Message}", ex);
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException && !cancellation.IsCancellationRequested)
             {
-                // From here on the payload is left to the GC: a timed-out attempt may still be written from the client's backlog.
                 log.Warning("Redis write of {0} failed (attempt {1}): {2}; retrying in {3}", batch, attempt, ex.Message, backoff);
                 await Task.Delay(backoff, cancellation).ConfigureAwait(false);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, settings.RetryMaxBackoff.Ticks));
             }
+        }
+
+        // Redis answered this attempt. Its buffer goes back to the pool only if it was the first: after a failed attempt
+        // (a timeout) the client may still write that one from its backlog, so the buffer is left to the GC.
+        void ReleaseAfter(int attempt)
+        {
+            if (attempt == 1) payload.Dispose();
         }
     }
 

@@ -51,7 +51,7 @@ public sealed class HistoryTests(ApiHost host) : IClassFixture<ApiHost>
         using var http = host.Http(host.Token());
         var page = await GetAsync(http, $"/api/events?filter={Uri.EscapeDataString($"event_id == \"{stored.Event.EventId}\"")}&from=now-1h");
         var found = page.GetProperty("events").EnumerateArray().Single();
-        Assert.Equal(System.Text.Encoding.UTF8.GetString(stored.Json), found.GetRawText());
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(SiemActors.Domain.Serialization.EventJson.ToUtf8(stored)), found.GetRawText());
     }
 
     [Fact]

@@ -21,7 +21,7 @@ internal static class BenchRedis
         {
             page.Add(key);
             if (page.Count < 10_000) continue;
-            removed += await db.KeyDeleteAsync([.. page], CommandFlags.None);
+            removed += await db.KeyDeleteAsync([.. page]);
             page.Clear();
         }
         if (page.Count > 0) removed += await db.KeyDeleteAsync([.. page]);

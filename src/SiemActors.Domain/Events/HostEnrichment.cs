@@ -10,18 +10,5 @@ public readonly record struct HostEnrichment(long FirstSeen, long Sequence, int 
     public static HostEnrichment None => default;
 }
 
-/// <summary>An event with its host enrichment: what the sinks store.</summary>
-public sealed record EnrichedEvent(SecurityEvent Event, HostEnrichment Host)
-{
-    private byte[]? _json;
-
-    /// <summary>
-    /// The event as JSON (<see cref="Serialization.EventJson"/>), made once however many sinks need it. Sinks running
-    /// in parallel may both make it the first time; the bytes are the same either way.
-    /// </summary>
-    public byte[] Json => _json ??= Serialization.EventJson.ToUtf8(this);
-
-    public bool Equals(EnrichedEvent? other) => other is not null && Event == other.Event && Host == other.Host;
-
-    public override int GetHashCode() => HashCode.Combine(Event, Host);
-}
+/// <summary>An event with its host enrichment: what the sinks store (as JSON: <see cref="Serialization.EventJson"/>).</summary>
+public sealed record EnrichedEvent(SecurityEvent Event, HostEnrichment Host);
