@@ -25,8 +25,12 @@ public sealed class EmbeddedKafkaFixture : IDisposable
 
     public static string NewGroup() => "group-" + Guid.NewGuid().ToString("N")[..12];
 
-    /// <summary>Produces <paramref name="count"/> messages round-robin over the partitions; value "partition:seq".</summary>
-    public async Task ProduceAsync(string topic, int partitions, int count, int firstSeq = 0)
+    /// <summary>
+    /// Produces <paramref name="count"/> messages round-robin over the partitions; value "partition:seq". Waits while
+    /// the producer's local queue is full (a loaded machine drains it slower than the loop fills it) and fails if
+    /// any message was not delivered.
+    /// </summary>
+    public Task ProduceAsync(string topic, int partitions, int count, int firstSeq = 0) => Task.Run(() =>
     {
         using var producer = new ProducerBuilder<string, string>(new ProducerConfig
         {
@@ -34,15 +38,28 @@ public sealed class EmbeddedKafkaFixture : IDisposable
             EnableIdempotence = true,
             LingerMs = 2,
         }).Build();
-        var pending = new List<Task>(count);
+        Error? failure = null;
         for (var i = firstSeq; i < firstSeq + count; i++)
         {
             var partition = i % partitions;
-            pending.Add(producer.ProduceAsync(new TopicPartition(topic, partition),
-                new Message<string, string> { Key = $"k{i}", Value = $"{partition}:{i}" }));
+            var message = new Message<string, string> { Key = $"k{i}", Value = $"{partition}:{i}" };
+            while (true)
+            {
+                try
+                {
+                    producer.Produce(new TopicPartition(topic, partition), message, report => { if (report.Error.IsError) Interlocked.CompareExchange(ref failure, report.Error, null); });
+                    break;
+                }
+                catch (ProduceException<string, string> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+                {
+                    producer.Poll(TimeSpan.FromMilliseconds(50));
+                }
+            }
         }
-        await Task.WhenAll(pending);
-    }
+        var left = producer.Flush(TimeSpan.FromMinutes(1));
+        if (left > 0) throw new TimeoutException($"{left} of {count} messages to {topic} still queued after a minute");
+        if (failure is not null) throw new InvalidOperationException($"producing to {topic} failed: {failure.Reason} ({failure.Code})");
+    });
 
     /// <summary>The group's committed offset per partition (-1 where nothing is committed).</summary>
     public long[] Committed(string group, string topic, int partitions)
