@@ -14,6 +14,7 @@ using SiemActors.Bench.Scenarios;
 //     (needs Redis and ClickHouse running: scripts/services.sh start)
 //   siem-bench parsers [BenchmarkDotNet options]   (parse + normalize per format; run from a Release build)
 //   siem-bench detection [BenchmarkDotNet options] (detection's cost per event, starter rules and 50 rules)
+//   siem-bench encoding [BenchmarkDotNet options]  (the sinks' event JSON and ClickHouse RowBinary rows, 5,000 mixed events)
 //   siem-bench hub [--url http://127.0.0.1:8080] [--connections 200] [--minutes 5] [--secret-file .siem/jwt.secret]
 //     (against a running node: scripts/run.sh; delivery latency and the node's memory under many hub connections)
 // Results go to bench/results/<date>-<commit>-<scenario>.json and a Markdown table on stdout for docs/benchmarks.md.
@@ -24,6 +25,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
     Console.WriteLine("       siem-bench kafka-consume [--messages N] [--partitions N] [--rounds N] [--results DIR]");
     Console.WriteLine("       siem-bench parsers [--job short]");
     Console.WriteLine("       siem-bench detection [--job short]");
+    Console.WriteLine("       siem-bench encoding [--job short]");
     Console.WriteLine("       siem-bench pipeline [--events N] [--partitions N] [--formats json|mixed] [--rate N] [--redis HOST:PORT] [--clickhouse URL] [--node-config HOCON] [--label NAME] [--results DIR]");
     Console.WriteLine("       siem-bench hub [--url URL] [--connections N] [--minutes N] [--secret-file FILE] [--label NAME] [--results DIR]");
     return args.Length == 0 ? 2 : 0;
@@ -127,6 +129,9 @@ switch (args[0])
         return 0;
     case "detection":
         BenchmarkDotNet.Running.BenchmarkRunner.Run<DetectionBenchmarks>(args: args[1..]);
+        return 0;
+    case "encoding":
+        BenchmarkDotNet.Running.BenchmarkRunner.Run<EncodingBenchmarks>(args: args[1..]);
         return 0;
     case "pipeline":
     {

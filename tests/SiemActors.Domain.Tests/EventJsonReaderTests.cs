@@ -51,6 +51,19 @@ public sealed class EventJsonReaderTests
     }
 
     [Fact]
+    public void Escapes_what_JSON_requires_and_writes_other_characters_as_they_are()
+    {
+        var e = Sample(withOptional: false, message: "a <b> & 'c' + é \u2603 \"q\" back\\slash\ttab\u0001",
+            raw: Encoding.UTF8.GetBytes("{\"user\":\"zoë\"}"));
+        var json = Encoding.UTF8.GetString(EventJson.ToUtf8(e));
+        Assert.Contains("\"message\":\"a <b> & 'c' + é \u2603 \\\"q\\\" back\\\\slash\\ttab\\u0001\"", json);
+        Assert.Contains("\"raw\":\"{\\\"user\\\":\\\"zoë\\\"}\"", json);
+        var read = EventJsonReader.Read(Encoding.UTF8.GetBytes(json));
+        Assert.Equal(e.Event.Message, read.Event.Message);
+        Assert.Equal(e.Event.Raw, read.Event.Raw);
+    }
+
+    [Fact]
     public void Unknown_fields_are_skipped()
     {
         var read = EventJsonReader.Read("""{"future":{"a":[1,2]},"event_id":"x","timestamp":1,"source":"s","host":"h","severity":3}"""u8);

@@ -2,20 +2,21 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using SiemActors.Domain.Events;
+using SiemActors.Domain.Serialization;
 
 namespace SiemActors.Api.History;
 
 /// <summary>
 /// ClickHouse's JSONEachRow rows of <see cref="HistorySql.Columns"/> rewritten as the event JSON of docs/schema.md, the
-/// same shape the live tail pushes, so the UI shows both alike. 64-bit numbers may arrive quoted (ClickHouse's
-/// default); absent optional fields ('' or NULL in the store) are left out.
+/// same shape and escaping (<see cref="EventJson.Encoder"/>) the live tail pushes, so the UI shows both alike. 64-bit
+/// numbers may arrive quoted (ClickHouse's default); absent optional fields ('' or NULL in the store) are left out.
 /// </summary>
 public static class HistoryRows
 {
     public static byte[] ToEventJson(JsonElement row)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = EventJson.Encoder }))
         {
             w.WriteStartObject();
             w.WriteString("event_id", Text(row, "event_id"));
