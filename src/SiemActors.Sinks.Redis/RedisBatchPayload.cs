@@ -1,21 +1,21 @@
 using SiemActors.Domain.Events;
-using SiemActors.Domain.Serialization;
 using StackExchange.Redis;
 
 namespace SiemActors.Sinks.Redis;
 
 /// <summary>
 /// A partition batch as the keys and arguments of <c>WriteBatch.lua</c>. Pure: unit tested without Redis.
-/// The events' JSON arguments are slices of one buffer rented for the batch (not an array per event: an event routed
-/// to the Kafka output as well is serialized again there, which Confluent.Kafka needs as an array); dispose the
-/// payload once Redis has answered the write that carries it, or drop it undisposed when a write may still be queued
-/// in the client (the buffer is then left to the GC instead of going back to the pool while it might still be read).
+/// The events' JSON arguments are slices of pooled segments (<see cref="EventJsonSegments"/>; not an array per event:
+/// an event routed to the Kafka output as well is serialized again there, which Confluent.Kafka needs as an array);
+/// dispose the payload once Redis has answered the write that carries it, or drop it undisposed when a write may still
+/// be queued in the client (the segments are then left to the GC instead of going back to the pool while they might
+/// still be read).
 /// </summary>
 public sealed class RedisBatchPayload : IDisposable
 {
-    private readonly PooledBufferWriter _json;
+    private readonly EventJsonSegments _json;
 
-    private RedisBatchPayload(RedisKey[] keys, RedisValue[] arguments, PooledBufferWriter json) =>
+    private RedisBatchPayload(RedisKey[] keys, RedisValue[] arguments, EventJsonSegments json) =>
         (Keys, Arguments, _json) = (keys, arguments, json);
 
     public RedisKey[] Keys { get; }
@@ -33,8 +33,7 @@ public sealed class RedisBatchPayload : IDisposable
         args[1] = (long)settings.EventTtl.TotalSeconds;
         args[2] = settings.StreamMaxLength;
         args[3] = batch.LastOffset;
-        var json = new PooledBufferWriter(Math.Max(count, 1) * 1024);
-        var ends = count == 0 ? [] : new int[count];
+        var json = new EventJsonSegments();
         var streams = new Dictionary<string, RedisKey>(StringComparer.Ordinal); // a batch has a few sources: one key each
         for (var i = 0; i < count; i++)
         {
@@ -44,18 +43,14 @@ public sealed class RedisBatchPayload : IDisposable
             if (!streams.TryGetValue(e.Source, out var stream)) streams[e.Source] = stream = settings.StreamKey(e.Source);
             keys[3 + 2 * i] = stream;
             args[4 + 2 * i] = e.Origin.Offset;
-            EventJson.WriteTo(json, enriched);
-            ends[i] = json.WrittenCount;
+            args[5 + 2 * i] = json.Append(enriched);
         }
-        // Sliced only now: a write that grows the buffer moves it, so earlier slices would point at the old array.
-        var written = json.WrittenMemory;
-        for (int i = 0, start = 0; i < count; start = ends[i], i++) args[5 + 2 * i] = written[start..ends[i]];
         return new RedisBatchPayload(keys, args, json);
     }
 
     /// <summary>The field of the offsets hash that holds a partition's high-water mark.</summary>
     public static string PartitionField(string topic, int partition) => $"{topic}:{partition}";
 
-    /// <summary>Returns the JSON buffer to the pool: the arguments must not be used after.</summary>
+    /// <summary>Returns the JSON segments to the pool: the arguments must not be used after.</summary>
     public void Dispose() => _json.Dispose();
 }

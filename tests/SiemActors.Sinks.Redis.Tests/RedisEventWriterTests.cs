@@ -94,11 +94,17 @@ public sealed class RedisEventWriterTests(RedisFixture fixture) : IClassFixture<
     }
 
     [Fact]
-    public void Each_events_JSON_is_its_own_even_when_the_batchs_buffer_grew_while_it_was_written()
+    public void Each_events_JSON_is_whole_across_segments_and_when_larger_than_a_segment()
     {
-        // 1 KiB per event is reserved; 3 KiB messages make the buffer move several times during the batch.
-        var batch = TestEvents.Batch("t", 1, 0, 40);
-        batch = batch with { Events = batch.Events.Select((e, i) => e with { Event = Message(e.Event, new string((char)('a' + i % 26), 3000)) }).ToList() };
+        // 3 KB messages fill a 64 KiB segment after ~20 events, so the JSON spans several; event 25 alone is larger than one.
+        var batch = TestEvents.Batch("t", 1, 0, 60);
+        batch = batch with
+        {
+            Events = batch.Events.Select((e, i) => e with
+            {
+                Event = Message(e.Event, new string((char)('a' + i % 26), i == 25 ? EventJsonSegments.SegmentBytes + 1000 : 3000)),
+            }).ToList(),
+        };
         using var payload = RedisBatchPayload.Build(batch, _settings);
 
         for (var i = 0; i < batch.Events.Count; i++) Assert.Equal(EventJson.ToUtf8(batch.Events[i]), (byte[])payload.Arguments[5 + 2 * i]!);
