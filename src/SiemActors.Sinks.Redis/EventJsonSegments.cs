@@ -8,7 +8,7 @@ namespace SiemActors.Sinks.Redis;
 /// A batch's event JSON, each event contiguous, in segments of <see cref="SegmentBytes"/> rented from
 /// <see cref="ArrayPool{T}.Shared"/> and returned on dispose; an event larger than a segment gets an array of its own.
 /// Segments stay below the large object heap's threshold (85,000 bytes): one buffer per batch, sized to the batch,
-/// was a large object for any batch of more than about a hundred events, and allocating those (the shared pool
+/// was a large object for any batch of more than about 80 events, and allocating those (the shared pool
 /// rarely hands a buffer returned on one thread to a rent on another) made the node's heap run full background
 /// collections.
 /// </summary>

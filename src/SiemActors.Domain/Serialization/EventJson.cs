@@ -12,7 +12,7 @@ namespace SiemActors.Domain.Serialization;
 /// </summary>
 public static class EventJson
 {
-    /// <summary>A thread's buffer above this size is let go after use instead of kept for the next event.</summary>
+    /// <summary>A thread's buffer that grew above this size (for one huge event) is replaced at its next use instead of kept.</summary>
     private const int KeepBufferUpTo = 256 * 1024;
 
     /// <summary>
