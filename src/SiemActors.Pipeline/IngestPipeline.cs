@@ -65,6 +65,7 @@ public sealed class IngestPipeline(
             })
             .SelectAsync(1, async batch =>
             {
+                using var timer = PipelineMetrics.EnrichSeconds.NewTimer();
                 var dlq = deadLetters.PublishAsync(batch.Rejected);
                 var detected = detector?.DetectAsync(batch.Partition, batch.Events) ?? Task.CompletedTask;
                 var enriched = await enricher.EnrichAsync(batch.Partition, batch.Events).ConfigureAwait(false);

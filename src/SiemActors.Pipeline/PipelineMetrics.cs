@@ -32,6 +32,10 @@ public static class PipelineMetrics
         "Time for a sink to acknowledge one partition batch (retries included), by sink.",
         new HistogramConfiguration { LabelNames = ["sink"], Buckets = LatencyBuckets });
 
+    public static readonly Histogram EnrichSeconds = Metrics.CreateHistogram("siem_enrich_seconds",
+        "Time for a partition batch's enrichment and detection rounds (and its dead letters) to be answered.",
+        new HistogramConfiguration { Buckets = LatencyBuckets });
+
     public static readonly Counter SinkErrors = Metrics.CreateCounter("siem_sink_errors_total",
         "Partition batches a sink failed to write (the pipeline restarts from the last commit), by sink.", "sink");
 
