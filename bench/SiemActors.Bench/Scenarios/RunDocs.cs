@@ -23,7 +23,7 @@ internal static class RunDocs
         b.AppendLine("|---|---:|---:|---:|---:|---|");
         b.AppendLine($"| whole throughput phase (first produced → all committed) | {r.Throughput.Events:N0} | {r.Throughput.EventsPerSecond:N0} | {r.Throughput.NodeCpuMicrosPerEvent:N1} | {r.Throughput.AllocatedBytesPerEvent / 1024:N1} KiB | {Lat(r.Throughput)} |");
         b.AppendLine($"| steady state (20% → 80% committed) | {r.Steady.Events:N0} | **{r.Steady.EventsPerSecond:N0}** | **{r.Steady.NodeCpuMicrosPerEvent:N1}** | {r.Steady.AllocatedBytesPerEvent / 1024:N1} KiB | {Lat(r.Steady)} |");
-        var half = r.LiveRate == Math.Max(100, (int)(r.Steady.EventsPerSecond / 2));
+        var half = r.LiveRate == RunScenario.HalfTheSteadyRate(r.Steady);
         b.AppendLine($"| live at {r.LiveRate:N0}/s ({(half ? "half the steady rate" : "a fixed rate, --live-rate")}; no RFC 3164) | {r.Live.Events:N0} | {r.Live.EventsPerSecond:N0} | {r.Live.NodeCpuMicrosPerEvent:N1} | {r.Live.AllocatedBytesPerEvent / 1024:N1} KiB | **{Lat(r.Live)}** |");
         if (r.LiveSettled is { } settled)
             b.AppendLine($"| live, without its first 5 s (the switch from the backlog) | {settled.Events:N0} | {settled.EventsPerSecond:N0} | {settled.NodeCpuMicrosPerEvent:N1} | {settled.AllocatedBytesPerEvent / 1024:N1} KiB | **{Lat(settled)}** |");

@@ -68,7 +68,7 @@ internal sealed class RunScenario(int events, int partitions, string redis, stri
 
         // Live: half the steady rate, every event stamped when produced (not RFC 3164: its timestamps are whole seconds).
         // --live-rate fixes it instead, so that runs of two builds compare at the same load.
-        var rate = liveRate ?? Math.Max(100, (int)(steady.EventsPerSecond / 2));
+        var rate = liveRate ?? HalfTheSteadyRate(steady);
         var live = rate * liveSeconds;
         Console.WriteLine($"live phase: {live:N0} events at {rate:N0}/s ({(liveRate is null ? "half the steady rate" : "--live-rate")}) ...");
         var liveFirst = await timeline.TakeAsync();
@@ -144,4 +144,7 @@ internal sealed class RunScenario(int events, int partitions, string redis, stri
         BenchProducer.AtRate(producer, count, rate, (k, now) =>
             BenchProducer.Send(producer, "siem-events", (from + k) % partitions, MixedFormats.Event(from + k, formats[k % formats.Length], now)));
     }
+
+    /// <summary>The live phase's rate unless <c>--live-rate</c> fixes it: half the steady state's, at least 100/s.</summary>
+    public static int HalfTheSteadyRate(Phase steady) => Math.Max(100, (int)(steady.EventsPerSecond / 2));
 }
