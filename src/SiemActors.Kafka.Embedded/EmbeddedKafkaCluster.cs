@@ -67,6 +67,35 @@ public sealed class EmbeddedKafkaCluster : IDisposable
         }
     }
 
+    /// <summary>
+    /// Deletes a topic with its records and the groups' committed offsets for it (as Kafka does); a topic created again
+    /// under the same name is a new log whose offsets start at 0, with a new topic id.
+    /// </summary>
+    public void DeleteTopic(string name)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_cluster == IntPtr.Zero, this);
+            var err = NativeMethods.rd_kafka_mock_topic_delete(_cluster, name);
+            if (err != 0) throw new EmbeddedKafkaException($"deleting topic '{name}' failed: {NativeMethods.ErrorText(err)}");
+        }
+    }
+
+    /// <summary>
+    /// Deletes a partition's records before <paramref name="beforeOffset"/>, which becomes its log start offset: what
+    /// retention does to a partition whose consumers fell behind (Kafka's DeleteRecords).
+    /// </summary>
+    public void DeleteRecords(string topic, int partition, long beforeOffset)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_cluster == IntPtr.Zero, this);
+            var err = NativeMethods.rd_kafka_mock_partition_delete_records(_cluster, topic, partition, beforeOffset);
+            if (err != 0)
+                throw new EmbeddedKafkaException($"deleting records of {topic}[{partition}] before {beforeOffset} failed: {NativeMethods.ErrorText(err)}");
+        }
+    }
+
     /// <summary>Takes a broker down (connections closed, requests refused) or brings it back; ids start at 1.</summary>
     public void SetBrokerUp(int brokerId, bool up)
     {

@@ -51,5 +51,12 @@ internal static class NativeMethods
     [DllImport(Library)]
     public static extern int rd_kafka_mock_broker_set_up(IntPtr cluster, int brokerId);
 
+    [DllImport(Library)]
+    public static extern int rd_kafka_mock_topic_delete(IntPtr cluster, [MarshalAs(UnmanagedType.LPUTF8Str)] string topic);
+
+    [DllImport(Library)]
+    public static extern int rd_kafka_mock_partition_delete_records(IntPtr cluster, [MarshalAs(UnmanagedType.LPUTF8Str)] string topic,
+        int partition, long beforeOffset);
+
     public static string ErrorText(int err) => Marshal.PtrToStringUTF8(rd_kafka_err2str(err)) ?? $"error {err}";
 }

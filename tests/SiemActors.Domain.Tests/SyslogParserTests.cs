@@ -119,6 +119,18 @@ public sealed class SyslogParserTests
         Assert.Equal("Accepted publickey for alice", bare.Message);
     }
 
+    [Theory]
+    [InlineData("<22>Nov 27 04:00:01 mail-01 postfix/smtpd[2210]: connect from unknown[203.0.113.9]", "mail-01", "postfix/smtpd", "2210", "connect from unknown[203.0.113.9]")]
+    [InlineData("<22>Nov 27 04:00:01 mail-01 postfix/qmgr: 4F1A: removed", "mail-01", "postfix/qmgr", null, "4F1A: removed")]
+    [InlineData("<30>Nov 27 04:00:01 dhcp-02 dhcpd.v6[77]: Solicit message from fe80::1", "dhcp-02", "dhcpd.v6", "77", "Solicit message from fe80::1")]
+    [InlineData("<38>Nov 27 04:00:01 systemd-logind: New session 4 of user alice.", "unknown", "systemd-logind", null, "New session 4 of user alice.")]
+    public void RFC_3164_tags_with_slashes_dots_and_dashes_are_tags(string line, string host, string process, string? pid, string message)
+    {
+        var e = Parse(line);
+        Assert.Equal((host, process, process, message), (e.Host, e.Process, e.Source, e.Message));
+        Assert.Equal(pid, e.Attributes.TryGetValue("syslog.procid", out var p) ? p : null);
+    }
+
     [Fact]
     public void ISO_timestamps_explicit_years_missing_tags_and_year_rollover()
     {

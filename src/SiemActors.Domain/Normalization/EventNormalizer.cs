@@ -30,6 +30,7 @@ public sealed class EventNormalizer(NormalizerLimits limits)
         if (input.IsEmpty) return NormalizeResult.Reject(DeadLetter.Empty, "the message has no bytes");
         if (input.Length > limits.MaxMessageBytes)
             return NormalizeResult.Reject(DeadLetter.TooLarge, $"{input.Length} bytes, more than the limit of {limits.MaxMessageBytes}");
+        recordTimestamp = EventTime.OrElse(recordTimestamp, ingestedAt); // a producer sets it: any long at all
         var trimmed = TrimStart(input);
         var detected = FormatDetector.Detect(trimmed.Span);
         if (format != InputFormat.Unknown && !Compatible(format, detected))

@@ -20,13 +20,13 @@ internal ref struct FieldPath
 
     public readonly ReadOnlySpan<char> Span => _buffer[..Length];
 
-    /// <summary>Appends the property name the reader is on, after a dot unless it is the first segment.</summary>
+    /// <summary>Appends the property name the reader is on, after a dot unless it is the first segment; bytes that are not
+    /// UTF-8 and lone surrogates become U+FFFD.</summary>
     public void Push(ref Utf8JsonReader reader)
     {
-        var max = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
-        Ensure(Length + 1 + max);
+        Ensure(Length + 1 + JsonText.MaxChars(ref reader));
         if (Length > 0) _buffer[Length++] = '.';
-        Length += reader.CopyString(_buffer[Length..]);
+        Length += JsonText.CopyString(ref reader, _buffer[Length..]); // always fits: at most one character per byte
     }
 
     public void Truncate(int length) => Length = length;

@@ -23,6 +23,7 @@ public sealed class JsonEventNormalizer(NormalizerLimits limits)
         if (input.Length > limits.MaxMessageBytes)
             return NormalizeResult.Reject(DeadLetter.TooLarge, $"{input.Length} bytes, more than the limit of {limits.MaxMessageBytes}");
 
+        recordTimestamp = EventTime.OrElse(recordTimestamp, ingestedAt);
         var span = input.Span;
         var reader = new Utf8JsonReader(span, new JsonReaderOptions { MaxDepth = limits.MaxDepth });
         var draft = new EventDraft();
@@ -105,7 +106,7 @@ public sealed class JsonEventNormalizer(NormalizerLimits limits)
     private static bool TakeText(ref Utf8JsonReader reader, ref string? target)
     {
         if (reader.TokenType is JsonTokenType.StartArray or JsonTokenType.Null) return false;
-        target = reader.TokenType == JsonTokenType.String ? reader.GetString() : System.Text.Encoding.UTF8.GetString(reader.ValueSpan);
+        target = reader.TokenType == JsonTokenType.String ? JsonText.GetString(ref reader) : System.Text.Encoding.UTF8.GetString(reader.ValueSpan);
         return true;
     }
 

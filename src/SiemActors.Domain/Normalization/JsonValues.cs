@@ -15,7 +15,7 @@ internal static class JsonValues
         switch (reader.TokenType)
         {
             case JsonTokenType.String:
-                return reader.GetString();
+                return JsonText.GetString(ref reader);
             case JsonTokenType.Null:
                 return null;
             case JsonTokenType.StartArray:
@@ -35,24 +35,27 @@ internal static class JsonValues
         {
             if (reader.TryGetInt64(out var whole))
             {
-                unixMs = Math.Abs(whole) < 100_000_000_000 ? whole * 1000 : whole;
-                return true;
+                // whole > -10^11 and < 10^11 (not Math.Abs: it throws on long.MinValue).
+                unixMs = whole is > -100_000_000_000 and < 100_000_000_000 ? whole * 1000 : whole;
+                return EventTime.IsValid(unixMs);
             }
             if (reader.TryGetDouble(out var seconds) && double.IsFinite(seconds) && Math.Abs(seconds) < 1e11)
             {
                 unixMs = (long)Math.Round(seconds * 1000);
-                return true;
+                return EventTime.IsValid(unixMs);
             }
             return false;
         }
-        if (reader.TokenType != JsonTokenType.String) return false;
-        if (reader.TryGetDateTimeOffset(out var iso))
+        if (reader.TokenType != JsonTokenType.String || reader.ValueSpan.Length > 64 || reader.HasValueSequence) return false;
+        if (!reader.ValueIsEscaped && reader.TryGetDateTimeOffset(out var iso))
         {
             unixMs = iso.ToUnixTimeMilliseconds();
             return true;
         }
         // Other common shapes ("2026-11-27 04:00:01", "27/Nov/2026:04:00:01 +0000" is left to attributes).
-        if (DateTimeOffset.TryParse(reader.GetString(), CultureInfo.InvariantCulture,
+        Span<char> text = stackalloc char[64];
+        var length = JsonText.CopyString(ref reader, text);
+        if (length >= 0 && DateTimeOffset.TryParse(text[..length], CultureInfo.InvariantCulture,
                 DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var loose))
         {
             unixMs = loose.ToUnixTimeMilliseconds();
@@ -73,8 +76,8 @@ internal static class JsonValues
         }
         if (reader.TokenType != JsonTokenType.String || reader.ValueSpan.Length > 16) return false;
         Span<char> text = stackalloc char[16];
-        var length = reader.CopyString(text);
-        return SeverityNames.TryParse(text[..length], out severity);
+        var length = JsonText.CopyString(ref reader, text);
+        return length >= 0 && SeverityNames.TryParse(text[..length], out severity);
     }
 
     /// <summary>A port: 0–65535 as a number or numeric text.</summary>
@@ -84,8 +87,8 @@ internal static class JsonValues
         if (reader.TokenType == JsonTokenType.Number) return reader.TryGetInt32(out port) && port is >= 0 and <= 65535;
         if (reader.TokenType != JsonTokenType.String || reader.ValueSpan.Length > 5) return false;
         Span<char> text = stackalloc char[8];
-        var length = reader.CopyString(text);
-        return int.TryParse(text[..length], NumberStyles.None, CultureInfo.InvariantCulture, out port) && port <= 65535;
+        var length = JsonText.CopyString(ref reader, text);
+        return length >= 0 && int.TryParse(text[..length], NumberStyles.None, CultureInfo.InvariantCulture, out port) && port <= 65535;
     }
 
     /// <summary>An IPv4 or IPv6 address as text, returned in its canonical form.</summary>
@@ -94,8 +97,8 @@ internal static class JsonValues
         ip = null;
         if (reader.TokenType != JsonTokenType.String || reader.ValueSpan.Length > 64) return false;
         Span<char> text = stackalloc char[64];
-        var length = reader.CopyString(text);
-        if (!IPAddress.TryParse(text[..length], out var address)) return false;
+        var length = JsonText.CopyString(ref reader, text);
+        if (length < 0 || !IPAddress.TryParse(text[..length], out var address)) return false;
         ip = address.ToString();
         return true;
     }
@@ -106,7 +109,7 @@ internal static class JsonValues
         tags = null;
         if (reader.TokenType == JsonTokenType.String)
         {
-            tags = [reader.GetString()!];
+            tags = [JsonText.GetString(ref reader)];
             return true;
         }
         if (reader.TokenType != JsonTokenType.StartArray) return false;
@@ -118,7 +121,7 @@ internal static class JsonValues
                 reader.Skip();
                 continue; // a non-string tag is dropped, the rest are kept
             }
-            list.Add(reader.GetString()!);
+            list.Add(JsonText.GetString(ref reader));
         }
         tags = list;
         return true;

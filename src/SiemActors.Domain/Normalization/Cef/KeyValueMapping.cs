@@ -82,6 +82,7 @@ internal static class KeyValueMapping
     {
         if (!value.IsEmpty && char.IsAsciiDigit((char)value[0]) && Utf8Parser.TryParse(value, out long ms, out var used) && used == value.Length)
         {
+            if (!Events.EventTime.IsValid(ms)) return false;
             target = ms;
             return true;
         }

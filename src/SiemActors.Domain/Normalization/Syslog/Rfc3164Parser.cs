@@ -48,9 +48,12 @@ public sealed class Rfc3164Parser
         return NormalizeResult.Ok(draft.Build(input, origin, recordTimestamp, ingestedAt));
     }
 
-    /// <summary><c>name:</c> or <c>name[pid]:</c>.</summary>
+    /// <summary>
+    /// <c>name:</c> or <c>name[pid]:</c>; the name may hold <c>/ . - _</c> as devices write it (<c>postfix/smtpd[2210]:</c>,
+    /// <c>dhcpd.v6:</c>, <c>systemd-logind:</c>).
+    /// </summary>
     private static bool IsTag(ReadOnlySpan<byte> word) =>
-        word.Length >= 2 && word[^1] == ':' && word.IndexOf((byte)'/') < 0 && (word.IndexOf((byte)'[') < 0 || word[^2] == ']');
+        word.Length >= 2 && word[^1] == ':' && (word.IndexOf((byte)'[') < 0 || word[^2] == ']');
 
     private static bool TryBsdTimestamp(ref ByteCursor cursor, long recordTimestamp, out long unixMs)
     {
@@ -78,9 +81,9 @@ public sealed class Rfc3164Parser
         {
             year = reference.Year;
             if (day > DateTime.DaysInMonth(year, month)) return false;
-            if (new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc) > reference.AddDays(1)) year--;
+            if (year < 9999 && new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc) > reference.AddDays(1)) year--;
         }
-        if (day < 1 || day > DateTime.DaysInMonth(year, month)) return false;
+        if (year < 1 || day < 1 || day > DateTime.DaysInMonth(year, month)) return false;
         unixMs = new DateTimeOffset(new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc)).ToUnixTimeMilliseconds();
         cursor.Skip(consumed);
         cursor.SkipSpaces();

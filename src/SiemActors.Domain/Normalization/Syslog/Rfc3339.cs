@@ -1,3 +1,5 @@
+using SiemActors.Domain.Events;
+
 namespace SiemActors.Domain.Normalization.Syslog;
 
 /// <summary>
@@ -42,11 +44,11 @@ internal static class Rfc3339
         {
             return false;
         }
-        if (i != s.Length || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(Math.Max(1, year), month) || hour > 23 || minute > 59 || second > 60)
+        if (i != s.Length || year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 60)
             return false;
         var utc = new DateTime(year, month, day, hour, minute, Math.Min(second, 59), DateTimeKind.Utc);
         unixMs = new DateTimeOffset(utc).ToUnixTimeMilliseconds() + fractionMs - offsetMinutes * 60_000L;
-        return true;
+        return EventTime.IsValid(unixMs); // an offset can push year 1 or 9999 out of range
     }
 
     public static bool Digits(ReadOnlySpan<byte> s, out int value)
