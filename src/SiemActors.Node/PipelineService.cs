@@ -7,6 +7,7 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Hosting;
 using SiemActors.Kafka.Settings;
 using SiemActors.Pipeline;
+using SiemActors.Pipeline.DeadLetters;
 using SiemActors.Pipeline.Routing;
 using SiemActors.Sinks.ClickHouse;
 using SiemActors.Sinks.Redis;
@@ -64,13 +65,18 @@ public sealed class PipelineService(ActorSystem system, ActorRegistry registry, 
         await clickHouseWriter.EnsureSchemaAsync(stopping);
         // The alerts table too, so it exists (and can be searched) before the first alert.
         await new ClickHouseAlertWriter(clickHouse, clickHouseSettings).EnsureSchemaAsync(stopping);
-        using var dlqProducer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig
+        var dlqConfig = new ProducerConfig
         {
             BootstrapServers = node.BootstrapServers,
             EnableIdempotence = true,
             Acks = Acks.All,
             LingerMs = 5,
-        }).Build();
+        };
+        using var dlqProducer = new ProducerBuilder<byte[]?, byte[]?>(dlqConfig).Build();
+        var deadLetterSettings = DeadLetterSettings.Create(config);
+        using var deadLetters = new DeadLetterPublisher(dlqProducer, settings.DeadLetterTopic, deadLetterSettings,
+            await DeadLetterLimit.ResolveAsync(deadLetterSettings, dlqConfig, settings.DeadLetterTopic, _log), _log);
+        using var internalErrors = new InternalErrors(_log, deadLetterSettings.LogInterval);
 
         using var outputProducer = router.Destinations.Contains(KafkaEventSink.DestinationName) ? KafkaEventSink.CreateProducer(node.BootstrapServers) : null;
         var sinks = new List<IEventSink>
@@ -78,7 +84,7 @@ public sealed class PipelineService(ActorSystem system, ActorRegistry registry, 
             new RedisEventSink(new RedisEventWriter(redis, redisSettings, _log)),
             new ClickHouseEventSink(clickHouseWriter),
         };
-        if (outputProducer is not null) sinks.Add(new KafkaEventSink(outputProducer, settings.ProcessedTopic));
+        if (outputProducer is not null) sinks.Add(new KafkaEventSink(outputProducer, settings.ProcessedTopic, _log));
 
         var hosts = await registry.GetAsync<HostEntity>(stopping);
         var detector = detection.ActiveRules.Count == 0
@@ -89,8 +95,7 @@ public sealed class PipelineService(ActorSystem system, ActorRegistry registry, 
             .WithClientId($"siem-{node.Hostname}-{node.Port}");
         var pipeline = new IngestPipeline(settings, consumer, CommitterSettings.Create(system),
             new HostEnricher(hosts, settings, _log),
-            new DeadLetterPublisher(dlqProducer, settings.DeadLetterTopic, _log),
-            router, sinks, state, detector);
+            deadLetters, router, sinks, internalErrors, state, detector);
 
         var control = pipeline.Run(system.Materializer());
         state.Running = true;

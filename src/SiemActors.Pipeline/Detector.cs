@@ -33,9 +33,12 @@ public sealed class Detector
         _rounds = new RoundCoalescer<IReadOnlyList<DetectFacts>, bool>(DetectRoundAsync, settings.EntityRoundInterval);
     }
 
-    public async Task DetectAsync(int partition, IReadOnlyList<SecurityEvent> events)
+    /// <summary>What turns a batch's events into facts (the pipeline extracts them where the batch is: <see cref="BatchPreparer"/>).</summary>
+    public FactExtractor Extractor => _extractor;
+
+    /// <summary>Hands a batch's facts to the entities in the next round; completes once every entity has persisted its part.</summary>
+    public async Task SubmitAsync(IReadOnlyList<DetectFacts> facts)
     {
-        var facts = _extractor.Extract(partition, events);
         if (facts.Count > 0) await _rounds.Submit(facts).ConfigureAwait(false);
     }
 

@@ -9,8 +9,11 @@ public interface IEventSink
 {
     string Name { get; }
 
-    /// <summary>Completes once the batch is durably written (retrying inside while the store is down).</summary>
-    Task WriteAsync(EventBatch batch, CancellationToken cancellation);
+    /// <summary>
+    /// Completes once the batch is durably written (retrying inside while the store is down), with the events the sink
+    /// refused for their content; the pipeline dead-letters those before it commits.
+    /// </summary>
+    Task<SinkWrite> WriteAsync(EventBatch batch, CancellationToken cancellation);
 
     /// <summary>The partition was just assigned to this node: forget anything cached about it.</summary>
     void OnPartitionAssigned(string topic, int partition);
@@ -21,7 +24,7 @@ public sealed class RedisEventSink(RedisEventWriter writer) : IEventSink
 {
     public string Name => "redis";
 
-    public Task WriteAsync(EventBatch batch, CancellationToken cancellation) => writer.WriteAsync(batch, cancellation);
+    public Task<SinkWrite> WriteAsync(EventBatch batch, CancellationToken cancellation) => writer.WriteAsync(batch, cancellation);
 
     public void OnPartitionAssigned(string topic, int partition)
     {
@@ -33,7 +36,7 @@ public sealed class ClickHouseEventSink(ClickHouseEventWriter writer) : IEventSi
 {
     public string Name => "clickhouse";
 
-    public Task WriteAsync(EventBatch batch, CancellationToken cancellation) => writer.WriteAsync(batch, cancellation);
+    public Task<SinkWrite> WriteAsync(EventBatch batch, CancellationToken cancellation) => writer.WriteAsync(batch, cancellation);
 
     public void OnPartitionAssigned(string topic, int partition) => writer.Forget(topic, partition);
 }

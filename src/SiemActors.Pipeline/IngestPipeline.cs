@@ -3,22 +3,27 @@ using Akka.Streams;
 using Akka.Streams.Dsl;
 using Confluent.Kafka;
 using Prometheus;
+using SiemActors.Domain.Events;
 using SiemActors.Domain.Normalization;
 using SiemActors.Kafka;
 using SiemActors.Kafka.Dsl;
 using SiemActors.Kafka.Messages;
 using SiemActors.Kafka.Settings;
+using SiemActors.Pipeline.DeadLetters;
 using SiemActors.Pipeline.Routing;
 
 namespace SiemActors.Pipeline;
 
 /// <summary>
 /// The ingest graph. Per assigned partition, in order:
-/// batch (size/interval, of the chunks the source hands over) → normalize (rejects to the DLQ) → enrich (one Ask per
-/// host) and detect (one Ask per key that a detection rule selects, persisted by the entity before it answers), both
-/// in rounds shared with the other partitions (<see cref="RoundCoalescer{TRequest,TResult}"/>) → route → every sink in
-/// parallel, each with the events routed to it → the batch's last offset to the committer. Partitions run in
-/// parallel. An offset is committed only after every sink and the DLQ acknowledged everything at or below it.
+/// batch (size/interval, of the chunks the source hands over) → normalize (rejects to the DLQ) → route and extract
+/// detection facts (<see cref="BatchPreparer"/>) → enrich (one Ask per host) and detect (one Ask per key that a
+/// detection rule selects, persisted by the entity before it answers), both in rounds shared with the other partitions
+/// (<see cref="RoundCoalescer{TRequest,TResult}"/>) → every sink in parallel, each with the events routed to it →
+/// events a sink refused for their content to the DLQ → the batch's last offset to the committer. Partitions run in
+/// parallel. An offset is committed only after every sink and the DLQ acknowledged everything at or below it. A record
+/// costs at most itself: a bug that meets one record dead-letters it as <c>internal-error</c> (counted, logged once per
+/// minute with a sample); it never fails the batch, the partition or the node.
 /// </summary>
 public sealed class IngestPipeline(
     PipelineSettings settings,
@@ -28,12 +33,15 @@ public sealed class IngestPipeline(
     DeadLetterPublisher deadLetters,
     Router router,
     IReadOnlyList<IEventSink> sinks,
+    InternalErrors errors,
     PipelineState? state = null,
     Detector? detector = null)
 {
     private readonly PipelineState _state = state ?? new PipelineState();
 
-    private readonly BatchNormalizer _normalizer = new(new EventNormalizer(settings.Limits), settings.TopicFormats);
+    private readonly BatchNormalizer _normalizer = new(new EventNormalizer(settings.Limits), settings.TopicFormats, errors);
+
+    private readonly BatchPreparer _preparer = new(router, detector?.Extractor, errors);
 
     /// <summary>Starts consuming; stop with <see cref="DrainingControl{T}.DrainAndShutdown"/> to commit what is in flight.</summary>
     public DrainingControl<Done> Run(IMaterializer materializer, CancellationToken sinkCancellation = default) =>
@@ -58,27 +66,28 @@ public sealed class IngestPipeline(
                 PipelineMetrics.Consumed.Inc(batch.Count);
                 PipelineMetrics.BatchSize.Observe(batch.Count);
                 _state.Consumed(batch.Count);
-                var normalized = _normalizer.Normalize(batch, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-                PipelineMetrics.Normalized.Inc(normalized.Events.Count);
-                foreach (var r in normalized.Rejected) PipelineMetrics.DeadLettered.WithLabels(r.Reason.Reason).Inc();
-                return normalized;
+                var prepared = _preparer.Prepare(_normalizer.Normalize(batch, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+                PipelineMetrics.Normalized.Inc(prepared.Batch.Events.Count);
+                return prepared;
             })
-            .SelectAsync(1, async batch =>
+            .SelectAsync(1, async prepared =>
             {
                 using var timer = PipelineMetrics.EnrichSeconds.NewTimer();
-                var dlq = deadLetters.PublishAsync(batch.Rejected);
-                var detected = detector?.DetectAsync(batch.Partition, batch.Events) ?? Task.CompletedTask;
+                var batch = prepared.Batch;
+                var dlq = deadLetters.PublishAsync(batch.Rejected, cancellation);
+                var detected = detector?.SubmitAsync(prepared.Facts) ?? Task.CompletedTask;
                 var enriched = await enricher.EnrichAsync(batch.Partition, batch.Events).ConfigureAwait(false);
                 await dlq.ConfigureAwait(false);
                 await detected.ConfigureAwait(false);
-                return (batch.Commit, Events: batch.Enriched(enriched));
+                return (batch.Commit, Events: batch.Enriched(enriched), prepared.Destinations);
             })
             .SelectAsync(1, async item =>
             {
-                var routed = Route(item.Events);
+                var routed = Route(item.Events, item.Destinations);
                 // Every sink gets the batch's offsets even with no events in it, so its high-water mark moves on.
-                await Task.WhenAll(sinks.Select(s => WriteAsync(s, item.Events with { Events = routed.TryGetValue(s.Name, out var events) ? events : [] },
+                var writes = await Task.WhenAll(sinks.Select(s => WriteAsync(s, item.Events with { Events = routed.TryGetValue(s.Name, out var events) ? events : [] },
                     cancellation))).ConfigureAwait(false);
+                await deadLetters.PublishAsync(Refused(writes), cancellation).ConfigureAwait(false);
                 Stored(item.Events);
                 return (ICommittable)item.Commit;
             })
@@ -89,6 +98,22 @@ public sealed class IngestPipeline(
             });
     }
 
+    /// <summary>Events the sinks refused for their content, one dead letter per event (naming every sink that refused it).</summary>
+    private static IReadOnlyList<DeadLetterRecord> Refused((string Sink, SinkWrite Write)[] writes)
+    {
+        if (writes.All(w => w.Write.Refused.Count == 0)) return [];
+        return writes
+            .SelectMany(w => w.Write.Refused.Select(r => (w.Sink, r.Event.Event, r.Error)))
+            .GroupBy(r => r.Event.Origin.Offset)
+            .Select(g =>
+            {
+                var e = g.First().Event;
+                var detail = string.Join("; ", g.Select(r => $"{r.Sink}: {r.Error}"));
+                return DeadLetterRecord.Of(e, new DeadLetter(DeadLetter.SinkRejected, detail) { Sink = string.Join(",", g.Select(r => r.Sink)) });
+            })
+            .ToList();
+    }
+
     private static List<CommittableMessage<byte[]?, byte[]?>> Flatten(IEnumerable<IReadOnlyList<CommittableMessage<byte[]?, byte[]?>>> chunks)
     {
         var batch = new List<CommittableMessage<byte[]?, byte[]?>>();
@@ -96,23 +121,26 @@ public sealed class IngestPipeline(
         return batch;
     }
 
-    private static async Task WriteAsync(IEventSink sink, Domain.Events.EventBatch batch, CancellationToken cancellation)
+    private static async Task<(string Sink, SinkWrite Write)> WriteAsync(IEventSink sink, EventBatch batch, CancellationToken cancellation)
     {
         using var timer = PipelineMetrics.SinkCallSeconds.WithLabels(sink.Name).NewTimer();
+        SinkWrite write;
         try
         {
-            await sink.WriteAsync(batch, cancellation).ConfigureAwait(false);
+            write = await sink.WriteAsync(batch, cancellation).ConfigureAwait(false);
         }
         catch
         {
             PipelineMetrics.SinkErrors.WithLabels(sink.Name).Inc();
             throw;
         }
-        PipelineMetrics.Stored.WithLabels(sink.Name).Inc(batch.Events.Count);
+        PipelineMetrics.Stored.WithLabels(sink.Name).Inc(batch.Events.Count - write.Refused.Count);
+        if (write.Refused.Count > 0) PipelineMetrics.SinkRefused.WithLabels(sink.Name).Inc(write.Refused.Count);
+        return (sink.Name, write);
     }
 
     /// <summary>Every sink has the batch: its latency histograms, the committed count and the partition's state.</summary>
-    private void Stored(Domain.Events.EventBatch batch)
+    private void Stored(EventBatch batch)
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var sinceEvent = PipelineMetrics.EndToEndSeconds.WithLabels("event_time");
@@ -127,15 +155,16 @@ public sealed class IngestPipeline(
         _state.Committed(batch.Topic, batch.Partition, batch.LastOffset, records);
     }
 
-    private Dictionary<string, List<Domain.Events.EnrichedEvent>> Route(Domain.Events.EventBatch batch)
+    /// <summary>The batch's events per destination, from the destinations routing gave each (aligned with the events).</summary>
+    private static Dictionary<string, List<EnrichedEvent>> Route(EventBatch batch, IReadOnlyList<IReadOnlyList<string>> destinations)
     {
-        var routed = new Dictionary<string, List<Domain.Events.EnrichedEvent>>(StringComparer.Ordinal);
-        foreach (var e in batch.Events)
+        var routed = new Dictionary<string, List<EnrichedEvent>>(StringComparer.Ordinal);
+        for (var i = 0; i < batch.Events.Count; i++)
         {
-            foreach (var destination in router.Route(e.Event))
+            foreach (var destination in destinations[i])
             {
-                if (!routed.TryGetValue(destination, out var list)) routed[destination] = list = new List<Domain.Events.EnrichedEvent>(batch.Events.Count);
-                list.Add(e);
+                if (!routed.TryGetValue(destination, out var list)) routed[destination] = list = new List<EnrichedEvent>(batch.Events.Count);
+                list.Add(batch.Events[i]);
             }
         }
         return routed;

@@ -1,3 +1,4 @@
+using Akka.Event;
 using Confluent.Kafka;
 using SiemActors.Domain.Events;
 using SiemActors.Domain.Serialization;
@@ -8,9 +9,11 @@ namespace SiemActors.Pipeline;
 /// The Kafka output (<c>kafka</c> destination): normalized events as JSON to <c>siem.kafka.topics.processed.name</c>,
 /// keyed by host, through an idempotent producer with lz4. A batch completes when the broker acknowledged every event,
 /// so the commit waits for it like for the other sinks. Across a crash, a replayed batch is produced again: the output
-/// is at least once (transactions cannot be verified on the mock broker; see docs/delivery.md).
+/// is at least once (transactions cannot be verified on the mock broker; see docs/delivery.md). An event too large for
+/// the topic, or whose JSON cannot be written, is refused (and dead-lettered by the pipeline); any other failure is
+/// retried with backoff for as long as it lasts.
 /// </summary>
-public sealed class KafkaEventSink(IProducer<string, byte[]> producer, string topic) : IEventSink
+public sealed class KafkaEventSink(IProducer<string, byte[]> producer, string topic, ILoggingAdapter log) : IEventSink
 {
     public const string DestinationName = "kafka";
 
@@ -26,16 +29,51 @@ public sealed class KafkaEventSink(IProducer<string, byte[]> producer, string to
             LingerMs = 5,
         }).Build();
 
-    public async Task WriteAsync(EventBatch batch, CancellationToken cancellation)
+    public async Task<SinkWrite> WriteAsync(EventBatch batch, CancellationToken cancellation)
     {
-        if (batch.Events.Count == 0) return;
-        var sends = new Task[batch.Events.Count];
+        if (batch.Events.Count == 0) return SinkWrite.All(0);
+        var sends = new Task<string?>[batch.Events.Count];
+        for (var i = 0; i < sends.Length; i++) sends[i] = SendAsync(batch.Events[i], cancellation);
+        await Task.WhenAll(sends).ConfigureAwait(false);
+        List<RefusedEvent>? refused = null;
         for (var i = 0; i < sends.Length; i++)
         {
-            var e = batch.Events[i];
-            sends[i] = producer.ProduceAsync(topic, new Message<string, byte[]> { Key = e.Event.Host, Value = EventJson.ToUtf8(e) }, cancellation);
+            if (sends[i].Result is { } error) (refused ??= []).Add(new RefusedEvent(batch.Events[i], error));
         }
-        await Task.WhenAll(sends).ConfigureAwait(false);
+        return new SinkWrite(sends.Length - (refused?.Count ?? 0), refused ?? (IReadOnlyList<RefusedEvent>)[]);
+    }
+
+    /// <summary>Null once the broker has the event; the reason when the event itself cannot be sent.</summary>
+    private async Task<string?> SendAsync(EnrichedEvent e, CancellationToken cancellation)
+    {
+        byte[] json;
+        try
+        {
+            json = EventJson.ToUtf8(e);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return $"the event's JSON could not be written: {ex.GetType().Name}: {ex.Message}";
+        }
+        var backoff = TimeSpan.FromMilliseconds(200);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await producer.ProduceAsync(topic, new Message<string, byte[]> { Key = e.Event.Host, Value = json }, cancellation).ConfigureAwait(false);
+                return null;
+            }
+            catch (ProduceException<string, byte[]> ex) when (ex.Error.Code is ErrorCode.MsgSizeTooLarge or ErrorCode.RecordListTooLarge)
+            {
+                return $"{topic} does not take it: {ex.Error.Reason} ({json.Length} bytes of JSON)";
+            }
+            catch (ProduceException<string, byte[]> ex) when (!ex.Error.IsFatal && !cancellation.IsCancellationRequested)
+            {
+                log.Error("Kafka output to {0} failed for {1} (attempt {2}): {3}; retrying in {4}", topic, e.Event.Origin, attempt, ex.Error.Reason, backoff);
+                await Task.Delay(backoff, cancellation).ConfigureAwait(false);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+            }
+        }
     }
 
     public void OnPartitionAssigned(string topic, int partition)

@@ -1,15 +1,12 @@
-using Confluent.Kafka;
 using SiemActors.Domain.Events;
-using SiemActors.Domain.Normalization;
 using SiemActors.Kafka.Messages;
+using SiemActors.Pipeline.DeadLetters;
 
 namespace SiemActors.Pipeline;
 
-/// <summary>A record no parser accepted, with the reason: bound for the dead-letter topic.</summary>
-public sealed record RejectedRecord(ConsumeResult<byte[]?, byte[]?> Record, DeadLetter Reason);
-
 /// <summary>
-/// One partition batch after normalization: its events, its rejects, and the offset that commits all of it.
+/// One partition batch after normalization: its events, its records for the dead-letter topic, and the offset that
+/// commits all of it.
 /// </summary>
 public sealed record NormalizedBatch(
     string Topic,
@@ -17,7 +14,7 @@ public sealed record NormalizedBatch(
     long FirstOffset,
     long LastOffset,
     IReadOnlyList<SecurityEvent> Events,
-    IReadOnlyList<RejectedRecord> Rejected,
+    IReadOnlyList<DeadLetterRecord> Rejected,
     ICommittableOffset Commit)
 {
     public EventBatch Enriched(IReadOnlyList<EnrichedEvent> events) => new(Topic, Partition, FirstOffset, LastOffset, events);

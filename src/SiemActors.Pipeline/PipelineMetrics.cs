@@ -19,6 +19,15 @@ public static class PipelineMetrics
     public static readonly Counter DeadLettered = Metrics.CreateCounter("siem_events_dead_lettered_total",
         "Records sent to the dead-letter topic, by reason.", "reason");
 
+    public static readonly Counter InternalErrors = Metrics.CreateCounter("siem_internal_errors_total",
+        "Records a bug met (an exception escaped a stage for one record): each is dead-lettered as internal-error, by stage.", "stage");
+
+    public static readonly Counter DeadLetterErrors = Metrics.CreateCounter("siem_dead_letter_errors_total",
+        "Failed attempts to send a dead letter (retried until the broker takes it; the partition waits meanwhile).");
+
+    public static readonly Counter SinkRefused = Metrics.CreateCounter("siem_sink_refused_total",
+        "Events a sink refused for their content (the rest of the batch was stored; these were dead-lettered), by sink.", "sink");
+
     public static readonly Counter Stored = Metrics.CreateCounter("siem_events_stored_total",
         "Events a sink acknowledged as durably written, by sink.", "sink");
 

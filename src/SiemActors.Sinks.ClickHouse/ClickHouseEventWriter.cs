@@ -12,6 +12,13 @@ namespace SiemActors.Sinks.ClickHouse;
 /// records them <c>after</c> — three statements per group, not per partition batch. Batches of one partition must be
 /// handed in one at a time, in order (the next after the previous one's task completed); different partitions may
 /// write concurrently.
+/// <para>
+/// Rows are judged one by one where it matters: a row the encoder cannot write, or rows the server refuses for their
+/// content (<see cref="ClickHouseServerException.IsContentError"/>: the insert is halved until the refused rows are
+/// found), are returned as <see cref="RefusedEvent"/>s and the rest is stored. Other errors (the server down or
+/// overloaded, a schema that does not match) are retried with backoff for as long as they last: the partitions wait,
+/// loudly, rather than lose rows or stop the node.
+/// </para>
 /// </summary>
 public sealed class ClickHouseEventWriter(ClickHouseHttpClient client, ClickHouseSinkSettings settings, ILoggingAdapter log)
 {
@@ -21,7 +28,7 @@ public sealed class ClickHouseEventWriter(ClickHouseHttpClient client, ClickHous
     private List<Pending> _pending = [];
     private bool _flushing;
 
-    private sealed record Pending(EventBatch Batch, TaskCompletionSource<int> Done, CancellationToken Cancellation);
+    private sealed record Pending(EventBatch Batch, TaskCompletionSource<SinkWrite> Done, CancellationToken Cancellation);
 
     /// <summary>Creates the database and tables if they are missing; waits (with backoff) while ClickHouse is down.</summary>
     public async Task EnsureSchemaAsync(CancellationToken ct = default)
@@ -32,12 +39,13 @@ public sealed class ClickHouseEventWriter(ClickHouseHttpClient client, ClickHous
 
     /// <summary>
     /// Writes the batch (with whatever other partitions' batches are waiting); returns how many of its rows were
-    /// inserted (0 when the ledger says it is stored already). Cancelling stops the wait; an insert already under way
-    /// may still complete (harmless: the ledger and the table's engine make a rewrite idempotent).
+    /// inserted (0 when the ledger says it is stored already) and the rows refused for their content. Cancelling stops
+    /// the wait; an insert already under way may still complete (harmless: the ledger and the table's engine make a
+    /// rewrite idempotent).
     /// </summary>
-    public Task<int> WriteAsync(EventBatch batch, CancellationToken ct = default)
+    public Task<SinkWrite> WriteAsync(EventBatch batch, CancellationToken ct = default)
     {
-        var pending = new Pending(batch, new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously), ct);
+        var pending = new Pending(batch, new TaskCompletionSource<SinkWrite>(TaskCreationOptions.RunContinuationsAsynchronously), ct);
         bool start;
         lock (_gate)
         {
@@ -74,8 +82,8 @@ public sealed class ClickHouseEventWriter(ClickHouseHttpClient client, ClickHous
             if (live.Count == 0) continue;
             try
             {
-                var inserted = await WriteGroupAsync(live).ConfigureAwait(false);
-                for (var i = 0; i < live.Count; i++) live[i].Done.TrySetResult(inserted[i]);
+                var written = await WriteGroupWhileRefusedAsync(live).ConfigureAwait(false);
+                for (var i = 0; i < live.Count; i++) live[i].Done.TrySetResult(written[i]);
             }
             catch (Exception ex)
             {
@@ -99,11 +107,36 @@ public sealed class ClickHouseEventWriter(ClickHouseHttpClient client, ClickHous
         return group;
     }
 
-    private async Task<int[]> WriteGroupAsync(List<Pending> group)
+    /// <summary>
+    /// The group's write, again and again while the server refuses it for reasons other than its rows' content (the
+    /// client already retried what it knows to be transient): a missing table or column, a permission, a bug. Each
+    /// attempt starts from the ledger, so a retry never writes a row twice.
+    /// </summary>
+    private async Task<SinkWrite[]> WriteGroupWhileRefusedAsync(List<Pending> group)
     {
         // The statements stop retrying only when every caller of the group gave up.
         using var cancellation = new WhenAllCancelled(group.Select(p => p.Cancellation));
         var ct = cancellation.Token;
+        var backoff = settings.RetryMinBackoff;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await WriteGroupAsync(group, ct).ConfigureAwait(false);
+            }
+            catch (ClickHouseServerException ex) when (!ct.IsCancellationRequested)
+            {
+                foreach (var p in group) Forget(p.Batch.Topic, p.Batch.Partition);
+                log.Error("ClickHouse refused a write of {0} partition batch(es) (attempt {1}): {2}; retrying in {3} — the partitions wait until the server or schema is fixed",
+                    group.Count, attempt, ex.Message, backoff);
+                await Task.Delay(backoff, ct).ConfigureAwait(false);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, settings.RetryMaxBackoff.Ticks));
+            }
+        }
+    }
+
+    private async Task<SinkWrite[]> WriteGroupAsync(List<Pending> group, CancellationToken ct)
+    {
         var marks = new Dictionary<(string, int), long>();
         // Partitions this writer knows nothing of yet (just assigned): their marks from the ledger, one query per topic.
         foreach (var topic in group.Select(p => p.Batch).Where(b => !_highWaterMarks.ContainsKey((b.Topic, b.Partition))).GroupBy(b => b.Topic))
@@ -125,18 +158,61 @@ public sealed class ClickHouseEventWriter(ClickHouseHttpClient client, ClickHous
             marks[key] = Math.Max(stored, batch.LastOffset);
         }
 
+        var refused = new List<RefusedEvent>();
         if (ranges.Count > 0)
         {
             await _ledger.RecordAsync(ranges, BatchLedger.Before, ct).ConfigureAwait(false);
-            using (var body = new PooledBufferWriter(ranges.Sum(r => r.Rows) * 512))
-            {
-                EventRows.Write(fresh.SelectMany(events => events), body);
-                await client.InsertAsync(EventRows.Insert(settings.EventsTable), body.WrittenMemory, ct).ConfigureAwait(false);
-            }
+            var rows = fresh.Count == 1 ? fresh[0] : fresh.SelectMany(events => events).ToList();
+            foreach (var chunk in InsertChunks.ByDays(rows, settings.InsertMaxDays))
+                await InsertIsolatingAsync(chunk, refused, ct).ConfigureAwait(false);
+            // Refused rows are dead-lettered by the caller before it commits: the ranges are done either way.
             await _ledger.RecordAsync(ranges, BatchLedger.After, ct).ConfigureAwait(false);
         }
         foreach (var (key, mark) in marks) _highWaterMarks[key] = mark;
-        return fresh.Select(events => events.Count).ToArray();
+        var results = new SinkWrite[group.Count];
+        for (var i = 0; i < group.Count; i++)
+        {
+            var batch = group[i].Batch;
+            var mine = refused.Count == 0 ? [] : refused.Where(r => r.Event.Event.Origin.Partition == batch.Partition && r.Event.Event.Origin.Topic == batch.Topic).ToList();
+            results[i] = new SinkWrite(fresh[i].Count - mine.Count, mine);
+        }
+        return results;
+    }
+
+    /// <summary>
+    /// Inserts the rows; if the server refuses them for their content, inserts each half the same way, down to the
+    /// single rows it refuses (a few more inserts per refused row, and none while nothing is refused).
+    /// </summary>
+    private async Task InsertIsolatingAsync(IReadOnlyList<EnrichedEvent> rows, List<RefusedEvent> refused, CancellationToken ct)
+    {
+        var encoded = rows;
+        try
+        {
+            using var body = new PooledBufferWriter(rows.Count * 512);
+            encoded = EventRows.WriteEach(rows, body, refused);
+            if (encoded.Count == 0) return;
+            await client.InsertAsync(EventRows.Insert(settings.EventsTable), body.WrittenMemory, ct).ConfigureAwait(false);
+            return;
+        }
+        catch (ClickHouseServerException ex) when (ex.IsContentError)
+        {
+            if (encoded.Count == 1)
+            {
+                refused.Add(new RefusedEvent(encoded[0], $"ClickHouse error {ex.Code}: {ex.ServerMessage}"));
+                return;
+            }
+            log.Warning("ClickHouse refused an insert of {0} rows for their content ({1}); finding the rows by halves", encoded.Count, ex.Message);
+        }
+        var half = encoded.Count / 2;
+        await InsertIsolatingAsync(Slice(encoded, 0, half), refused, ct).ConfigureAwait(false);
+        await InsertIsolatingAsync(Slice(encoded, half, encoded.Count - half), refused, ct).ConfigureAwait(false);
+    }
+
+    private static List<EnrichedEvent> Slice(IReadOnlyList<EnrichedEvent> rows, int start, int count)
+    {
+        var slice = new List<EnrichedEvent>(count);
+        for (var i = start; i < start + count; i++) slice.Add(rows[i]);
+        return slice;
     }
 
     /// <summary>A token cancelled once every one of the given tokens is.</summary>

@@ -22,6 +22,8 @@ public sealed record ClickHouseSinkSettings
         RetryMaxBackoff = section.GetTimeSpan("retry-max-backoff");
         InsertMaxRows = section.GetInt("insert-max-rows");
         if (InsertMaxRows < 1) throw new ConfigurationException($"siem.sinks.clickhouse.insert-max-rows must be at least 1, not {InsertMaxRows}");
+        InsertMaxDays = section.GetInt("insert-max-days");
+        if (InsertMaxDays < 1) throw new ConfigurationException($"siem.sinks.clickhouse.insert-max-days must be at least 1, not {InsertMaxDays}");
     }
 
     /// <summary>From a config holding <c>siem.sinks.clickhouse</c>; missing keys take the defaults.</summary>
@@ -53,6 +55,9 @@ public sealed record ClickHouseSinkSettings
 
     /// <summary>Partition batches waiting while an insert runs are joined into one insert of up to this many rows.</summary>
     public int InsertMaxRows { get; init; }
+
+    /// <summary>The most event days (day partitions) one insert touches.</summary>
+    public int InsertMaxDays { get; init; }
 
     /// <summary><c>database.table</c> of the events.</summary>
     public string EventsTable => $"{Database}.{Table}";

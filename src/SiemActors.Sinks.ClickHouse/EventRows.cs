@@ -1,5 +1,6 @@
 using System.Buffers;
 using SiemActors.Domain.Events;
+using SiemActors.Domain.Serialization;
 
 namespace SiemActors.Sinks.ClickHouse;
 
@@ -30,10 +31,36 @@ public static class EventRows
         foreach (var enriched in events) WriteRow(w, enriched);
     }
 
+    /// <summary>
+    /// Writes each event's row; an event whose row cannot be written (a bug meeting an unforeseen value) is left out,
+    /// its partial row dropped, and added to <paramref name="refused"/>. Returns the events written, in order.
+    /// </summary>
+    public static IReadOnlyList<EnrichedEvent> WriteEach(IReadOnlyList<EnrichedEvent> events, PooledBufferWriter output, List<RefusedEvent> refused)
+    {
+        var w = new RowBinaryWriter(output);
+        List<EnrichedEvent>? written = null;
+        for (var i = 0; i < events.Count; i++)
+        {
+            var mark = output.WrittenCount;
+            try
+            {
+                WriteRow(w, events[i]);
+                written?.Add(events[i]);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                output.Truncate(mark);
+                written ??= [.. events.Take(i)];
+                refused.Add(new RefusedEvent(events[i], $"the row could not be encoded: {ex.GetType().Name}: {ex.Message}"));
+            }
+        }
+        return written ?? events;
+    }
+
     private static void WriteRow(RowBinaryWriter w, EnrichedEvent enriched)
     {
         var e = enriched.Event;
-        var seconds = (long)Math.Clamp(Math.Floor(e.Timestamp / 1000.0), 0, MaxDateTimeSeconds);
+        var seconds = Seconds(e.Timestamp);
         w.String(e.EventId);
         w.UInt32((uint)seconds);
         w.Int64(e.Timestamp);
@@ -64,6 +91,11 @@ public static class EventRows
         if (System.Text.Unicode.Utf8.IsValid(e.Raw.Span)) w.String(e.Raw.Span);
         else w.String(System.Text.Encoding.UTF8.GetString(e.Raw.Span));
     }
+
+    /// <summary>The row's <c>event_date</c> (days since 1970), as <see cref="Write"/> writes it.</summary>
+    public static long Day(long timestampMs) => Seconds(timestampMs) / 86_400;
+
+    private static long Seconds(long timestampMs) => (long)Math.Clamp(Math.Floor(timestampMs / 1000.0), 0, MaxDateTimeSeconds);
 
     /// <summary>The attributes as two arrays (keys, then values in the same order).</summary>
     private static void Attributes(RowBinaryWriter w, IReadOnlyDictionary<string, string> attributes)

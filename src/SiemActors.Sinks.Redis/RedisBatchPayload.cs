@@ -22,9 +22,30 @@ public sealed class RedisBatchPayload : IDisposable
 
     public RedisValue[] Arguments { get; }
 
-    public static RedisBatchPayload Build(EventBatch batch, RedisSinkSettings settings)
+    /// <summary>
+    /// The batch's keys and arguments. An event whose JSON cannot be written (a bug meeting an unforeseen value) is left
+    /// out and added to <paramref name="refused"/>; without a list to add it to, the exception propagates.
+    /// </summary>
+    public static RedisBatchPayload Build(EventBatch batch, RedisSinkSettings settings, List<RefusedEvent>? refused = null)
     {
-        var count = batch.Events.Count;
+        var events = batch.Events;
+        var json = new EventJsonSegments();
+        var encoded = new ReadOnlyMemory<byte>[events.Count];
+        bool[]? leftOut = null;
+        var count = events.Count;
+        for (var i = 0; i < events.Count; i++)
+        {
+            try
+            {
+                encoded[i] = json.Append(events[i]);
+            }
+            catch (Exception ex) when (refused is not null && ex is not OutOfMemoryException)
+            {
+                refused.Add(new RefusedEvent(events[i], $"the event's JSON could not be written: {ex.GetType().Name}: {ex.Message}"));
+                (leftOut ??= new bool[events.Count])[i] = true;
+                count--;
+            }
+        }
         var keys = new RedisKey[2 + 2 * count];
         var args = new RedisValue[4 + 2 * count];
         keys[0] = settings.OffsetsKey;
@@ -33,17 +54,18 @@ public sealed class RedisBatchPayload : IDisposable
         args[1] = (long)settings.EventTtl.TotalSeconds;
         args[2] = settings.StreamMaxLength;
         args[3] = batch.LastOffset;
-        var json = new EventJsonSegments();
         var streams = new Dictionary<string, RedisKey>(StringComparer.Ordinal); // a batch has a few sources: one key each
-        for (var i = 0; i < count; i++)
+        var k = 0;
+        for (var i = 0; i < events.Count; i++)
         {
-            var enriched = batch.Events[i];
-            var e = enriched.Event;
-            keys[2 + 2 * i] = settings.EventKey(e.Timestamp, e.Source, e.EventId);
+            if (leftOut?[i] == true) continue;
+            var e = events[i].Event;
+            keys[2 + 2 * k] = settings.EventKey(e.Timestamp, e.Source, e.EventId);
             if (!streams.TryGetValue(e.Source, out var stream)) streams[e.Source] = stream = settings.StreamKey(e.Source);
-            keys[3 + 2 * i] = stream;
-            args[4 + 2 * i] = e.Origin.Offset;
-            args[5 + 2 * i] = json.Append(enriched);
+            keys[3 + 2 * k] = stream;
+            args[4 + 2 * k] = e.Origin.Offset;
+            args[5 + 2 * k] = encoded[i];
+            k++;
         }
         return new RedisBatchPayload(keys, args, json);
     }

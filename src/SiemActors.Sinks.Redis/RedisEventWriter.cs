@@ -27,10 +27,16 @@ public sealed class RedisEventWriter(IConnectionMultiplexer redis, RedisSinkSett
         return await ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false);
     }
 
-    /// <summary>Writes the batch; returns how many of its events were new (the rest were written by an earlier attempt).</summary>
-    public async Task<int> WriteAsync(EventBatch batch, CancellationToken cancellation = default)
+    /// <summary>
+    /// Writes the batch; returns how many of its events were new (the rest were written by an earlier attempt) and the
+    /// events whose JSON could not be written. Every error Redis answers is retried with backoff for as long as it lasts
+    /// (unreachable, out of memory, busy, read-only, loading, a failing script): the partition waits, loudly, rather
+    /// than lose events or stop the node.
+    /// </summary>
+    public async Task<SinkWrite> WriteAsync(EventBatch batch, CancellationToken cancellation = default)
     {
-        var payload = RedisBatchPayload.Build(batch, settings);
+        var refused = new List<RefusedEvent>();
+        var payload = RedisBatchPayload.Build(batch, settings, refused);
         var backoff = settings.RetryMinBackoff;
         for (var attempt = 1; ; attempt++)
         {
@@ -39,16 +45,15 @@ public sealed class RedisEventWriter(IConnectionMultiplexer redis, RedisSinkSett
                 var written = await redis.GetDatabase().ScriptEvaluateAsync(Script.Value, payload.Keys, payload.Arguments).ConfigureAwait(false);
                 if (attempt > 1) log.Info("Redis write of {0} succeeded after {1} attempts", batch, attempt);
                 ReleaseAfter(attempt);
-                return (int)written;
-            }
-            catch (RedisServerException ex) when (ex.Message.Contains("Error running script", StringComparison.Ordinal))
-            {
-                ReleaseAfter(attempt);
-                throw new RedisSinkException($"the batch script failed for {batch}: {ex.Message}", ex);
+                return new SinkWrite((int)written, refused);
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException && !cancellation.IsCancellationRequested)
             {
-                log.Warning("Redis write of {0} failed (attempt {1}): {2}; retrying in {3}", batch, attempt, ex.Message, backoff);
+                if (ex is RedisServerException && !IsTransient(ex.Message))
+                    log.Error("Redis refused the write of {0} (attempt {1}): {2}; retrying in {3} — the partition waits until Redis is fixed", batch, attempt,
+                        ex.Message, backoff);
+                else
+                    log.Warning("Redis write of {0} failed (attempt {1}): {2}; retrying in {3}", batch, attempt, ex.Message, backoff);
                 await Task.Delay(backoff, cancellation).ConfigureAwait(false);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, settings.RetryMaxBackoff.Ticks));
             }
@@ -62,6 +67,13 @@ public sealed class RedisEventWriter(IConnectionMultiplexer redis, RedisSinkSett
         }
     }
 
+    /// <summary>Errors Redis answers while it cannot take writes for a while: expected to pass by themselves.</summary>
+    private static bool IsTransient(string message) =>
+        message.Contains("OOM", StringComparison.Ordinal) || message.Contains("BUSY", StringComparison.Ordinal)
+        || message.Contains("LOADING", StringComparison.Ordinal) || message.Contains("READONLY", StringComparison.Ordinal)
+        || message.Contains("MASTERDOWN", StringComparison.Ordinal) || message.Contains("CLUSTERDOWN", StringComparison.Ordinal)
+        || message.Contains("TRYAGAIN", StringComparison.Ordinal) || message.Contains("NOREPLICAS", StringComparison.Ordinal);
+
     /// <summary>The partition's high-water mark: the highest offset written, or -1.</summary>
     public async Task<long> HighWaterMarkAsync(string topic, int partition)
     {
@@ -69,6 +81,3 @@ public sealed class RedisEventWriter(IConnectionMultiplexer redis, RedisSinkSett
         return value.IsNull ? -1 : (long)value;
     }
 }
-
-/// <summary>A failure of the Redis sink that retrying cannot fix.</summary>
-public sealed class RedisSinkException(string message, Exception inner) : Exception(message, inner);

@@ -24,6 +24,7 @@ public sealed class HostileInputTests
         var e = Normalizer.Normalize(input, Origin, Now, Now).Event!;
         Assert.Equal("bad \uFFFD\uFFFD\uFFFD( bytes", e.Message);
         Assert.Equal(input, e.Raw.ToArray());
+        Assert.Equal(input, Convert.FromBase64String(e.Attributes[SecurityEvent.RawBase64Attribute]));
     }
 
     [Theory]

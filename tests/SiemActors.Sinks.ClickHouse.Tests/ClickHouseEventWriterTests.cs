@@ -46,7 +46,7 @@ public sealed class ClickHouseEventWriterTests(ClickHouseFixture fixture) : ICla
         };
         var one = batch with { Events = [new EnrichedEvent(e, new HostEnrichment(1_700_000_000_000, 42, 7))] };
 
-        Assert.Equal(1, await _writer.WriteAsync(one));
+        Assert.Equal(1, (await _writer.WriteAsync(one)).Written);
 
         var row = await fixture.Query($"""
             SELECT event_id, event_time, event_time_ms, event_date, source, host, severity, category, action, outcome, src_ip,
@@ -62,10 +62,10 @@ public sealed class ClickHouseEventWriterTests(ClickHouseFixture fixture) : ICla
     public async Task A_batch_written_again_by_the_same_or_a_restarted_writer_inserts_nothing()
     {
         var batch = TestEvents.Batch("siem-events", 0, 0, 500, "fw", "sshd");
-        Assert.Equal(500, await _writer.WriteAsync(batch));
-        Assert.Equal(0, await _writer.WriteAsync(batch));
-        Assert.Equal(0, await NewWriter().WriteAsync(batch)); // fresh memory: the ledger says it is stored
-        Assert.Equal(250, await NewWriter().WriteAsync(TestEvents.Batch("siem-events", 0, 250, 500, "fw", "sshd")));
+        Assert.Equal(500, (await _writer.WriteAsync(batch)).Written);
+        Assert.Equal(0, (await _writer.WriteAsync(batch)).Written);
+        Assert.Equal(0, (await NewWriter().WriteAsync(batch)).Written); // fresh memory: the ledger says it is stored
+        Assert.Equal(250, (await NewWriter().WriteAsync(TestEvents.Batch("siem-events", 0, 250, 500, "fw", "sshd"))).Written);
 
         Assert.Equal("750\t750", await Count(final: false));
     }
@@ -82,8 +82,8 @@ public sealed class ClickHouseEventWriterTests(ClickHouseFixture fixture) : ICla
             for (var b = 0; b < 4; b++)
             {
                 var batch = TestEvents.Batch("siem-events", p, b * 50, 50);
-                rows += await _writer.WriteAsync(batch);
-                if (b == 2) rows += await _writer.WriteAsync(batch);
+                rows += (await _writer.WriteAsync(batch)).Written;
+                if (b == 2) rows += (await _writer.WriteAsync(batch)).Written;
             }
             return rows;
         }));
@@ -109,7 +109,7 @@ public sealed class ClickHouseEventWriterTests(ClickHouseFixture fixture) : ICla
         await fixture.Client.InsertAsync(EventRows.Insert(_settings.EventsTable), half.WrittenMemory);
 
         Assert.Equal(-1, await ledger.HighWaterMarkAsync("siem-events", 5));
-        Assert.Equal(200, await NewWriter().WriteAsync(batch));
+        Assert.Equal(200, (await NewWriter().WriteAsync(batch)).Written);
 
         Assert.Equal("200\t200", await Count(final: true)); // the documented read path
         Assert.Equal(199, await ledger.HighWaterMarkAsync("siem-events", 5));

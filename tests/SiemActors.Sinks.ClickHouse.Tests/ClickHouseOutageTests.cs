@@ -17,7 +17,7 @@ public sealed class ClickHouseOutageTests(ClickHouseFixture fixture) : IClassFix
         using var client = new ClickHouseHttpClient(settings, NoLogger.Instance);
         var writer = new ClickHouseEventWriter(client, settings, NoLogger.Instance);
         await writer.EnsureSchemaAsync();
-        Assert.Equal(100, await writer.WriteAsync(TestEvents.Batch("siem-events", 1, 0, 100)));
+        Assert.Equal(100, (await writer.WriteAsync(TestEvents.Batch("siem-events", 1, 0, 100))).Written);
 
         await gate.Close();
         var pending = writer.WriteAsync(TestEvents.Batch("siem-events", 1, 100, 100));
@@ -25,7 +25,7 @@ public sealed class ClickHouseOutageTests(ClickHouseFixture fixture) : IClassFix
         Assert.False(pending.IsCompleted, "the write completed while ClickHouse was unreachable");
 
         gate.Open();
-        Assert.Equal(100, await pending.WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Equal(100, (await pending.WaitAsync(TimeSpan.FromSeconds(60))).Written);
         var counts = await fixture.Query($"SELECT count(), uniqExact(event_id), max(offset) FROM {settings.EventsTable} FINAL FORMAT TabSeparated");
         Assert.Equal("200\t200\t199", counts);
     }

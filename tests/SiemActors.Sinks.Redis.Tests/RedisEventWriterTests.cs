@@ -20,7 +20,7 @@ public sealed class RedisEventWriterTests(RedisFixture fixture) : IClassFixture<
     {
         var batch = TestEvents.Batch("siem-events", 2, first: 0, count: 10, "firewall", "sshd");
 
-        Assert.Equal(10, await Writer().WriteAsync(batch));
+        Assert.Equal(10, (await Writer().WriteAsync(batch)).Written);
 
         foreach (var e in batch.Events.Select(x => x.Event))
         {
@@ -45,9 +45,9 @@ public sealed class RedisEventWriterTests(RedisFixture fixture) : IClassFixture<
     public async Task Writing_a_batch_again_changes_nothing_and_an_overlapping_batch_writes_only_what_is_new()
     {
         var writer = Writer();
-        Assert.Equal(10, await writer.WriteAsync(TestEvents.Batch("siem-events", 0, 0, 10)));
-        Assert.Equal(0, await writer.WriteAsync(TestEvents.Batch("siem-events", 0, 0, 10)));
-        Assert.Equal(5, await writer.WriteAsync(TestEvents.Batch("siem-events", 0, 5, 10)));
+        Assert.Equal(10, (await writer.WriteAsync(TestEvents.Batch("siem-events", 0, 0, 10))).Written);
+        Assert.Equal(0, (await writer.WriteAsync(TestEvents.Batch("siem-events", 0, 0, 10))).Written);
+        Assert.Equal(5, (await writer.WriteAsync(TestEvents.Batch("siem-events", 0, 5, 10))).Written);
 
         Assert.Equal(15, await Db.StreamLengthAsync(_settings.StreamKey("firewall")));
         Assert.Equal(14, await writer.HighWaterMarkAsync("siem-events", 0));
@@ -60,7 +60,7 @@ public sealed class RedisEventWriterTests(RedisFixture fixture) : IClassFixture<
         var batch = TestEvents.Batch("siem-events", 3, 0, 4, "dup");
         var twice = batch with { Events = [.. batch.Events, batch.Events[2], batch.Events[3]] };
 
-        Assert.Equal(4, await Writer().WriteAsync(twice));
+        Assert.Equal(4, (await Writer().WriteAsync(twice)).Written);
 
         Assert.Equal(4, await Db.StreamLengthAsync(_settings.StreamKey("dup")));
         Assert.Equal(3, await Writer().HighWaterMarkAsync("siem-events", 3));
@@ -70,7 +70,7 @@ public sealed class RedisEventWriterTests(RedisFixture fixture) : IClassFixture<
     public async Task A_batch_without_events_still_moves_the_high_water_mark_past_dead_lettered_records()
     {
         var empty = TestEvents.Batch("siem-events", 4, 0, 0) with { FirstOffset = 0, LastOffset = 6 };
-        Assert.Equal(0, await Writer().WriteAsync(empty));
+        Assert.Equal(0, (await Writer().WriteAsync(empty)).Written);
         Assert.Equal(6, await Writer().HighWaterMarkAsync("siem-events", 4));
     }
 

@@ -31,6 +31,7 @@ public sealed class FactExtractor(IReadOnlyList<DetectionRule> rules)
                 if (key.Length == 0) continue;
                 var value = rule.Distinct?.Invoke(e) ?? "";
                 if (rule.Distinct is not null && value.Length == 0) continue;
+                if (value.Length > SecurityEvent.MaxKeyChars) value = Digest(value); // distinct counts equality only: a long value travels as its hash
                 byEntity ??= [];
                 if (!byEntity.TryGetValue((rule.KeyField, key), out var builder)) byEntity[(rule.KeyField, key)] = builder = new Builder();
                 var index = builder.RuleIndex(rule);
@@ -42,6 +43,9 @@ public sealed class FactExtractor(IReadOnlyList<DetectionRule> rules)
         return byEntity.Select(pair => new DetectFacts(EntityIds.For(pair.Key.Field, pair.Key.Key), partition,
             pair.Value.Rules.Select(r => r.Name).ToArray(), pair.Value.CompactFacts())).ToList();
     }
+
+    private static string Digest(string value) =>
+        "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(value)));
 
     /// <summary>One entity's facts, and only the rules they concern (a fact refers to its rule by index into them).</summary>
     private sealed class Builder

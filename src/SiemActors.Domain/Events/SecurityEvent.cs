@@ -5,6 +5,13 @@ namespace SiemActors.Domain.Events;
 /// </summary>
 public sealed class SecurityEvent
 {
+    /// <summary>
+    /// The longest id, host, source, user, process, category, action or outcome: these name Redis keys and streams,
+    /// sharded entities and detection keys, which a hostile record must not blow up. A longer value is cut (an id is
+    /// replaced by the derived one) and kept whole in an attribute of the field's name; the raw record is kept as well.
+    /// </summary>
+    public const int MaxKeyChars = 256;
+
     /// <summary>The shipper's id, else derived from the Kafka origin: stable across replays.</summary>
     public required string EventId { get; init; }
 
@@ -45,6 +52,12 @@ public sealed class SecurityEvent
 
     /// <summary>Every input field the schema has no place for, as text; nested objects flattened with dots.</summary>
     public IReadOnlyDictionary<string, string> Attributes { get; init; } = NoAttributes;
+
+    /// <summary>
+    /// The attribute that holds the input's exact bytes (base64) when they are not valid UTF-8: the stores keep
+    /// <see cref="Raw"/> as text, with U+FFFD for what is not UTF-8.
+    /// </summary>
+    public const string RawBase64Attribute = "raw_base64";
 
     /// <summary>The input exactly as read.</summary>
     public ReadOnlyMemory<byte> Raw { get; init; }

@@ -1,8 +1,18 @@
 namespace SiemActors.Domain.Normalization;
 
-/// <summary>Why an input was not turned into an event: a stable reason code (for counters and headers) and detail.</summary>
+/// <summary>
+/// Why an input was not turned into an event, or not stored: a stable reason code (for counters and headers) and detail;
+/// for <see cref="InternalError"/> the exception, for <see cref="SinkRejected"/> the sink that refused it.
+/// </summary>
 public sealed record DeadLetter(string Reason, string Detail)
 {
+    /// <summary>A bug met this record (an exception escaped normalization, routing or detection's facts): it costs this
+    /// record, not its batch, partition or node.</summary>
+    public const string InternalError = "internal-error";
+
+    /// <summary>A sink refused the record's content (a value the store rejects); the rest of its batch was stored.</summary>
+    public const string SinkRejected = "sink-rejected";
+
     public const string TooLarge = "too-large";
     public const string NotJson = "not-json";
     public const string NotAnObject = "not-an-object";
@@ -14,6 +24,15 @@ public sealed record DeadLetter(string Reason, string Detail)
     public const string BadLeef = "bad-leef";
     public const string UnknownFormat = "unknown-format";
     public const string WrongFormat = "wrong-format";
+
+    /// <summary>For <see cref="InternalError"/>: the exception's type and message.</summary>
+    public string? Exception { get; init; }
+
+    /// <summary>For <see cref="SinkRejected"/>: the sink that refused the record.</summary>
+    public string? Sink { get; init; }
+
+    public static DeadLetter Internal(string stage, Exception ex) =>
+        new(InternalError, $"{stage} failed: {ex.GetType().Name}: {ex.Message}") { Exception = $"{ex.GetType().FullName}: {ex.Message}" };
 
     public override string ToString() => $"{Reason}: {Detail}";
 }

@@ -31,27 +31,52 @@ internal struct EventDraft
     public void AddAttribute(string key, string value) =>
         (Attributes ??= new Dictionary<string, string>(ExpectedAttributes, StringComparer.Ordinal))[key] = value;
 
-    public readonly SecurityEvent Build(ReadOnlyMemory<byte> raw, KafkaOrigin origin, long recordTimestamp, long ingestedAt) => new()
+    public SecurityEvent Build(ReadOnlyMemory<byte> raw, KafkaOrigin origin, long recordTimestamp, long ingestedAt)
     {
-        EventId = string.IsNullOrEmpty(Id) ? origin.DerivedEventId() : Id,
-        Timestamp = Timestamp ?? recordTimestamp,
-        IngestedAt = ingestedAt,
-        Host = string.IsNullOrEmpty(Host) ? "unknown" : Host,
-        Source = !string.IsNullOrEmpty(Source) ? Source : !string.IsNullOrEmpty(SourceType) ? SourceType : "unknown",
-        Severity = Severity ?? Events.Severity.Informational,
-        Message = Message ?? "",
-        Category = Category,
-        Action = Action,
-        Outcome = Outcome,
-        SrcIp = SrcIp,
-        SrcPort = SrcPort,
-        DstIp = DstIp,
-        DstPort = DstPort,
-        User = User,
-        Process = Process,
-        Tags = Tags is null ? [] : Tags,
-        Attributes = Attributes is null ? SecurityEvent.NoAttributes : Attributes,
-        Raw = raw,
-        Origin = origin,
-    };
+        if (Id is { Length: > SecurityEvent.MaxKeyChars }) // not an id: kept as text, the event gets the derived one
+        {
+            AddAttribute("id", Id);
+            Id = null;
+        }
+        // Text fields hold U+FFFD where the input was not UTF-8, and the stores keep raw as text: the exact bytes go along.
+        if (!System.Text.Unicode.Utf8.IsValid(raw.Span)) AddAttribute(SecurityEvent.RawBase64Attribute, Convert.ToBase64String(raw.Span));
+        return new SecurityEvent
+        {
+            EventId = string.IsNullOrEmpty(Id) ? origin.DerivedEventId() : Id,
+            Timestamp = Timestamp ?? recordTimestamp,
+            IngestedAt = ingestedAt,
+            Host = string.IsNullOrEmpty(Host) ? "unknown" : Bound("host", Host),
+            Source = Bound("source", !string.IsNullOrEmpty(Source) ? Source : !string.IsNullOrEmpty(SourceType) ? SourceType : "unknown"),
+            Severity = Severity ?? Events.Severity.Informational,
+            Message = Message ?? "",
+            Category = Bound("category", Category),
+            Action = Bound("action", Action),
+            Outcome = Bound("outcome", Outcome),
+            SrcIp = SrcIp,
+            SrcPort = SrcPort,
+            DstIp = DstIp,
+            DstPort = DstPort,
+            User = Bound("user", User),
+            Process = Bound("process", Process),
+            Tags = Tags is null ? [] : Tags,
+            Attributes = Attributes is null ? SecurityEvent.NoAttributes : Attributes,
+            Raw = raw,
+            Origin = origin,
+        };
+    }
+
+    /// <summary>
+    /// A key-like field (it names Redis keys and streams, sharded entities and detection keys) longer than
+    /// <see cref="SecurityEvent.MaxKeyChars"/>: cut to that length, the whole value kept in the attribute
+    /// <paramref name="name"/>.
+    /// </summary>
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(value))]
+    private string? Bound(string name, string? value)
+    {
+        if (value is not { Length: > SecurityEvent.MaxKeyChars }) return value;
+        AddAttribute(name, value);
+        var cut = SecurityEvent.MaxKeyChars;
+        if (char.IsHighSurrogate(value[cut - 1])) cut--; // never half a pair
+        return value[..cut];
+    }
 }

@@ -27,6 +27,13 @@ public sealed class PooledBufferWriter(int initialCapacity = 64 * 1024) : IBuffe
 
     public int WrittenCount => _written;
 
+    /// <summary>Drops what was written after <paramref name="length"/> bytes (a row whose encoding failed halfway).</summary>
+    public void Truncate(int length)
+    {
+        if (length < 0 || length > _written) throw new ArgumentOutOfRangeException(nameof(length));
+        _written = length;
+    }
+
     public void Advance(int count)
     {
         if (count < 0 || _written + count > _buffer.Length) throw new ArgumentOutOfRangeException(nameof(count));

@@ -108,9 +108,10 @@ public sealed class PipelineHarness : IAsyncDisposable
             await producer.ProduceAsync(new TopicPartition(Events, partition), new Message<byte[]?, byte[]?> { Value = value });
     }
 
+    /// <summary>A producer that takes records up to 8 MiB (librdkafka's own limit is 1,000,000 bytes), for oversized inputs.</summary>
     private IProducer<byte[]?, byte[]?> Producer() => new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig
     {
-        BootstrapServers = Kafka.BootstrapServers, EnableIdempotence = true, LingerMs = 5,
+        BootstrapServers = Kafka.BootstrapServers, EnableIdempotence = true, LingerMs = 5, MessageMaxBytes = 8 * 1024 * 1024,
     }).Build();
 
     /// <summary>Rows and distinct event ids through the documented read path (FINAL); (-1, -1) while unreachable.</summary>
