@@ -27,6 +27,7 @@ public static class ManagementHosting
             services.AddSingleton(RedisSinkSettings.Create(config));
             services.AddSingleton(ClickHouseSinkSettings.Create(config));
             checks.AddCheck<PipelineCheck>("pipeline", tags: [Ready])
+                .AddCheck<IngestGapCheck>("ingest-gaps", tags: [Ready])
                 .AddCheck<RedisCheck>("redis", tags: [Ready])
                 .AddCheck<ClickHouseCheck>("clickhouse", tags: [Ready]);
         }

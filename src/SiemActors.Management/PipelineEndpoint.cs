@@ -3,11 +3,20 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SiemActors.Pipeline;
+using SiemActors.Pipeline.Gaps;
 
 namespace SiemActors.Management;
 
 /// <summary>A sink's calls since start: how many partition batches, their mean time, failures.</summary>
 public sealed record SinkView(string Name, long Batches, double MeanSeconds, long Events, long Errors);
+
+/// <summary>A reported ingest gap as the management API shows it.</summary>
+public sealed record GapView(string AlertId, string Topic, int Partition, long FirstOffset, long LastOffset, long Records, string Policy,
+    string Node, long DetectedAt, bool Acknowledged, bool Alarming)
+{
+    public static GapView Of(GapStatus s) => new(s.Gap.Id, s.Gap.Topic, s.Gap.Partition, s.Gap.FirstOffset, s.Gap.LastOffset, s.Gap.Records,
+        s.Gap.Policy, s.Gap.Node, s.Gap.DetectedAt, s.Acknowledged, s.Alarming);
+}
 
 public sealed record PipelineView(bool Running, int AssignedPartitions, double EventsInPerSecond, double EventsOutPerSecond, long Consumed,
     long Committed, double MeanBatchSize, IReadOnlyList<SinkView> Sinks, IReadOnlyDictionary<string, long> DeadLettered, long ShardAskTimeouts,
@@ -16,13 +25,22 @@ public sealed record PipelineView(bool Running, int AssignedPartitions, double E
 /// <summary><c>/management/pipeline</c>: this node's ingest pipeline — partitions with offsets and lag, rates, sinks, dead letters.</summary>
 internal static class PipelineEndpoint
 {
-    public static void Map(RouteGroupBuilder management) =>
+    public static void Map(RouteGroupBuilder management)
+    {
         management.MapGet("/pipeline", (IServiceProvider services) =>
         {
-            if (services.GetService(typeof(PipelineState)) is not PipelineState state)
-                return Results.Json(new { error = "this node has no ingest role" }, ApiEndpoints.Json, statusCode: StatusCodes.Status404NotFound);
+            if (services.GetService(typeof(PipelineState)) is not PipelineState state) return NoIngest();
             return Results.Json(View(state), ApiEndpoints.Json);
         });
+        // Ingest gaps this node reported (newest first), and their acknowledgement.
+        management.MapGet("/pipeline/gaps", (IServiceProvider services) =>
+            services.GetService(typeof(GapAlarm)) is GapAlarm gaps ? Results.Json(gaps.Gaps().Select(GapView.Of), ApiEndpoints.Json) : NoIngest());
+        management.MapPost("/pipeline/gaps/acknowledge", (IServiceProvider services) =>
+            services.GetService(typeof(GapAlarm)) is GapAlarm gaps ? Results.Json(new { acknowledged = gaps.Acknowledge() }, ApiEndpoints.Json) : NoIngest());
+    }
+
+    private static IResult NoIngest() =>
+        Results.Json(new { error = "this node has no ingest role" }, ApiEndpoints.Json, statusCode: StatusCodes.Status404NotFound);
 
     public static PipelineView View(PipelineState state)
     {

@@ -32,6 +32,23 @@ internal sealed class PipelineCheck(PipelineState state) : IHealthCheck
             : HealthCheckResult.Unhealthy("the ingest pipeline is not running yet"));
 }
 
+/// <summary>
+/// Degraded while an ingest gap this node reported still alarms (records deleted by the broker before they were read:
+/// not acknowledged, younger than <c>siem.pipeline.gap-alarm-duration</c>). The node works on; the status tells that
+/// something was lost.
+/// </summary>
+internal sealed class IngestGapCheck(SiemActors.Pipeline.Gaps.GapAlarm gaps) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var active = gaps.Active();
+        return Task.FromResult(active.Count == 0
+            ? HealthCheckResult.Healthy("no ingest gap")
+            : HealthCheckResult.Degraded($"{active.Count} ingest gap(s), {active.Sum(g => g.Records)} records never processed: " +
+                                         string.Join("; ", active.Take(5)) + " — acknowledge with siemctl pipeline gaps --acknowledge"));
+    }
+}
+
 /// <summary>Ready when Redis answers PING (a short connection of its own, so the check never waits on the pipeline's).</summary>
 internal sealed class RedisCheck(RedisSinkSettings settings) : IHealthCheck
 {

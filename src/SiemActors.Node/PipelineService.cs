@@ -8,6 +8,8 @@ using Microsoft.Extensions.Hosting;
 using SiemActors.Kafka.Settings;
 using SiemActors.Pipeline;
 using SiemActors.Pipeline.DeadLetters;
+using SiemActors.Pipeline.Gaps;
+using SiemActors.Detection;
 using SiemActors.Pipeline.Routing;
 using SiemActors.Sinks.ClickHouse;
 using SiemActors.Sinks.Redis;
@@ -26,7 +28,7 @@ namespace SiemActors.Node;
 /// commit.
 /// </summary>
 public sealed class PipelineService(ActorSystem system, ActorRegistry registry, NodeConfig node, Router router, PipelineState state,
-    DetectionSettings detection, IHostApplicationLifetime lifetime)
+    DetectionSettings detection, GapAlarm gaps, IAlertPublisher alerts, IHostApplicationLifetime lifetime)
     : BackgroundService
 {
     private readonly ILoggingAdapter _log = Logging.GetLogger(system, nameof(PipelineService));
@@ -65,6 +67,13 @@ public sealed class PipelineService(ActorSystem system, ActorRegistry registry, 
         await clickHouseWriter.EnsureSchemaAsync(stopping);
         // The alerts table too, so it exists (and can be searched) before the first alert.
         await new ClickHouseAlertWriter(clickHouse, clickHouseSettings).EnsureSchemaAsync(stopping);
+        var gapWriter = new ClickHouseGapWriter(clickHouse, clickHouseSettings);
+        await gapWriter.EnsureSchemaAsync(stopping);
+        gaps.Use(async (gap, ct) =>
+        {
+            await gapWriter.WriteAsync(gap, ct);
+            await alerts.PublishAsync([GapAlarm.AlertOf(gap)], ct);
+        }, stopping);
         var dlqConfig = new ProducerConfig
         {
             BootstrapServers = node.BootstrapServers,
@@ -95,7 +104,7 @@ public sealed class PipelineService(ActorSystem system, ActorRegistry registry, 
             .WithClientId($"siem-{node.Hostname}-{node.Port}");
         var pipeline = new IngestPipeline(settings, consumer, CommitterSettings.Create(system),
             new HostEnricher(hosts, settings, _log),
-            deadLetters, router, sinks, internalErrors, state, detector);
+            deadLetters, router, sinks, internalErrors, state, detector, gaps);
 
         var control = pipeline.Run(system.Materializer());
         state.Running = true;

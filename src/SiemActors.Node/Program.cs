@@ -17,6 +17,7 @@ using SiemActors.Sinks.Redis;
 using SiemActors.Management;
 using SiemActors.Node;
 using SiemActors.Pipeline;
+using SiemActors.Pipeline.Gaps;
 using SiemActors.Pipeline.Routing;
 using SiemActors.Transforms;
 
@@ -55,7 +56,12 @@ try
     builder.Services.AddSingleton(router);
     builder.Services.AddSingleton(detection);
     builder.Services.AddSingleton<IAlertPublisher>(sp => new AlertPublisher(sp, redisSettings, clickHouseSettings));
-    if (node.Has("ingest")) builder.Services.AddSingleton<PipelineState>();
+    if (node.Has("ingest"))
+    {
+        builder.Services.AddSingleton<PipelineState>();
+        builder.Services.AddSingleton(sp => new GapAlarm(PipelineSettings.Create(node.Hocon).GapAlarmDuration, $"{node.Hostname}:{node.Port}",
+            Akka.Event.Logging.GetLogger(sp.GetRequiredService<Akka.Actor.ActorSystem>(), "ingest-gaps")));
+    }
     builder.Services.AddSiemManagement(management, node.Hocon, ingest: node.Has("ingest"));
     builder.Services.AddAkka(NodeConfig.SystemName, akka =>
     {

@@ -10,6 +10,7 @@ using SiemActors.Kafka.Dsl;
 using SiemActors.Kafka.Messages;
 using SiemActors.Kafka.Settings;
 using SiemActors.Pipeline.DeadLetters;
+using SiemActors.Pipeline.Gaps;
 using SiemActors.Pipeline.Routing;
 
 namespace SiemActors.Pipeline;
@@ -35,7 +36,8 @@ public sealed class IngestPipeline(
     IReadOnlyList<IEventSink> sinks,
     InternalErrors errors,
     PipelineState? state = null,
-    Detector? detector = null)
+    Detector? detector = null,
+    GapAlarm? gaps = null)
 {
     private readonly PipelineState _state = state ?? new PipelineState();
 
@@ -46,12 +48,17 @@ public sealed class IngestPipeline(
     /// <summary>Starts consuming; stop with <see cref="DrainingControl{T}.DrainAndShutdown"/> to commit what is in flight.</summary>
     public DrainingControl<Done> Run(IMaterializer materializer, CancellationToken sinkCancellation = default) =>
         // Records reach each partition's substream in chunks (what the partition has buffered), not one by one.
-        KafkaConsumer.CommittableChunkedPartitionedSource(consumer.WithGroupId(settings.GroupId), Subscriptions.Topics(settings.EventsTopic),
-                settings.BatchSize)
+        KafkaConsumer.CommittableChunkedPartitionedSource(ConsumerSettings(), Subscriptions.Topics(settings.EventsTopic), settings.BatchSize)
             .MergePartitions(settings.MaxPartitions, (tp, messages) => Partition(tp, messages, sinkCancellation))
             .ToMaterialized(Committer.Sink(committer), Keep.Both)
             .MapMaterializedValue(DrainingControl<Done>.Create)
             .Run(materializer);
+
+    private ConsumerSettings<byte[]?, byte[]?> ConsumerSettings()
+    {
+        var configured = consumer.WithGroupId(settings.GroupId).WithOffsetOutOfRange(settings.OffsetOutOfRange);
+        return gaps is null ? configured : configured.WithOffsetResetListener(reset => gaps.OnOffsetReset(reset, settings.OffsetOutOfRangeName));
+    }
 
     private Source<ICommittable, NotUsed> Partition(TopicPartition tp, Source<IReadOnlyList<CommittableMessage<byte[]?, byte[]?>>, NotUsed> chunks,
         CancellationToken cancellation)
@@ -88,6 +95,8 @@ public sealed class IngestPipeline(
                 var writes = await Task.WhenAll(sinks.Select(s => WriteAsync(s, item.Events with { Events = routed.TryGetValue(s.Name, out var events) ? events : [] },
                     cancellation))).ConfigureAwait(false);
                 await deadLetters.PublishAsync(Refused(writes), cancellation).ConfigureAwait(false);
+                // A gap the consumer reported for this partition is stored before anything past it is committed.
+                if (gaps is not null) await gaps.StoredAsync(tp.Topic, tp.Partition.Value).ConfigureAwait(false);
                 Stored(item.Events);
                 return (ICommittable)item.Commit;
             })

@@ -65,6 +65,17 @@ public static class PipelineMetrics
         "Partition batches served together in one round of entity Asks (enrichment and detection each count theirs).",
         new HistogramConfiguration { Buckets = [1, 2, 4, 8, 16, 32, 64, 128] });
 
+    public static readonly Counter OffsetResets = Metrics.CreateCounter("siem_offset_resets_total",
+        "Times the consumer's position in a partition was not in the log and moved (on-offset-out-of-range), by cause: below-log-start (records deleted unread) or beyond-log-end (log truncated or re-created).",
+        "topic", "partition", "cause");
+
+    public static readonly Counter RecordsSkipped = Metrics.CreateCounter("siem_records_skipped_total",
+        "Records never processed because the broker deleted them before they were read (each range is an ingest-gap alert and a row of ingest_gaps).",
+        "topic", "partition");
+
+    public static readonly Gauge ActiveGapAlarms = Metrics.CreateGauge("siem_ingest_gap_alarms",
+        "Ingest gaps this node reported that still alarm (not acknowledged, younger than siem.pipeline.gap-alarm-duration); /health/ready is degraded while above 0.");
+
     public static readonly Gauge ConsumerLag = Metrics.CreateGauge("siem_consumer_lag",
         "Records in the partition after the last offset this node committed, by partition.", "topic", "partition");
 

@@ -23,6 +23,14 @@ public sealed record PipelineSettings
         AskTimeout = p.GetTimeSpan("ask-timeout");
         AskRetryMinBackoff = p.GetTimeSpan("ask-retry-min-backoff");
         AskRetryMaxBackoff = p.GetTimeSpan("ask-retry-max-backoff");
+        GapAlarmDuration = p.GetTimeSpan("gap-alarm-duration");
+        OffsetOutOfRange = config.GetString("siem.kafka.on-offset-out-of-range") switch
+        {
+            "earliest" => Kafka.Settings.OffsetOutOfRange.Earliest,
+            "latest" => Kafka.Settings.OffsetOutOfRange.Latest,
+            "fail" => Kafka.Settings.OffsetOutOfRange.Fail,
+            var other => throw new ConfigurationException($"siem.kafka.on-offset-out-of-range is '{other}'; it is earliest, latest or fail"),
+        };
         var n = config.GetConfig("siem.normalize");
         Limits = new NormalizerLimits(n.GetInt("max-message-bytes"), n.GetInt("max-fields"), n.GetInt("max-depth"));
         TopicFormats = ReadTopicFormats(n);
@@ -60,6 +68,15 @@ public sealed record PipelineSettings
     public TimeSpan AskRetryMaxBackoff { get; init; }
 
     public NormalizerLimits Limits { get; init; }
+
+    /// <summary>How long a reported ingest gap keeps <c>/health/ready</c> degraded unless acknowledged first.</summary>
+    public TimeSpan GapAlarmDuration { get; init; }
+
+    /// <summary><c>siem.kafka.on-offset-out-of-range</c>: where to go on when the committed offset is no longer in the log.</summary>
+    public Kafka.Settings.OffsetOutOfRange OffsetOutOfRange { get; init; }
+
+    /// <summary>The policy as configured (earliest, latest, fail), for the gap rows and alerts.</summary>
+    public string OffsetOutOfRangeName => OffsetOutOfRange.ToString().ToLowerInvariant();
 
     /// <summary>Topics parsed in one fixed format instead of detected per message.</summary>
     public IReadOnlyDictionary<string, InputFormat> TopicFormats { get; init; }

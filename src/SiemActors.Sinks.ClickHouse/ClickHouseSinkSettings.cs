@@ -41,6 +41,9 @@ public sealed record ClickHouseSinkSettings
     /// <summary>The detection alerts' table, database-qualified.</summary>
     public string AlertsTable => $"{Database}.{AlertsTableName}";
 
+    /// <summary>The ranges of records the pipeline never read (<see cref="IngestGapsSchema"/>), database-qualified.</summary>
+    public string GapsTable => $"{Database}.ingest_gaps";
+
     public string User { get; init; }
 
     public string Password { get; init; }

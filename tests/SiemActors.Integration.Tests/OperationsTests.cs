@@ -39,7 +39,7 @@ public sealed class OperationsTests(ServicesFixture fixture) : IClassFixture<Ser
         Assert.Contains("\"healthy\"", await http.GetStringAsync("/health/live"));
         var ready = JsonDocument.Parse(await http.GetStringAsync("/health/ready")).RootElement;
         Assert.Equal("healthy", ready.GetProperty("status").GetString());
-        Assert.Equal(["cluster", "pipeline", "redis", "clickhouse"], ready.GetProperty("checks").EnumerateObject().Select(c => c.Name));
+        Assert.Equal(["cluster", "pipeline", "ingest-gaps", "redis", "clickhouse"], ready.GetProperty("checks").EnumerateObject().Select(c => c.Name));
 
         // siemctl, the real binary.
         var common = new[] { "--node", node.HttpUrl, "--token", PipelineHarness.ManagementToken };

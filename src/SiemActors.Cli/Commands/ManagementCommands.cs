@@ -66,6 +66,13 @@ internal static class ManagementCommands
         pipeline.Subcommands.Add(Verb("lag", "Committed offset, end offset and lag per assigned partition",
             (c, _, ct) => c.GetAsync("/management/pipeline", ct), (j, _) => PrintLag(j)));
 
+        var acknowledge = new Option<bool>("--acknowledge") { Description = "stop the alarm of every gap reported so far (/health/ready ready again)" };
+        pipeline.Subcommands.Add(Verb("gaps", "Ranges of records the broker deleted before they were read (ingest gaps), newest first",
+            async (c, r, ct) => r.GetValue(acknowledge)
+                ? await c.PostAsync("/management/pipeline/gaps/acknowledge", new { }, ct)
+                : await c.GetAsync("/management/pipeline/gaps", ct),
+            (j, r) => PrintGaps(j, r.GetValue(acknowledge)), acknowledge));
+
         return [cluster, actor, shards, pipeline];
     }
 
@@ -140,6 +147,24 @@ internal static class ManagementCommands
         }
         table.Write(Console.Out);
         Console.WriteLine($"total lag: {total:N0}");
+    }
+
+    private static void PrintGaps(JsonElement j, bool acknowledged)
+    {
+        if (acknowledged)
+        {
+            Console.WriteLine($"acknowledged: {j.GetProperty("acknowledged").GetInt32()} gap alarm(s)");
+            return;
+        }
+        var table = new Table("DETECTED (UTC)", "TOPIC", "PARTITION", "OFFSETS", "RECORDS", "POLICY", "ALARM");
+        foreach (var g in j.EnumerateArray())
+            table.Add(DateTimeOffset.FromUnixTimeMilliseconds(g.GetProperty("detected_at").GetInt64()).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+                g.GetProperty("topic").GetString(), g.GetProperty("partition").GetInt32(),
+                $"{g.GetProperty("first_offset").GetInt64()}..{g.GetProperty("last_offset").GetInt64()}",
+                g.GetProperty("records").GetInt64().ToString("N0", CultureInfo.InvariantCulture), g.GetProperty("policy").GetString(),
+                g.GetProperty("alarming").GetBoolean() ? "ALARM" : g.GetProperty("acknowledged").GetBoolean() ? "acknowledged" : "expired");
+        table.Write(Console.Out);
+        if (j.GetArrayLength() == 0) Console.WriteLine("no ingest gap reported by this node");
     }
 
     private static string Offset(long offset) => offset < 0 ? "-" : offset.ToString(CultureInfo.InvariantCulture);

@@ -20,8 +20,17 @@ public sealed record ConsumerSettings<TKey, TValue>
         WaitClosePartition = section.GetTimeSpan("wait-close-partition");
         StopTimeout = section.GetTimeSpan("stop-timeout");
         CloseTimeout = section.GetTimeSpan("close-timeout");
+        OffsetOutOfRange = ParseOffsetOutOfRange(section.GetString("offset-out-of-range"));
         Properties = KafkaClientProperties.From(section);
     }
+
+    private static OffsetOutOfRange ParseOffsetOutOfRange(string value) => value switch
+    {
+        "earliest" => OffsetOutOfRange.Earliest,
+        "latest" => OffsetOutOfRange.Latest,
+        "fail" => OffsetOutOfRange.Fail,
+        _ => throw new ConfigurationException($"akka.kafka.consumer.offset-out-of-range is '{value}'; it is earliest, latest or fail"),
+    };
 
     /// <summary>From the system's <c>akka.kafka.consumer</c>, over the embedded defaults.</summary>
     public static ConsumerSettings<TKey, TValue> Create(ActorSystem system, IDeserializer<TKey>? keyDeserializer,
@@ -51,6 +60,15 @@ public sealed record ConsumerSettings<TKey, TValue>
     public TimeSpan StopTimeout { get; init; }
 
     public TimeSpan CloseTimeout { get; init; }
+
+    /// <summary>What to do when the position in a partition is no longer in the log (see <see cref="Settings.OffsetOutOfRange"/>).</summary>
+    public OffsetOutOfRange OffsetOutOfRange { get; init; }
+
+    /// <summary>
+    /// Told of every move of <see cref="OffsetOutOfRange"/>, on the consumer's own thread (return quickly; hand work
+    /// elsewhere). Null: only logged.
+    /// </summary>
+    public Action<Messages.OffsetReset>? OffsetResetListener { get; init; }
 
     /// <summary>librdkafka properties, passed as they are.</summary>
     public ImmutableDictionary<string, string> Properties { get; init; }
@@ -82,17 +100,37 @@ public sealed record ConsumerSettings<TKey, TValue>
 
     public ConsumerSettings<TKey, TValue> WithCloseTimeout(TimeSpan timeout) => this with { CloseTimeout = timeout };
 
+    public ConsumerSettings<TKey, TValue> WithOffsetOutOfRange(OffsetOutOfRange policy) => this with { OffsetOutOfRange = policy };
+
+    public ConsumerSettings<TKey, TValue> WithOffsetResetListener(Action<Messages.OffsetReset> listener) => this with { OffsetResetListener = listener };
+
     public ConsumerSettings<TKey, TValue> WithKeyDeserializer(IDeserializer<TKey> deserializer) => this with { KeyDeserializer = deserializer };
 
     public ConsumerSettings<TKey, TValue> WithValueDeserializer(IDeserializer<TValue> deserializer) =>
         this with { ValueDeserializer = deserializer };
 
-    /// <summary>The librdkafka configuration, checked for what the stages rely on.</summary>
+    /// <summary>
+    /// Where to start in a partition the group has no committed offset for: <c>auto.offset.reset</c> (earliest,
+    /// latest, or error to fail). It no longer decides what happens when an offset is out of range: that is
+    /// <see cref="OffsetOutOfRange"/>.
+    /// </summary>
+    internal Offset InitialOffset => Properties.GetValueOrDefault("auto.offset.reset", "latest") switch
+    {
+        "earliest" or "smallest" or "beginning" => Offset.Beginning,
+        "latest" or "largest" or "end" => Offset.End,
+        _ => Offset.Unset, // error: no start of its own
+    };
+
+    /// <summary>
+    /// The librdkafka configuration, checked for what the stages rely on. <c>auto.offset.reset</c> goes to librdkafka as
+    /// <c>error</c>: every reset then reaches the consume loop, which applies <see cref="InitialOffset"/> or
+    /// <see cref="OffsetOutOfRange"/> and reports what it skipped, instead of librdkafka moving on in silence.
+    /// </summary>
     internal ConsumerConfig ToConsumerConfig()
     {
         if (!Properties.ContainsKey("bootstrap.servers"))
             throw new ArgumentException("bootstrap.servers is not set: use WithBootstrapServers or akka.kafka.consumer.kafka-clients");
-        return new ConsumerConfig(Properties.ToDictionary());
+        return new ConsumerConfig(Properties.SetItem("auto.offset.reset", "error").ToDictionary());
     }
 
     private static TimeSpan Positive(TimeSpan value) =>

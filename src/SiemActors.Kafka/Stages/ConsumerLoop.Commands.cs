@@ -55,6 +55,11 @@ internal sealed partial class ConsumerLoop<TKey, TValue>
         if (partitions.Count == 0) return;
         if (fetch.Paused) consumer.Pause(partitions);
         else consumer.Resume(partitions);
+        foreach (var tp in partitions)
+        {
+            if (fetch.Paused) _paused.Add(tp);
+            else _paused.Remove(tp);
+        }
     }
 
     private void ApplyStop(ConsumerLoopCommand.StopFetching stop)

@@ -38,7 +38,11 @@ internal sealed partial class ConsumerLoop<TKey, TValue>
         }
         var dropped = DropPolled(revoked);
         if (!lost && !_closing) WaitUntilSettled(revoked);
-        foreach (var assignment in revoked) _assignments.Remove(assignment.TopicPartition);
+        foreach (var assignment in revoked)
+        {
+            _assignments.Remove(assignment.TopicPartition);
+            _paused.Remove(assignment.TopicPartition);
+        }
         if (_pendingCommits.Count > 0) _retryNotBefore = default; // settle what is left: drop the revoked, retry the rest
 
         var unsettled = revoked.Count(a => !a.IsSettled);

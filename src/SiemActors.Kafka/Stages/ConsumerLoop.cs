@@ -150,6 +150,11 @@ internal sealed partial class ConsumerLoop<TKey, TValue> : IOffsetCommitter
 
     private void OnConsumeError(ConsumeException error)
     {
+        if (IsOffsetReset(error))
+        {
+            OnOffsetReset(error);
+            return;
+        }
         var directive = _decider(error);
         var where = error.ConsumerRecord is { } r ? $"{r.Topic}[{r.Partition.Value}]@{r.Offset.Value}" : "(no record)";
         if (directive == Akka.Streams.Supervision.Directive.Stop)

@@ -101,6 +101,13 @@ public sealed class PipelineHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>Produces the values to one partition all at once (in order: one idempotent producer), waiting for every acknowledgement.</summary>
+    public async Task ProduceBulkAsync(int partition, IEnumerable<byte[]> values)
+    {
+        using var producer = Producer();
+        await Task.WhenAll(values.Select(v => producer.ProduceAsync(new TopicPartition(Events, partition), new Message<byte[]?, byte[]?> { Value = v })));
+    }
+
     public async Task ProduceRawAsync(int partition, params byte[][] values)
     {
         using var producer = Producer();
@@ -166,6 +173,14 @@ public sealed class PipelineHarness : IAsyncDisposable
         using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = Kafka.BootstrapServers, GroupId = _group }).Build();
         return consumer.Committed(Enumerable.Range(0, partitions).Select(p => new TopicPartition(topic, p)), TimeSpan.FromSeconds(10))
             .OrderBy(t => t.Partition.Value).Select(t => Math.Max(t.Offset.Value, 0)).ToArray();
+    }
+
+    /// <summary>The partition's log start and end (what retention has left of it).</summary>
+    public (long Low, long High) Watermarks(int partition, string topic = Events)
+    {
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = Kafka.BootstrapServers, GroupId = "watermarks" }).Build();
+        var w = consumer.QueryWatermarkOffsets(new TopicPartition(topic, partition), TimeSpan.FromSeconds(10));
+        return (w.Low.Value, w.High.Value);
     }
 
     public long[] EndOffsets(string topic = Events, int partitions = Partitions)

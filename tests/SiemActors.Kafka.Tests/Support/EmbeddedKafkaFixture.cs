@@ -77,6 +77,13 @@ public sealed class EmbeddedKafkaFixture : IDisposable
             .ToArray();
     }
 
+    /// <summary>Commits <paramref name="offset"/> for every partition, as a consumer of the group that stopped there would have.</summary>
+    public void Commit(string group, string topic, int partitions, long offset)
+    {
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = BootstrapServers, GroupId = group }).Build();
+        consumer.Commit(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, offset)));
+    }
+
     public long[] EndOffsets(string topic, int partitions)
     {
         using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig
