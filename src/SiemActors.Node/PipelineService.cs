@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using SiemActors.Kafka.Settings;
 using SiemActors.Pipeline;
 using SiemActors.Pipeline.DeadLetters;
+using SiemActors.Pipeline.Epochs;
 using SiemActors.Pipeline.Gaps;
 using SiemActors.Detection;
 using SiemActors.Pipeline.Routing;
@@ -60,6 +61,9 @@ public sealed class PipelineService(ActorSystem system, ActorRegistry registry, 
         var settings = PipelineSettings.Create(config);
         var redisSettings = RedisSinkSettings.Create(config);
         var clickHouseSettings = ClickHouseSinkSettings.Create(config);
+        // Asked now, while the sinks connect: brokers that do not describe topics (the embedded one) take a few seconds to say so.
+        using var topicIds = new TopicIds(node.BootstrapServers, _log);
+        _ = topicIds.GetAsync(settings.EventsTopic);
 
         using var redis = await RedisEventWriter.ConnectAsync(redisSettings);
         using var clickHouse = new ClickHouseHttpClient(clickHouseSettings, _log);
@@ -95,6 +99,9 @@ public sealed class PipelineService(ActorSystem system, ActorRegistry registry, 
         };
         if (outputProducer is not null) sinks.Add(new KafkaEventSink(outputProducer, settings.ProcessedTopic, _log));
 
+        using var watermarks = new Watermarks(node.BootstrapServers);
+        var epochs = new LogEpochResolver(new RedisLogEpochStore(redis, redisSettings), topicIds, watermarks, sinks, _log);
+
         var hosts = await registry.GetAsync<HostEntity>(stopping);
         var detector = detection.ActiveRules.Count == 0
             ? null
@@ -104,7 +111,7 @@ public sealed class PipelineService(ActorSystem system, ActorRegistry registry, 
             .WithClientId($"siem-{node.Hostname}-{node.Port}");
         var pipeline = new IngestPipeline(settings, consumer, CommitterSettings.Create(system),
             new HostEnricher(hosts, settings, _log),
-            deadLetters, router, sinks, internalErrors, state, detector, gaps);
+            deadLetters, router, sinks, internalErrors, state, detector, gaps, epochs);
 
         var control = pipeline.Run(system.Materializer());
         state.Running = true;

@@ -12,7 +12,10 @@ namespace SiemActors.Pipeline;
 /// </summary>
 public sealed class BatchNormalizer(EventNormalizer normalizer, IReadOnlyDictionary<string, InputFormat>? topicFormats = null, InternalErrors? errors = null)
 {
-    public NormalizedBatch Normalize(IReadOnlyList<CommittableMessage<byte[]?, byte[]?>> batch, long now)
+    /// <param name="batch">Records of one partition, in offset order.</param>
+    /// <param name="now">The ingest time.</param>
+    /// <param name="epoch">The partition's log epoch.</param>
+    public NormalizedBatch Normalize(IReadOnlyList<CommittableMessage<byte[]?, byte[]?>> batch, long now, int epoch = 0)
     {
         var events = new List<SecurityEvent>(batch.Count);
         List<DeadLetterRecord>? rejected = null;
@@ -23,7 +26,7 @@ public sealed class BatchNormalizer(EventNormalizer normalizer, IReadOnlyDiction
             NormalizeResult result;
             try
             {
-                var origin = new KafkaOrigin(record.Topic, record.Partition.Value, record.Offset.Value);
+                var origin = new KafkaOrigin(record.Topic, record.Partition.Value, record.Offset.Value, epoch);
                 result = record.Message.Value is { } value
                     ? normalizer.Normalize(value, origin, record.Message.Timestamp.UnixTimestampMs, now, format)
                     : NormalizeResult.Reject(DeadLetter.Empty, "the record has no value (a tombstone)");
@@ -40,6 +43,6 @@ public sealed class BatchNormalizer(EventNormalizer normalizer, IReadOnlyDiction
         var first = batch[0].Record;
         var last = batch[^1];
         return new NormalizedBatch(first.Topic, first.Partition.Value, first.Offset.Value, last.Record.Offset.Value, events,
-            rejected ?? (IReadOnlyList<DeadLetterRecord>)[], last.CommittableOffset);
+            rejected ?? (IReadOnlyList<DeadLetterRecord>)[], last.CommittableOffset, epoch);
     }
 }

@@ -35,7 +35,7 @@ public sealed class BatchPreparer(Router router, FactExtractor? extractor, Inter
             kept.Add(e);
             destinations.Add(routed);
         }
-        var facts = Facts(batch.Partition, kept, destinations, ref rejected, batch.Rejected);
+        var facts = Facts(batch.EntityPartition, kept, destinations, ref rejected, batch.Rejected);
         var prepared = rejected is null ? batch with { Events = kept } : batch with { Events = kept, Rejected = rejected };
         return new PreparedBatch(prepared, destinations, facts);
     }

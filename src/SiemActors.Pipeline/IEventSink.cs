@@ -17,6 +17,9 @@ public interface IEventSink
 
     /// <summary>The partition was just assigned to this node: forget anything cached about it.</summary>
     void OnPartitionAssigned(string topic, int partition);
+
+    /// <summary>The highest offset the sink holds of the partition under <paramref name="markTopic"/> (<see cref="EventBatch.MarkTopic"/>); -1 for none.</summary>
+    Task<long> HighWaterMarkAsync(string markTopic, int partition);
 }
 
 /// <summary>The Redis sink as a pipeline destination.</summary>
@@ -29,6 +32,8 @@ public sealed class RedisEventSink(RedisEventWriter writer) : IEventSink
     public void OnPartitionAssigned(string topic, int partition)
     {
     }
+
+    public Task<long> HighWaterMarkAsync(string markTopic, int partition) => writer.HighWaterMarkAsync(markTopic, partition);
 }
 
 /// <summary>The ClickHouse sink as a pipeline destination.</summary>
@@ -39,4 +44,6 @@ public sealed class ClickHouseEventSink(ClickHouseEventWriter writer) : IEventSi
     public Task<SinkWrite> WriteAsync(EventBatch batch, CancellationToken cancellation) => writer.WriteAsync(batch, cancellation);
 
     public void OnPartitionAssigned(string topic, int partition) => writer.Forget(topic, partition);
+
+    public Task<long> HighWaterMarkAsync(string markTopic, int partition) => writer.HighWaterMarkAsync(markTopic, partition);
 }

@@ -10,6 +10,7 @@ using SiemActors.Kafka.Dsl;
 using SiemActors.Kafka.Messages;
 using SiemActors.Kafka.Settings;
 using SiemActors.Pipeline.DeadLetters;
+using SiemActors.Pipeline.Epochs;
 using SiemActors.Pipeline.Gaps;
 using SiemActors.Pipeline.Routing;
 
@@ -37,7 +38,8 @@ public sealed class IngestPipeline(
     InternalErrors errors,
     PipelineState? state = null,
     Detector? detector = null,
-    GapAlarm? gaps = null)
+    GapAlarm? gaps = null,
+    LogEpochResolver? epochs = null)
 {
     private readonly PipelineState _state = state ?? new PipelineState();
 
@@ -65,15 +67,18 @@ public sealed class IngestPipeline(
     {
         foreach (var sink in sinks) sink.OnPartitionAssigned(tp.Topic, tp.Partition.Value);
         _state.Assigned(tp.Topic, tp.Partition.Value);
+        // Which log this is, decided once per ownership before its first batch is normalized (event ids and marks depend on it).
+        var epoch = epochs?.ResolveAsync(tp.Topic, tp.Partition.Value, cancellation) ?? Task.FromResult(0);
         return chunks
             .GroupedWeightedWithin(settings.BatchSize, settings.BatchInterval, chunk => chunk.Count)
-            .Select(grouped =>
+            .SelectAsync(1, async grouped =>
             {
+                var logEpoch = await epoch.ConfigureAwait(false);
                 var batch = Flatten(grouped);
                 PipelineMetrics.Consumed.Inc(batch.Count);
                 PipelineMetrics.BatchSize.Observe(batch.Count);
                 _state.Consumed(batch.Count);
-                var prepared = _preparer.Prepare(_normalizer.Normalize(batch, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+                var prepared = _preparer.Prepare(_normalizer.Normalize(batch, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), logEpoch));
                 PipelineMetrics.Normalized.Inc(prepared.Batch.Events.Count);
                 return prepared;
             })
@@ -83,7 +88,7 @@ public sealed class IngestPipeline(
                 var batch = prepared.Batch;
                 var dlq = deadLetters.PublishAsync(batch.Rejected, cancellation);
                 var detected = detector?.SubmitAsync(prepared.Facts) ?? Task.CompletedTask;
-                var enriched = await enricher.EnrichAsync(batch.Partition, batch.Events).ConfigureAwait(false);
+                var enriched = await enricher.EnrichAsync(batch.EntityPartition, batch.Events).ConfigureAwait(false);
                 await dlq.ConfigureAwait(false);
                 await detected.ConfigureAwait(false);
                 return (batch.Commit, Events: batch.Enriched(enriched), prepared.Destinations);

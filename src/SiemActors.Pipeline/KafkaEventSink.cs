@@ -79,4 +79,7 @@ public sealed class KafkaEventSink(IProducer<string, byte[]> producer, string to
     public void OnPartitionAssigned(string topic, int partition)
     {
     }
+
+    /// <summary>The output keeps no marks (it is at least once): it never says a log is new.</summary>
+    public Task<long> HighWaterMarkAsync(string markTopic, int partition) => Task.FromResult(-1L);
 }

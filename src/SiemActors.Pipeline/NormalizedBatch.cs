@@ -5,8 +5,8 @@ using SiemActors.Pipeline.DeadLetters;
 namespace SiemActors.Pipeline;
 
 /// <summary>
-/// One partition batch after normalization: its events, its records for the dead-letter topic, and the offset that
-/// commits all of it.
+/// One partition batch after normalization: its events, its records for the dead-letter topic, the offset that commits
+/// all of it, and the partition's log epoch (<see cref="KafkaOrigin.Epoch"/>).
 /// </summary>
 public sealed record NormalizedBatch(
     string Topic,
@@ -15,7 +15,11 @@ public sealed record NormalizedBatch(
     long LastOffset,
     IReadOnlyList<SecurityEvent> Events,
     IReadOnlyList<DeadLetterRecord> Rejected,
-    ICommittableOffset Commit)
+    ICommittableOffset Commit,
+    int Epoch = 0)
 {
-    public EventBatch Enriched(IReadOnlyList<EnrichedEvent> events) => new(Topic, Partition, FirstOffset, LastOffset, events);
+    /// <summary>The partition number the sharded entities know this log by (<see cref="LogEpochs.EntityPartition"/>).</summary>
+    public int EntityPartition => LogEpochs.EntityPartition(Partition, Epoch);
+
+    public EventBatch Enriched(IReadOnlyList<EnrichedEvent> events) => new(Topic, Partition, FirstOffset, LastOffset, events, Epoch);
 }

@@ -76,6 +76,10 @@ public static class PipelineMetrics
     public static readonly Gauge ActiveGapAlarms = Metrics.CreateGauge("siem_ingest_gap_alarms",
         "Ingest gaps this node reported that still alarm (not acknowledged, younger than siem.pipeline.gap-alarm-duration); /health/ready is degraded while above 0.");
 
+    public static readonly Counter LogEpochs = Metrics.CreateCounter("siem_log_epochs_total",
+        "Partitions found to be a new log (the topic deleted and created again, or truncated): each starts a new epoch of sink marks.",
+        "topic", "partition");
+
     public static readonly Gauge ConsumerLag = Metrics.CreateGauge("siem_consumer_lag",
         "Records in the partition after the last offset this node committed, by partition.", "topic", "partition");
 

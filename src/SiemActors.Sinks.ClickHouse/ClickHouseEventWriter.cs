@@ -58,10 +58,21 @@ public sealed class ClickHouseEventWriter(ClickHouseHttpClient client, ClickHous
     }
 
     /// <summary>
-    /// Forgets what this writer remembers of a partition (call when it is assigned anew: another node may have written
-    /// it meanwhile); the next batch reads the mark from the ledger again.
+    /// Forgets what this writer remembers of a partition, in every log epoch (call when it is assigned anew: another node
+    /// may have written it meanwhile); the next batch reads the mark from the ledger again.
     /// </summary>
-    public void Forget(string topic, int partition) => _highWaterMarks.TryRemove((topic, partition), out _);
+    public void Forget(string topic, int partition)
+    {
+        foreach (var key in _highWaterMarks.Keys)
+        {
+            if (key.Partition == partition && (key.Topic == topic || key.Topic.StartsWith(topic + "@", StringComparison.Ordinal)))
+                _highWaterMarks.TryRemove(key, out _);
+        }
+    }
+
+    /// <summary>The partition's high-water mark under <paramref name="markTopic"/> (<see cref="EventBatch.MarkTopic"/>), from the ledger; -1 for none.</summary>
+    public Task<long> HighWaterMarkAsync(string markTopic, int partition, CancellationToken ct = default) =>
+        _ledger.HighWaterMarkAsync(markTopic, partition, ct);
 
     private async Task FlushWhilePendingAsync()
     {
@@ -126,7 +137,7 @@ public sealed class ClickHouseEventWriter(ClickHouseHttpClient client, ClickHous
             }
             catch (ClickHouseServerException ex) when (!ct.IsCancellationRequested)
             {
-                foreach (var p in group) Forget(p.Batch.Topic, p.Batch.Partition);
+                foreach (var p in group) _highWaterMarks.TryRemove((p.Batch.MarkTopic, p.Batch.Partition), out _);
                 log.Error("ClickHouse refused a write of {0} partition batch(es) (attempt {1}): {2}; retrying in {3} — the partitions wait until the server or schema is fixed",
                     group.Count, attempt, ex.Message, backoff);
                 await Task.Delay(backoff, ct).ConfigureAwait(false);
@@ -139,7 +150,7 @@ public sealed class ClickHouseEventWriter(ClickHouseHttpClient client, ClickHous
     {
         var marks = new Dictionary<(string, int), long>();
         // Partitions this writer knows nothing of yet (just assigned): their marks from the ledger, one query per topic.
-        foreach (var topic in group.Select(p => p.Batch).Where(b => !_highWaterMarks.ContainsKey((b.Topic, b.Partition))).GroupBy(b => b.Topic))
+        foreach (var topic in group.Select(p => p.Batch).Where(b => !_highWaterMarks.ContainsKey((b.MarkTopic, b.Partition))).GroupBy(b => b.MarkTopic))
         {
             var fromLedger = await _ledger.HighWaterMarksAsync(topic.Key, topic.Select(b => b.Partition).ToList(), ct).ConfigureAwait(false);
             foreach (var (partition, mark) in fromLedger) marks[(topic.Key, partition)] = mark;
@@ -149,12 +160,12 @@ public sealed class ClickHouseEventWriter(ClickHouseHttpClient client, ClickHous
         foreach (var p in group)
         {
             var batch = p.Batch;
-            var key = (batch.Topic, batch.Partition);
+            var key = (batch.MarkTopic, batch.Partition);
             if (!marks.TryGetValue(key, out var stored) && !_highWaterMarks.TryGetValue(key, out stored)) // forgotten meanwhile
-                stored = await _ledger.HighWaterMarkAsync(batch.Topic, batch.Partition, ct).ConfigureAwait(false);
+                stored = await _ledger.HighWaterMarkAsync(batch.MarkTopic, batch.Partition, ct).ConfigureAwait(false);
             var events = stored < batch.FirstOffset ? batch.Events : batch.Events.Where(e => e.Event.Origin.Offset > stored).ToList();
             fresh.Add(events);
-            if (events.Count > 0) ranges.Add(new LedgerRange(batch.Topic, batch.Partition, events[0].Event.Origin.Offset, batch.LastOffset, events.Count));
+            if (events.Count > 0) ranges.Add(new LedgerRange(batch.MarkTopic, batch.Partition, events[0].Event.Origin.Offset, batch.LastOffset, events.Count));
             marks[key] = Math.Max(stored, batch.LastOffset);
         }
 

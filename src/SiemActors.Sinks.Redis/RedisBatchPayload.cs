@@ -50,7 +50,7 @@ public sealed class RedisBatchPayload : IDisposable
         var args = new RedisValue[4 + 2 * count];
         keys[0] = settings.OffsetsKey;
         keys[1] = settings.StreamsKey;
-        args[0] = PartitionField(batch.Topic, batch.Partition);
+        args[0] = PartitionField(batch.MarkTopic, batch.Partition);
         args[1] = (long)settings.EventTtl.TotalSeconds;
         args[2] = settings.StreamMaxLength;
         args[3] = batch.LastOffset;
@@ -70,7 +70,7 @@ public sealed class RedisBatchPayload : IDisposable
         return new RedisBatchPayload(keys, args, json);
     }
 
-    /// <summary>The field of the offsets hash that holds a partition's high-water mark.</summary>
+    /// <summary>The field of the offsets hash that holds a partition's high-water mark (<paramref name="topic"/>: the batch's mark topic).</summary>
     public static string PartitionField(string topic, int partition) => $"{topic}:{partition}";
 
     /// <summary>Returns the JSON segments to the pool: the arguments must not be used after.</summary>

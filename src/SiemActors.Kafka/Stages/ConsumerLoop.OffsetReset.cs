@@ -55,6 +55,7 @@ internal sealed partial class ConsumerLoop<TKey, TValue>
             _log.Error("Group {0}: records LOST to retention — {1}", _groupId, reset);
         else
             _log.Warning("Group {0}: {1}", _groupId, reset);
+        if (cause == OffsetResetCause.BeyondLogEnd) Renew(tp);
         Reassign(consumer, tp, new Offset(to));
         try
         {
@@ -64,6 +65,22 @@ internal sealed partial class ConsumerLoop<TKey, TValue>
         {
             _log.Error(ex, "The offset reset listener failed for {0}", reset);
         }
+    }
+
+    /// <summary>
+    /// The partition's log is not the one this ownership read (it is shorter than our position: truncated, or the topic
+    /// was deleted and created again): the ownership ends and a new one begins, as after a rebalance. The stage completes
+    /// the partition's substream and starts a new one; nothing emitted under the old log is committed to the new one,
+    /// and the new log's offsets, lower than what was emitted, are not taken for copies.
+    /// </summary>
+    private void Renew(TopicPartition tp)
+    {
+        var old = _assignments[tp];
+        old.MarkRevoked();
+        _listener.OnRevoked([old]);
+        var renewed = new PartitionAssignment(tp, _groupId, this);
+        _assignments[tp] = renewed;
+        _listener.OnAssigned([renewed]);
     }
 
     /// <summary>Assigns the partition again at <paramref name="offset"/> (its fetch state after the error allows nothing else).</summary>
