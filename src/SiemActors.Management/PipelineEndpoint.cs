@@ -20,17 +20,17 @@ public sealed record GapView(string AlertId, string Topic, int Partition, long F
 
 public sealed record PipelineView(bool Running, int AssignedPartitions, double EventsInPerSecond, double EventsOutPerSecond, long Consumed,
     long Committed, double MeanBatchSize, IReadOnlyList<SinkView> Sinks, IReadOnlyDictionary<string, long> DeadLettered, long ShardAskTimeouts,
-    IReadOnlyList<PartitionStatus> Partitions);
+    IReadOnlyList<PartitionStatus> Partitions, GroupLagSnapshot? GroupLag);
 
 /// <summary><c>/management/pipeline</c>: this node's ingest pipeline — partitions with offsets and lag, rates, sinks, dead letters.</summary>
 internal static class PipelineEndpoint
 {
     public static void Map(RouteGroupBuilder management)
     {
-        management.MapGet("/pipeline", (IServiceProvider services) =>
+        management.MapGet("/pipeline", async (IServiceProvider services, CancellationToken cancellation) =>
         {
             if (services.GetService(typeof(PipelineState)) is not PipelineState state) return NoIngest();
-            return Results.Json(View(state), ApiEndpoints.Json);
+            return Results.Json(View(state, await MeasureAsync(services, state, cancellation)), ApiEndpoints.Json);
         });
         // Ingest gaps this node reported (newest first), and their acknowledgement.
         management.MapGet("/pipeline/gaps", (IServiceProvider services) =>
@@ -39,10 +39,26 @@ internal static class PipelineEndpoint
             services.GetService(typeof(GapAlarm)) is GapAlarm gaps ? Results.Json(new { acknowledged = gaps.Acknowledge() }, ApiEndpoints.Json) : NoIngest());
     }
 
+    /// <summary>The group's lag read now (as kafka-consumer-groups does); the last measurement if the brokers do not answer.</summary>
+    private static async Task<GroupLagSnapshot?> MeasureAsync(IServiceProvider services, PipelineState state, CancellationToken cancellation)
+    {
+        if (services.GetService(typeof(GroupLag)) is not GroupLag reader) return state.LastGroupLag;
+        try
+        {
+            var snapshot = await reader.ReadAsync(state.IsAssigned, cancellation);
+            state.GroupLag(snapshot);
+            return snapshot;
+        }
+        catch (Confluent.Kafka.KafkaException)
+        {
+            return state.LastGroupLag;
+        }
+    }
+
     private static IResult NoIngest() =>
         Results.Json(new { error = "this node has no ingest role" }, ApiEndpoints.Json, statusCode: StatusCodes.Status404NotFound);
 
-    public static PipelineView View(PipelineState state)
+    public static PipelineView View(PipelineState state, GroupLagSnapshot? lag = null)
     {
         var sinks = PipelineMetrics.SinkCallSeconds.GetAllLabelValues()
             .Select(l => l[0])
@@ -60,6 +76,6 @@ internal static class PipelineEndpoint
         var batches = PipelineMetrics.BatchSize;
         return new PipelineView(state.Running, state.AssignedCount, Math.Round(state.EventsInPerSecond, 1), Math.Round(state.EventsOutPerSecond, 1),
             (long)PipelineMetrics.Consumed.Value, (long)PipelineMetrics.Committed.Value, batches.Count > 0 ? Math.Round(batches.Sum / batches.Count, 1) : 0,
-            sinks, deadLettered, (long)PipelineMetrics.AskTimeouts.Value, state.Partitions());
+            sinks, deadLettered, (long)PipelineMetrics.AskTimeouts.Value, state.Partitions(lag), lag ?? state.LastGroupLag);
     }
 }

@@ -29,7 +29,7 @@ namespace SiemActors.Node;
 /// commit.
 /// </summary>
 public sealed class PipelineService(ActorSystem system, ActorRegistry registry, NodeConfig node, Router router, PipelineState state,
-    DetectionSettings detection, GapAlarm gaps, IAlertPublisher alerts, IHostApplicationLifetime lifetime)
+    DetectionSettings detection, GapAlarm gaps, GroupLag groupLag, IAlertPublisher alerts, IHostApplicationLifetime lifetime)
     : BackgroundService
 {
     private readonly ILoggingAdapter _log = Logging.GetLogger(system, nameof(PipelineService));
@@ -116,7 +116,7 @@ public sealed class PipelineService(ActorSystem system, ActorRegistry registry, 
         var control = pipeline.Run(system.Materializer());
         state.Running = true;
         using var lagStop = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        var lag = new LagMonitor(node.BootstrapServers, state, TimeSpan.FromSeconds(5), _log).RunAsync(lagStop.Token);
+        var lag = new LagMonitor(groupLag, state, TimeSpan.FromSeconds(5), _log).RunAsync(lagStop.Token);
         _log.Info("Ingest pipeline consuming {0} as group {1} from {2}; {3} routing rule(s), sinks {4}, {5} detection rule(s)", settings.EventsTopic,
             settings.GroupId, node.BootstrapServers, router.Rules.Count, string.Join(", ", sinks.Select(s => s.Name)), detection.ActiveRules.Count);
         try

@@ -59,7 +59,9 @@ try
     if (node.Has("ingest"))
     {
         builder.Services.AddSingleton<PipelineState>();
-        builder.Services.AddSingleton(sp => new GapAlarm(PipelineSettings.Create(node.Hocon).GapAlarmDuration, $"{node.Hostname}:{node.Port}",
+        var pipelineSettings = PipelineSettings.Create(node.Hocon);
+        builder.Services.AddSingleton(_ => new GroupLag(node.BootstrapServers, pipelineSettings.GroupId, pipelineSettings.EventsTopic));
+        builder.Services.AddSingleton(sp => new GapAlarm(pipelineSettings.GapAlarmDuration, $"{node.Hostname}:{node.Port}",
             Akka.Event.Logging.GetLogger(sp.GetRequiredService<Akka.Actor.ActorSystem>(), "ingest-gaps")));
     }
     builder.Services.AddSiemManagement(management, node.Hocon, ingest: node.Has("ingest"));

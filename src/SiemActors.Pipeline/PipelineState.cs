@@ -3,16 +3,16 @@ using System.Collections.Concurrent;
 namespace SiemActors.Pipeline;
 
 /// <summary>
-/// One assigned partition as the management API reports it: the next offset to read after the last batch handed to the
-/// committer (-1: none yet), the partition's high watermark as last queried (-1: not yet known), the lag between them
-/// (-1: unknown), events through it since assignment, and the last batch's size and time.
+/// One assigned partition as the management API reports it: the group's committed offset, the partition's end offset
+/// and the lag between them as last measured (null: unknown), the next offset after the last batch this node handed
+/// to the committer (null: none yet), events through it since assignment, and the last batch's size and time.
 /// </summary>
-public sealed record PartitionStatus(string Topic, int Partition, long CommittedOffset, long EndOffset, long Lag, long Events, int LastBatchSize,
-    DateTimeOffset? LastBatchAt);
+public sealed record PartitionStatus(string Topic, int Partition, long? CommittedOffset, long? EndOffset, long? Lag, long? HandedToCommitter,
+    long Events, int LastBatchSize, DateTimeOffset? LastBatchAt);
 
 /// <summary>
 /// What this node's ingest pipeline is doing, for the management API, health and the lag gauge: the partitions
-/// assigned to it, per partition the offset it last committed and the end offset, and rates in and out. Written from the
+/// assigned to it, per partition what it handed to the committer, the group's lag as last measured, and rates in and out. Written from the
 /// partition substreams (one writer per partition), read from HTTP requests.
 /// </summary>
 public sealed class PipelineState
@@ -20,6 +20,7 @@ public sealed class PipelineState
     private readonly ConcurrentDictionary<(string Topic, int Partition), Entry> _partitions = new();
     private readonly RateMeter _in = new();
     private readonly RateMeter _out = new();
+    private GroupLagSnapshot? _lag;
 
     /// <summary>True once the pipeline runs (sinks connected, consumer started).</summary>
     public bool Running { get; set; }
@@ -34,6 +35,23 @@ public sealed class PipelineState
     {
         _partitions[(topic, partition)] = new Entry();
         PipelineMetrics.AssignedPartitions.Set(_partitions.Count);
+    }
+
+    public bool IsAssigned(int partition) => _partitions.Keys.Any(k => k.Partition == partition);
+
+    /// <summary>The group's lag as last measured (<see cref="LagMonitor"/>); null until the first measurement.</summary>
+    public GroupLagSnapshot? LastGroupLag => Volatile.Read(ref _lag);
+
+    /// <summary>A new measurement of the group's lag: kept, and the lag gauge set for this node's partitions.</summary>
+    public void GroupLag(GroupLagSnapshot snapshot)
+    {
+        Volatile.Write(ref _lag, snapshot);
+        foreach (var p in snapshot.Partitions)
+        {
+            var label = p.Partition.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (p.AssignedHere && p.Lag is { } lag) PipelineMetrics.ConsumerLag.WithLabels(p.Topic, label).Set(lag);
+            else PipelineMetrics.ConsumerLag.RemoveLabelled(p.Topic, label);
+        }
     }
 
     public void Revoked(string topic, int partition)
@@ -54,38 +72,28 @@ public sealed class PipelineState
         entry.Events += records;
         entry.LastBatchSize = records;
         entry.LastBatchAt = DateTimeOffset.UtcNow;
-        UpdateLag(topic, partition, entry);
-    }
-
-    /// <summary>The partition's end offset, from the lag monitor.</summary>
-    public void EndOffset(string topic, int partition, long endOffset)
-    {
-        if (!_partitions.TryGetValue((topic, partition), out var entry)) return;
-        entry.End = endOffset;
-        UpdateLag(topic, partition, entry);
     }
 
     public IReadOnlyList<(string Topic, int Partition)> AssignedPartitions() => _partitions.Keys.OrderBy(k => k.Topic).ThenBy(k => k.Partition).ToList();
 
-    public IReadOnlyList<PartitionStatus> Partitions() => _partitions
-        .OrderBy(p => p.Key.Topic).ThenBy(p => p.Key.Partition)
-        .Select(p => new PartitionStatus(p.Key.Topic, p.Key.Partition, p.Value.Committed, p.Value.End, Lag(p.Value), p.Value.Events,
-            p.Value.LastBatchSize, p.Value.LastBatchAt))
-        .ToList();
-
-    private static long Lag(Entry e) => e.End < 0 ? -1 : Math.Max(0, e.End - Math.Max(0, e.Committed));
-
-    private static void UpdateLag(string topic, int partition, Entry entry)
+    /// <summary>This node's partitions, with the group's offsets from <paramref name="lag"/> (or the last measurement).</summary>
+    public IReadOnlyList<PartitionStatus> Partitions(GroupLagSnapshot? lag = null)
     {
-        var lag = Lag(entry);
-        if (lag >= 0) PipelineMetrics.ConsumerLag.WithLabels(topic, partition.ToString(System.Globalization.CultureInfo.InvariantCulture)).Set(lag);
+        var group = (lag ?? LastGroupLag)?.Partitions.ToDictionary(p => (p.Topic, p.Partition));
+        return _partitions
+            .OrderBy(p => p.Key.Topic).ThenBy(p => p.Key.Partition)
+            .Select(p =>
+            {
+                var g = group?.GetValueOrDefault(p.Key);
+                return new PartitionStatus(p.Key.Topic, p.Key.Partition, g?.CommittedOffset, g?.EndOffset, g?.Lag,
+                    p.Value.Committed < 0 ? null : p.Value.Committed, p.Value.Events, p.Value.LastBatchSize, p.Value.LastBatchAt);
+            })
+            .ToList();
     }
 
     private sealed class Entry
     {
         public long Committed { get; set; } = -1;
-
-        public long End { get; set; } = -1;
 
         public long Events { get; set; }
 

@@ -21,6 +21,7 @@ public sealed class OperationsTests(ServicesFixture fixture) : IClassFixture<Ser
         await harness.ProduceAsync(0, Events, perSecond: 100_000);
         var node = harness.StartNode();
         await harness.UntilAllStored(Events, TimeSpan.FromMinutes(2));
+        string[] common;
         using var http = new HttpClient { BaseAddress = new Uri(node.HttpUrl), Timeout = TimeSpan.FromSeconds(10) };
 
         // Metrics: the counters match what was produced and stored.
@@ -42,7 +43,7 @@ public sealed class OperationsTests(ServicesFixture fixture) : IClassFixture<Ser
         Assert.Equal(["cluster", "pipeline", "ingest-gaps", "redis", "clickhouse"], ready.GetProperty("checks").EnumerateObject().Select(c => c.Name));
 
         // siemctl, the real binary.
-        var common = new[] { "--node", node.HttpUrl, "--token", PipelineHarness.ManagementToken };
+        common = ["--node", node.HttpUrl, "--token", PipelineHarness.ManagementToken];
         var (code, output) = await Siemctl.RunAsync(["cluster", "show", "--json", .. common]);
         Assert.Equal(0, code);
         var member = JsonDocument.Parse(output).RootElement.GetProperty("members").EnumerateArray().Single();
@@ -86,6 +87,27 @@ public sealed class OperationsTests(ServicesFixture fixture) : IClassFixture<Ser
         (code, output) = await Siemctl.RunAsync(["cluster", "leave", "akka.tcp://siem@127.0.0.1:1", .. common]);
         Assert.Equal(5, code);
         Assert.Contains("not a member", output);
+
+        // Lag after a restart, with nothing new to read: the group's committed offsets, not what this new process
+        // has committed itself (nothing yet) — every partition known, lag 0.
+        Assert.Equal(0, await node.Terminate(TimeSpan.FromSeconds(60)));
+        node = harness.StartNode();
+        common = ["--node", node.HttpUrl, "--token", PipelineHarness.ManagementToken];
+        JsonElement lag = default;
+        await Await.Until(async () =>
+        {
+            (code, output) = await Siemctl.RunAsync(["pipeline", "lag", "--json", .. common]);
+            if (code != 0) return false;
+            lag = JsonDocument.Parse(output).RootElement.GetProperty("group_lag");
+            return lag.ValueKind == JsonValueKind.Object;
+        }, TimeSpan.FromMinutes(1));
+        var end = harness.EndOffsets();
+        Assert.Equal(end, lag.GetProperty("partitions").EnumerateArray().Select(p => p.GetProperty("committed_offset").GetInt64()));
+        Assert.Equal((0L, 0), (lag.GetProperty("total_lag").GetInt64(), lag.GetProperty("unknown_partitions").GetInt32()));
+        (code, output) = await Siemctl.RunAsync(["pipeline", "lag", .. common]);
+        Assert.Equal(0, code);
+        Assert.Contains("total lag 0", output);
+        Assert.DoesNotContain("unknown", output);
 
         Assert.Equal(0, await node.Terminate(TimeSpan.FromSeconds(60)));
     }

@@ -63,7 +63,7 @@ internal static class ManagementCommands
         var pipeline = new Command("pipeline", "The node's ingest pipeline") { node, token, json };
         pipeline.Subcommands.Add(Verb("status", "Rates, sinks, dead letters, partitions",
             (c, _, ct) => c.GetAsync("/management/pipeline", ct), (j, _) => PrintPipeline(j)));
-        pipeline.Subcommands.Add(Verb("lag", "Committed offset, end offset and lag per assigned partition",
+        pipeline.Subcommands.Add(Verb("lag", "The consumer group's committed offset, end offset and lag per partition of the events topic",
             (c, _, ct) => c.GetAsync("/management/pipeline", ct), (j, _) => PrintLag(j)));
 
         var acknowledge = new Option<bool>("--acknowledge") { Description = "stop the alarm of every gap reported so far (/health/ready ready again)" };
@@ -136,18 +136,26 @@ internal static class ManagementCommands
 
     private static void PrintLag(JsonElement j)
     {
-        var table = new Table("TOPIC", "PARTITION", "COMMITTED", "END", "LAG");
-        long total = 0;
-        foreach (var p in j.GetProperty("partitions").EnumerateArray())
+        if (!j.TryGetProperty("group_lag", out var lag) || lag.ValueKind != JsonValueKind.Object)
         {
-            var lag = p.GetProperty("lag").GetInt64();
-            if (lag > 0) total += lag;
-            table.Add(p.GetProperty("topic").GetString(), p.GetProperty("partition").GetInt32(), Offset(p.GetProperty("committed_offset").GetInt64()),
-                Offset(p.GetProperty("end_offset").GetInt64()), lag < 0 ? "?" : lag.ToString("N0", CultureInfo.InvariantCulture));
+            Console.WriteLine("lag: not measured yet (the node has not reached the brokers)");
+            return;
         }
+        var table = new Table("TOPIC", "PARTITION", "COMMITTED", "END", "LAG", "OWNER");
+        foreach (var p in lag.GetProperty("partitions").EnumerateArray())
+            table.Add(p.GetProperty("topic").GetString(), p.GetProperty("partition").GetInt32(), Known(p.GetProperty("committed_offset")),
+                Known(p.GetProperty("end_offset")), Known(p.GetProperty("lag"), "N0"), p.GetProperty("assigned_here").GetBoolean() ? "this node" : "-");
         table.Write(Console.Out);
-        Console.WriteLine($"total lag: {total:N0}");
+        var measured = lag.GetProperty("measured_at").GetDateTimeOffset().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+        var unknown = lag.GetProperty("unknown_partitions").GetInt32();
+        var total = lag.GetProperty("total_lag");
+        Console.WriteLine($"group {lag.GetProperty("group").GetString()}, measured {measured} UTC: total lag " +
+                          (total.ValueKind == JsonValueKind.Number ? total.GetInt64().ToString("N0", CultureInfo.InvariantCulture) : "unknown") +
+                          (unknown > 0 ? $" ({unknown} partition(s) unknown: no committed offset or no end offset)" : ""));
     }
+
+    private static string Known(JsonElement value, string format = "") =>
+        value.ValueKind == JsonValueKind.Number ? value.GetInt64().ToString(format, CultureInfo.InvariantCulture) : "-";
 
     private static void PrintGaps(JsonElement j, bool acknowledged)
     {
