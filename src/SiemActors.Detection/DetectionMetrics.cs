@@ -22,4 +22,7 @@ public static class DetectionMetrics
 
     public static readonly Counter Forgotten = Metrics.CreateCounter("siem_detection_entities_forgotten_total",
         "Idle entities that deleted their persisted state and stopped.");
+
+    public static readonly Counter Dormant = Metrics.CreateCounter("siem_detection_entities_dormant_total",
+        "Detection entities that went dormant: no facts for siem.detection.dormant-after, nothing pending; their state stays in a snapshot and they come back with the key's next facts.");
 }

@@ -8,6 +8,19 @@ namespace SiemActors.Persistence.Redis;
 /// </summary>
 public sealed record RedisPluginSettings(string Connection, string KeyPrefix, int ReplayPageSize, TimeSpan EmptyHighestTtl)
 {
+    /// <summary>
+    /// Snapshot store only: the snapshots of persistence ids starting with <see cref="ExpirePrefix"/> expire this long
+    /// after the last one was saved (zero: never).
+    /// </summary>
+    public TimeSpan ExpireAfter { get; init; }
+
+    /// <summary>Which persistence ids <see cref="ExpireAfter"/> applies to (empty: all).</summary>
+    public string ExpirePrefix { get; init; } = "";
+
+    /// <summary>The seconds <see cref="ExpireAfter"/> gives a persistence id's snapshots (0: they do not expire).</summary>
+    public long ExpireSeconds(string persistenceId) =>
+        ExpireAfter > TimeSpan.Zero && persistenceId.StartsWith(ExpirePrefix, StringComparison.Ordinal) ? (long)Math.Ceiling(ExpireAfter.TotalSeconds) : 0;
+
     internal static readonly Lazy<Config> Reference = new(() =>
         ConfigurationFactory.FromResource("SiemActors.Persistence.Redis.reference.conf", typeof(RedisPluginSettings).Assembly));
 
@@ -29,7 +42,9 @@ public sealed record RedisPluginSettings(string Connection, string KeyPrefix, in
         if (page < 1) throw new ConfigurationException($"{path}.replay-page-size must be at least 1");
         var ttl = config.GetTimeSpan("empty-highest-ttl", TimeSpan.Zero);
         if (ttl < TimeSpan.Zero) throw new ConfigurationException($"{path}.empty-highest-ttl must not be negative");
-        return new RedisPluginSettings(connection, prefix, page, ttl);
+        var expireAfter = config.GetTimeSpan("expire-after", TimeSpan.Zero);
+        if (expireAfter < TimeSpan.Zero) throw new ConfigurationException($"{path}.expire-after must not be negative");
+        return new RedisPluginSettings(connection, prefix, page, ttl) { ExpireAfter = expireAfter, ExpirePrefix = config.GetString("expire-prefix", "") };
     }
 
     /// <summary>The sorted set of a persistence id's events, scored by sequence number.</summary>

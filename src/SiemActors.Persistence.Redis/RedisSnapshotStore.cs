@@ -50,7 +50,7 @@ public sealed class RedisSnapshotStore : SnapshotStore
         body.CopyTo(member, TimestampBytes);
         var db = await Database().ConfigureAwait(false);
         await db.ScriptEvaluateAsync(LuaScripts.SaveSnapshot, [(RedisKey)_settings.SnapshotKey(metadata.PersistenceId)],
-            [metadata.SequenceNr, member]).ConfigureAwait(false);
+            [metadata.SequenceNr, member, _settings.ExpireSeconds(metadata.PersistenceId)]).ConfigureAwait(false);
     }
 
     protected override async Task DeleteAsync(SnapshotMetadata metadata, CancellationToken cancellationToken)

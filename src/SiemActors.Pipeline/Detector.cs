@@ -53,7 +53,9 @@ public sealed class Detector
                 parts.Add(facts);
             }
         }
-        await Task.WhenAll(byKey.Select(pair => AskKeyAsync(pair.Key, pair.Value))).ConfigureAwait(false);
+        // At most entity-ask-parallelism keys at a time: a port scan or a spray makes one round touch very many keys.
+        await Parallel.ForEachAsync(byKey, new ParallelOptions { MaxDegreeOfParallelism = _settings.EntityAskParallelism },
+            async (pair, _) => await AskKeyAsync(pair.Key, pair.Value).ConfigureAwait(false)).ConfigureAwait(false);
         return new bool[batches.Count];
     }
 

@@ -8,8 +8,9 @@ namespace SiemActors.Pipeline;
 /// <summary>
 /// Enriches partition batches through the host entities. Batches of all partitions are served in shared rounds
 /// (<see cref="RoundCoalescer{TRequest,TResult}"/>, <c>siem.pipeline.entity-round-interval</c>): one
-/// <see cref="EnrichHostBatches"/> per host per round (never one per event, nor one per partition batch), all hosts
-/// Asked at once, each retried with backoff on timeout until it answers (<see cref="EntityAsk"/>).
+/// <see cref="EnrichHostBatches"/> per host per round (never one per event, nor one per partition batch), at most
+/// <c>siem.pipeline.entity-ask-parallelism</c> hosts at a time, each retried with backoff on timeout until it answers
+/// (<see cref="EntityAsk"/>).
 /// </summary>
 public sealed class HostEnricher
 {
@@ -49,7 +50,9 @@ public sealed class HostEnricher
 
         var results = new EnrichedEvent[requests.Count][];
         for (var r = 0; r < requests.Count; r++) results[r] = new EnrichedEvent[requests[r].Events.Count];
-        await Task.WhenAll(byHost.Select(pair => AskHostAsync(pair.Key, pair.Value, requests, results))).ConfigureAwait(false);
+        // At most entity-ask-parallelism hosts at a time: a spray from many addresses or hosts makes one round touch very many.
+        await Parallel.ForEachAsync(byHost, new ParallelOptions { MaxDegreeOfParallelism = _settings.EntityAskParallelism },
+            async (pair, _) => await AskHostAsync(pair.Key, pair.Value, requests, results).ConfigureAwait(false)).ConfigureAwait(false);
         return results;
     }
 

@@ -21,6 +21,8 @@ public sealed record PipelineSettings
         MaxPartitions = p.GetInt("max-partitions");
         EntityRoundInterval = p.GetTimeSpan("entity-round-interval");
         AskTimeout = p.GetTimeSpan("ask-timeout");
+        EntityAskParallelism = p.GetInt("entity-ask-parallelism");
+        if (EntityAskParallelism < 1) throw new ConfigurationException("siem.pipeline.entity-ask-parallelism must be at least 1");
         AskRetryMinBackoff = p.GetTimeSpan("ask-retry-min-backoff");
         AskRetryMaxBackoff = p.GetTimeSpan("ask-retry-max-backoff");
         GapAlarmDuration = p.GetTimeSpan("gap-alarm-duration");
@@ -62,6 +64,9 @@ public sealed record PipelineSettings
     public TimeSpan EntityRoundInterval { get; init; }
 
     public TimeSpan AskTimeout { get; init; }
+
+    /// <summary>Entity Asks in flight at once in one round, for enrichment and for detection each.</summary>
+    public int EntityAskParallelism { get; init; }
 
     public TimeSpan AskRetryMinBackoff { get; init; }
 

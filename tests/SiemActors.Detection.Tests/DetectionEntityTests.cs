@@ -45,6 +45,30 @@ public sealed class DetectionEntityTests : TestKit
         Assert.Equal(2, Send(again, Batch(0, 0, 1)).Applied);
     }
 
+    [Fact]
+    public void An_idle_entity_with_open_windows_goes_dormant_and_comes_back_with_them()
+    {
+        var settings = _settings with { DormantAfter = TimeSpan.FromMilliseconds(300) };
+        var publisher = new RecordingPublisher();
+        var parent = CreateTestProbe();
+        IActorRef Incarnation() => parent.ChildActorOf(Props.Create(() => new DetectionEntity(_entityId, settings, settings.Rules.ToDictionary(r => r.Name), publisher)));
+        var entity = Incarnation();
+        Assert.Equal(2, Send(entity, Batch(0, 0, 1)).Applied); // 2 of the rule's 4
+
+        // Nothing pending, no facts for dormant-after: it asks to be passivated, its windows saved in a snapshot.
+        var passivate = parent.ExpectMsg<Akka.Cluster.Sharding.Passivate>(Timeout);
+        Watch(entity);
+        entity.Tell(passivate.StopMessage);
+        ExpectTerminated(entity, Timeout);
+
+        // The key's next facts bring it back with its window: a replay is still recognised, and the count goes on.
+        entity = Incarnation();
+        Assert.Equal(0, Send(entity, Batch(0, 1)).Applied);
+        Assert.Equal(2, Send(entity, Batch(0, 2, 3)).Applied);
+        AwaitCondition(() => !publisher.Published.IsEmpty, Timeout);
+        Assert.Equal(4, publisher.Published.First().Count);
+    }
+
     private static Config Config()
     {
         var prefix = $"test-detection-{Guid.NewGuid():N}";

@@ -29,6 +29,9 @@ public sealed class DetectionEntity : ReceivePersistentActor, IWithTimers
     private int _forgetting; // deletions still to confirm while forgetting the key; 0: not forgetting
     private long _forgetTo = -1;
     private TimeSpan _backoff;
+    private long _lastFactAt; // wall clock of the last facts recorded (recovered too), Unix ms; 0: none
+    private long _lastSnapshotAt = Now();
+    private bool _goingDormant;
 
     public DetectionEntity(string entityId, DetectionSettings settings, IReadOnlyDictionary<string, DetectionRule> rules, IAlertPublisher publisher)
     {
@@ -40,8 +43,17 @@ public sealed class DetectionEntity : ReceivePersistentActor, IWithTimers
         _backoff = settings.PublishRetryMinBackoff;
         PersistenceId = PersistenceIdFor(entityId);
 
-        Recover<SnapshotOffer>(offer => _state = new DetectionState(_entityId, _rules, _settings, (StateSnapshot)offer.Snapshot));
-        Recover<FactsRecorded>(r => _state.Apply(r.Facts, r.RecordedAt));
+        Recover<SnapshotOffer>(offer =>
+        {
+            _state = new DetectionState(_entityId, _rules, _settings, (StateSnapshot)offer.Snapshot);
+            // Facts are at most as new as the snapshot (a dormant entity's is taken when it stops).
+            _lastFactAt = new DateTimeOffset(DateTime.SpecifyKind(offer.Metadata.Timestamp, DateTimeKind.Utc)).ToUnixTimeMilliseconds();
+        });
+        Recover<FactsRecorded>(r =>
+        {
+            _state.Apply(r.Facts, r.RecordedAt);
+            _lastFactAt = Math.Max(_lastFactAt, r.RecordedAt);
+        });
         Recover<AbsenceChecked>(c => _state.CheckAbsence(c.At));
         Recover<AlertsPublished>(p => _state.Published(p.AlertIds));
 
@@ -81,8 +93,13 @@ public sealed class DetectionEntity : ReceivePersistentActor, IWithTimers
             // The snapshot holds everything up to its sequence number: older events and snapshots are not needed.
             DeleteMessages(saved.Metadata.SequenceNr);
             DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
+            if (_goingDormant) Dormant();
         });
-        Command<SaveSnapshotFailure>(f => _log.Warning("Entity {0}: snapshot failed (the journal still has everything): {1}", _entityId, f.Cause.Message));
+        Command<SaveSnapshotFailure>(f =>
+        {
+            _goingDormant = false;
+            _log.Warning("Entity {0}: snapshot failed (the journal still has everything): {1}", _entityId, f.Cause.Message);
+        });
         // Deletions come from snapshots (what they made obsolete) and from forgetting (everything): told apart by range.
         Command<DeleteMessagesSuccess>(d => Forgot(d.ToSequenceNr == _forgetTo));
         Command<DeleteMessagesFailure>(f => ForgetFailed("journal events", f.Cause, f.ToSequenceNr == _forgetTo));
@@ -98,7 +115,7 @@ public sealed class DetectionEntity : ReceivePersistentActor, IWithTimers
 
     protected override void OnReplaySuccess()
     {
-        Context.SetReceiveTimeout(_settings.IdleTimeout);
+        Context.SetReceiveTimeout(_settings.IdleCheck);
         WatchAbsence();
         Publish();
     }
@@ -142,6 +159,7 @@ public sealed class DetectionEntity : ReceivePersistentActor, IWithTimers
     /// <summary>Applies persisted facts: metrics, alerts, the absence timer, snapshot and outbox. Returns the facts counted.</summary>
     private int Apply(FactsRecorded recorded)
     {
+        _lastFactAt = Math.Max(_lastFactAt, recorded.RecordedAt);
         var wasArmed = Timers.IsTimerActive(Tick.Instance);
         var result = _state.Apply(recorded.Facts, recorded.RecordedAt);
         DetectionMetrics.Facts.WithLabels("applied").Inc(result.Applied);
@@ -161,6 +179,7 @@ public sealed class DetectionEntity : ReceivePersistentActor, IWithTimers
     private void OnTick()
     {
         var now = Now();
+        RefreshSnapshot(now);
         if (!_state.AbsenceDue(now))
         {
             WatchAbsence();
@@ -179,16 +198,59 @@ public sealed class DetectionEntity : ReceivePersistentActor, IWithTimers
         });
     }
 
-    /// <summary>No facts for longer than any window: nothing can complete; unless something is pending, forget the key.</summary>
+    /// <summary>
+    /// No facts for a while. Nothing pending and no facts for longer than any window (idle-timeout): nothing can complete,
+    /// forget the key. Nothing pending and no facts for dormant-after: go dormant. Something pending: keep the snapshot fresh.
+    /// </summary>
     private void OnIdle()
     {
-        if (_publishing || _forgetting > 0 || !_state.CanForget(Now())) return;
+        if (_publishing || _forgetting > 0 || _goingDormant) return;
+        var now = Now();
+        if (!_state.CanForget(now))
+        {
+            RefreshSnapshot(now);
+            return;
+        }
+        if (now - _lastFactAt < _settings.IdleTimeout.TotalMilliseconds)
+        {
+            if (_settings.DormantAfter > TimeSpan.Zero && Stash.IsEmpty)
+            {
+                _goingDormant = true;
+                _sinceSnapshot = 0;
+                TakeSnapshot();
+            }
+            return;
+        }
         // The journal plugin keeps the highest sequence number (with a TTL), so a later incarnation numbers on. The
         // entity stops only once both deletions are confirmed: a new incarnation must never see half of them.
         _forgetting = 2;
         _forgetTo = LastSequenceNr;
         DeleteMessages(LastSequenceNr);
         DeleteSnapshots(SnapshotSelectionCriteria.Latest);
+    }
+
+    /// <summary>The dormancy snapshot is saved: stop, unless facts came meanwhile (then the entity simply stays).</summary>
+    private void Dormant()
+    {
+        _goingDormant = false;
+        if (_sinceSnapshot > 0 || !Stash.IsEmpty || _publishing || !_state.CanForget(Now())) return;
+        DetectionMetrics.Dormant.Inc();
+        Context.SetReceiveTimeout(null);
+        Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+    }
+
+    /// <summary>A live entity's snapshot is renewed before the snapshot store lets it expire.</summary>
+    private void RefreshSnapshot(long now)
+    {
+        if (_sinceSnapshot == 0 || now - _lastSnapshotAt < _settings.SnapshotMaxAge.TotalMilliseconds) return;
+        _sinceSnapshot = 0;
+        TakeSnapshot();
+    }
+
+    private void TakeSnapshot()
+    {
+        _lastSnapshotAt = Now();
+        SaveSnapshot(_state.ToSnapshot());
     }
 
     /// <summary>A deletion (while forgetting, or of what a snapshot made obsolete) succeeded.</summary>
@@ -226,7 +288,7 @@ public sealed class DetectionEntity : ReceivePersistentActor, IWithTimers
         if (++_sinceSnapshot >= _settings.SnapshotEvery)
         {
             _sinceSnapshot = 0;
-            SaveSnapshot(_state.ToSnapshot());
+            TakeSnapshot();
         }
         Publish();
     }

@@ -40,6 +40,15 @@ public sealed record DetectionSettings
 
     public int MaxShards { get; init; }
 
+    /// <summary>An entity with nothing pending and no facts for this long stops, its state kept in a snapshot; zero: never.</summary>
+    public TimeSpan DormantAfter { get; init; }
+
+    /// <summary>A live entity with events newer than its last snapshot snapshots again once that one is this old.</summary>
+    public TimeSpan SnapshotMaxAge { get; init; }
+
+    /// <summary>How often an entity without facts looks whether it may go dormant or be forgotten.</summary>
+    public TimeSpan IdleCheck => DormantAfter > TimeSpan.Zero && DormantAfter < IdleTimeout ? DormantAfter : IdleTimeout;
+
     public bool RememberEntities { get; init; }
 
     public long AllowedLatenessMs => (long)AllowedLateness.TotalMilliseconds;
@@ -60,6 +69,8 @@ public sealed record DetectionSettings
             PublishRetryMaxBackoff = s.GetTimeSpan("publish-retry-max-backoff"),
             MaxShards = s.GetInt("max-shards"),
             RememberEntities = s.GetBoolean("remember-entities"),
+            DormantAfter = s.GetTimeSpan("dormant-after"),
+            SnapshotMaxAge = s.GetTimeSpan("snapshot-max-age"),
             ConfiguredIdleTimeout = s.GetString("idle-timeout", "auto") == "auto" ? null : s.GetTimeSpan("idle-timeout"),
         };
         if (settings.ConfiguredIdleTimeout is { } idle && idle <= TimeSpan.Zero)
@@ -70,6 +81,8 @@ public sealed record DetectionSettings
         if (settings.SnapshotEvery < 1) throw new DetectionConfigException("siem.detection.snapshot-every must be at least 1");
         if (settings.CheckInterval <= TimeSpan.Zero) throw new DetectionConfigException("siem.detection.check-interval must be positive");
         if (settings.MaxShards < 1) throw new DetectionConfigException("siem.detection.max-shards must be at least 1");
+        if (settings.DormantAfter < TimeSpan.Zero) throw new DetectionConfigException("siem.detection.dormant-after must not be negative");
+        if (settings.SnapshotMaxAge <= TimeSpan.Zero) throw new DetectionConfigException("siem.detection.snapshot-max-age must be positive");
         return settings;
     }
 

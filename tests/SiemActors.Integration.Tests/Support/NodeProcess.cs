@@ -24,9 +24,10 @@ public sealed class NodeProcess : IDisposable
     /// <summary>The node's cluster address.</summary>
     public string Address { get; private init; } = "";
 
-    public static NodeProcess Start(string configFile, string logFile, string httpUrl, string address)
+    public static NodeProcess Start(string configFile, string logFile, string httpUrl, string address, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetTempPath() };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SiemActors.Node.dll"));
         info.ArgumentList.Add("--config");
         info.ArgumentList.Add(configFile);
@@ -35,6 +36,20 @@ public sealed class NodeProcess : IDisposable
     }
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>The node's resident memory now (VmRSS), in bytes; 0 once it has exited.</summary>
+    public long ResidentBytes()
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
 
     /// <summary>SIGKILL: no drain, no commit, no goodbye.</summary>
     public void Kill()

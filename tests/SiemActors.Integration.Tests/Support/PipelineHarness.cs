@@ -54,7 +54,7 @@ public sealed class PipelineHarness : IAsyncDisposable
     /// Starts a node (a new remoting port each time, as after a crash). Without <paramref name="seed"/> it forms a
     /// cluster of its own; with one it joins the seed's cluster.
     /// </summary>
-    public NodeProcess StartNode(NodeProcess? seed = null)
+    public NodeProcess StartNode(NodeProcess? seed = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var config = Path.Combine(_dir, $"node-{_nodes.Count}.conf");
         var http = Ports.Free();
@@ -72,7 +72,7 @@ public sealed class PipelineHarness : IAsyncDisposable
             siem.sinks.clickhouse { url = "{{_clickHouseUrl}}", database = {{Database}}, retry-max-backoff = 1s, request-timeout = 10s }
             {{ExtraConfig}}
             """);
-        var node = NodeProcess.Start(config, LogFile, $"http://127.0.0.1:{http}", $"akka.tcp://siem@127.0.0.1:{port}");
+        var node = NodeProcess.Start(config, LogFile, $"http://127.0.0.1:{http}", $"akka.tcp://siem@127.0.0.1:{port}", environment);
         _nodes.Add(node);
         return node;
     }
