@@ -12,11 +12,14 @@ public sealed class Mutator(Random random, int maxMessageBytes)
 {
     private static readonly Mutation[] Kinds = Enum.GetValues<Mutation>();
 
-    /// <summary>A record of a random kind; the rare huge ones (past a quarter of the size limit) come one in about 2,000.</summary>
+    /// <summary>
+    /// A record of a random kind; the huge ones (a quarter of the size limit and more) come about one in 4,000 records: a
+    /// broker keeps only so many bytes a partition, and their dead-letter copies come in bursts.
+    /// </summary>
     public FuzzRecord Next(int n)
     {
         var kind = Kinds[random.Next(Kinds.Length)];
-        if (kind is Mutation.AtSizeLimit or Mutation.PastSizeLimit or Mutation.NearBrokerLimit or Mutation.LongStrings && random.Next(100) != 0)
+        if (kind is Mutation.AtSizeLimit or Mutation.PastSizeLimit or Mutation.NearBrokerLimit or Mutation.LongStrings && random.Next(600) != 0)
             kind = Mutation.Valid;
         return Make(kind, n);
     }
@@ -41,7 +44,7 @@ public sealed class Mutator(Random random, int maxMessageBytes)
             Mutation.ExtremeTimestamps => Record(Ascii(Pick(ExtremeTimes)), kind),
             Mutation.BadPorts => Record(Ascii(Pick(BadPorts)), kind),
             Mutation.BadAddresses => Record(Encoding.UTF8.GetBytes(Pick(BadAddresses)), kind),
-            Mutation.DeepNesting => Record(Nested(Pick([15, 16, 17, 64, 1000, 100_000])), kind),
+            Mutation.DeepNesting => Record(Nested(Rare() ? 100_000 : Pick([15, 16, 17, 64, 1000])), kind),
             Mutation.DuplicateKeys => Record(Ascii("{" + string.Join(",", Enumerable.Range(0, 1 + random.Next(2000)).Select(i => $"\"host\":\"h{i}\"")) + ",\"message\":\"dup\"}"), kind),
             Mutation.LongStrings => Record(Json(new string('l', random.Next(maxMessageBytes / 4, maxMessageBytes / 2))), kind),
             Mutation.EscapeSoup => Record(Ascii(Pick(EscapeSoup)), kind),
@@ -57,6 +60,9 @@ public sealed class Mutator(Random random, int maxMessageBytes)
     }
 
     private static FuzzRecord Record(byte[] value, Mutation kind) => new(value, null, null, kind);
+
+    /// <summary>One in 50: for the variants of a kind that weigh hundreds of KiB (a broker keeps only so much).</summary>
+    private bool Rare() => random.Next(50) == 0;
 
     private T Pick<T>(T[] choices) => choices[random.Next(choices.Length)];
 
@@ -90,7 +96,7 @@ public sealed class Mutator(Random random, int maxMessageBytes)
 
     private byte[] ManyFields()
     {
-        var count = Pick([255, 256, 257, 1000, 20_000]);
+        var count = Rare() ? 20_000 : Pick([255, 256, 257, 1000]);
         return random.Next(3) switch
         {
             0 => Ascii("{" + string.Join(",", Enumerable.Range(0, count).Select(i => $"\"f{i}\":{i}")) + "}"),

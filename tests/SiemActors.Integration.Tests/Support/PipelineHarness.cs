@@ -24,13 +24,18 @@ public sealed class PipelineHarness : IAsyncDisposable
     private readonly string _clickHouseUrl;
     private ConnectionMultiplexer? _redis;
 
-    public PipelineHarness(string redisEndpoint, string clickHouseUrl, string extraConfig = "")
+    /// <param name="redisEndpoint">The Redis the nodes write to.</param>
+    /// <param name="clickHouseUrl">The ClickHouse the nodes write to.</param>
+    /// <param name="extraConfig">HOCON over the node's config.</param>
+    /// <param name="deadLetterPartitions">Partitions of the dead-letter topic (the embedded broker keeps ~5 MiB each).</param>
+    public PipelineHarness(string redisEndpoint, string clickHouseUrl, string extraConfig = "", int deadLetterPartitions = 4)
     {
         _redisEndpoint = redisEndpoint;
         _clickHouseUrl = clickHouseUrl;
         Kafka = EmbeddedKafkaCluster.Start(brokerCount: 1, initialRebalanceDelay: TimeSpan.Zero);
         Kafka.CreateTopic(Events, Partitions);
-        Kafka.CreateTopic(DeadLetters, 4);
+        Kafka.CreateTopic(DeadLetters, deadLetterPartitions);
+        DeadLetterPartitions = deadLetterPartitions;
         Kafka.CreateTopic(Processed, 4);
         Database = "it_" + Guid.NewGuid().ToString("N")[..10];
         KeyPrefix = "it" + Guid.NewGuid().ToString("N")[..10];
@@ -39,11 +44,16 @@ public sealed class PipelineHarness : IAsyncDisposable
 
     public EmbeddedKafkaCluster Kafka { get; }
 
+    public int DeadLetterPartitions { get; }
+
     public string Database { get; }
 
     public string KeyPrefix { get; }
 
     public string ExtraConfig { get; }
+
+    /// <summary>The consumer group of the harness's nodes.</summary>
+    public string Group => _group;
 
     public string LogFile => Path.Combine(_dir, "nodes.log");
 
