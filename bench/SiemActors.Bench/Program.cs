@@ -12,6 +12,9 @@ using SiemActors.Bench.Scenarios;
 //   siem-bench pipeline [--events 200000] [--partitions 16] [--redis 127.0.0.1:6379] [--clickhouse http://127.0.0.1:8123]
 //                       [--node-config "HOCON over the node's config"] [--label NAME]
 //     (needs Redis and ClickHouse running: scripts/services.sh start)
+//   siem-bench fuzz [--records 2000000] [--seed N] [--node-config HOCON] [--label NAME]
+//     hostile records of every format with marker events into one node (docs/reliability.md): the node never stops, every
+//     record ends stored or dead-lettered, every marker is stored once, no partition stalls; exit code 1 if not.
 //   siem-bench parsers [BenchmarkDotNet options]   (parse + normalize per format; run from a Release build)
 //   siem-bench detection [BenchmarkDotNet options] (detection's cost per event, starter rules and 50 rules)
 //   siem-bench encoding [BenchmarkDotNet options]  (the sinks' event JSON and ClickHouse RowBinary rows, 5,000 mixed events)
@@ -23,6 +26,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
 {
     Console.WriteLine("usage: siem-bench run [--events N] [--partitions N] [--live-seconds N] [--node-config HOCON] [--label NAME] [--results DIR] [--no-docs] [--no-peer] [--no-bounds]");
     Console.WriteLine("       siem-bench kafka-consume [--messages N] [--partitions N] [--rounds N] [--results DIR]");
+    Console.WriteLine("       siem-bench fuzz [--records N] [--seed N] [--node-config HOCON] [--label NAME] [--results DIR]");
     Console.WriteLine("       siem-bench parsers [--job short]");
     Console.WriteLine("       siem-bench detection [--job short]");
     Console.WriteLine("       siem-bench encoding [--job short]");
@@ -123,6 +127,30 @@ switch (args[0])
         }, new JsonSerializerOptions { WriteIndented = true }));
         Console.WriteLine($"results: {file}");
         return 0;
+    }
+    case "fuzz":
+    {
+        var records = Option("--records", 2_000_000);
+        var seed = args.Contains("--seed") ? Option("--seed", 0) : Random.Shared.Next();
+        var report = await new FuzzScenario(records, seed, Text("--redis") ?? "127.0.0.1:6379", Text("--clickhouse") ?? "http://127.0.0.1:8123",
+            Text("--node-config") ?? "").RunAsync();
+        Console.WriteLine();
+        Console.WriteLine(report.Summary());
+        var dir = Text("--results") ?? Path.Combine(RepoRoot(), "bench", "results");
+        Directory.CreateDirectory(dir);
+        var file = Path.Combine(dir, $"{DateTime.UtcNow:yyyy-MM-dd}-{Commit()}-fuzz{(Text("--label") is { } fl ? "-" + fl : "")}.json");
+        await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new
+        {
+            scenario = "fuzz", date = DateTime.UtcNow, commit = Commit(),
+            machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}",
+            seed, records = report.Records, markers = report.Markers, stored = report.Stored, deadLettered = report.DeadLettered,
+            deadLetteredByReason = report.DeadLetteredByReason, producedByKind = report.ProducedByKind.ToDictionary(k => k.Key.ToString(), k => k.Value),
+            rawDuplicateRows = report.RawDuplicateRows, collapsedWithTwin = report.CollapsedWithTwin, longestStallSeconds = report.LongestStallSeconds,
+            seconds = report.Duration.TotalSeconds, nodeStopped = report.Failures.Contains("the node stopped"), passed = report.Passed,
+            failures = report.Failures.Take(100),
+        }, new JsonSerializerOptions { WriteIndented = true }));
+        Console.WriteLine($"results: {file}");
+        return report.Passed ? 0 : 1;
     }
     case "parsers":
         BenchmarkDotNet.Running.BenchmarkRunner.Run<ParserBenchmarks>(args: args[1..]);

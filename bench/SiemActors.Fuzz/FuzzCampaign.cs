@@ -55,6 +55,7 @@ public sealed class FuzzCampaign(FuzzTarget target, int seed, int records, int m
                     if (failures.Count > 0) return Report(produced, failures, clock, null);
                 }
                 Send(producer, record, partition, n, produced);
+                if (n > 0 && n % 100_000 == 0) log($"fuzz: {n:N0} produced, {progress.CommittedTotal:N0} committed, {clock.Elapsed.TotalMinutes:N1} min");
                 // The dead letters must be read before the broker's retention drops them: wait while the reader is far behind.
                 if (n % 500 == 0)
                 {
