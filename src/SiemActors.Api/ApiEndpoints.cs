@@ -43,7 +43,7 @@ public static class ApiEndpoints
         var q = http.Request.Query;
         return await Answer(async () =>
         {
-            var request = HistoryRequest.Parse(q["filter"], q["from"], q["to"], q["limit"], q["cursor"], settings.History, Now());
+            var request = HistoryRequest.Parse(q["filter"], q["from"], q["to"], q["limit"], q["cursor"], settings.History, Now(), limits: settings.Filter);
             return Results.Json(await history.SearchAsync(request, http.RequestAborted), Json);
         });
     }
@@ -53,7 +53,7 @@ public static class ApiEndpoints
         var q = http.Request.Query;
         return await Answer(async () =>
         {
-            var request = HistoryRequest.Parse(q["filter"], q["from"], q["to"], q["limit"], null, settings.History, Now(), FilterFields.Alerts);
+            var request = HistoryRequest.Parse(q["filter"], q["from"], q["to"], q["limit"], null, settings.History, Now(), FilterFields.Alerts, settings.Filter);
             return Results.Json(await alerts.SearchAsync(request, http.RequestAborted), Json);
         });
     }

@@ -25,6 +25,9 @@ public static class ApiHosting
     {
         _ = settings.Auth.Secret(); // fail at start, not at the first request, when there is no usable secret
         services.AddSingleton(settings);
+        // A request line up to 1 MiB (Kestrel's default is 8 KiB, beyond which it answers a bare 414): a filter that is
+        // too long reaches the API, which answers the documented 400 JSON error (siem.api.filter.max-length).
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestLineSize = 1024 * 1024);
         services.AddAnalystAuthentication(settings.Auth);
         services.AddSignalR(o => o.EnableDetailedErrors = false)
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new RawJsonConverter()));

@@ -46,6 +46,7 @@ public sealed record ApiSettings
                 QueryTimeout: history.GetTimeSpan("query-timeout"),
                 StatsDefaultWindow: history.GetTimeSpan("stats-default-window")),
             UiRoot = api.GetString("ui-root", ""),
+            Filter = new Domain.Filtering.FilterLimits(api.GetInt("filter.max-length"), api.GetInt("filter.max-depth"), api.GetInt("filter.max-conditions")),
         };
         settings.Validate();
         return settings;
@@ -59,6 +60,9 @@ public sealed record ApiSettings
 
     public required LiveSettings Live { get; init; }
 
+    /// <summary>What a filter from a client (history, alerts, live subscriptions) may not exceed.</summary>
+    public required Domain.Filtering.FilterLimits Filter { get; init; }
+
     public required HistorySettings History { get; init; }
 
     public required string UiRoot { get; init; }
@@ -71,6 +75,9 @@ public sealed record ApiSettings
         Positive("live.buffer-per-connection", Live.BufferPerConnection);
         Positive("live.max-events-per-second", Live.MaxEventsPerSecond);
         Positive("live.push-batch", Live.PushBatch);
+        Positive("filter.max-length", Filter.MaxLength);
+        Positive("filter.max-depth", Filter.MaxDepth);
+        Positive("filter.max-conditions", Filter.MaxConditions);
         Positive("history.default-limit", History.DefaultLimit);
         Positive("history.max-limit", History.MaxLimit);
         if (History.DefaultLimit > History.MaxLimit) throw new ConfigurationException("siem.api.history.default-limit exceeds max-limit");

@@ -69,6 +69,26 @@ public sealed class HistoryTests(ApiHost host) : IClassFixture<ApiHost>
     }
 
     [Fact]
+    public async Task Over_long_and_too_deeply_nested_filters_get_the_JSON_error_not_a_bare_414_or_a_crash()
+    {
+        using var http = host.Http(host.Token());
+        var longOne = await GetAsync(http, "/api/events?filter=" + Uri.EscapeDataString($"message contains \"{new string('a', 5_000)}\""), HttpStatusCode.BadRequest);
+        Assert.Contains("limit is 4096", longOne.GetProperty("error").GetString());
+        // ~600 KB once escaped: far past Kestrel's default request line (8 KiB), still a JSON answer.
+        var huge = await GetAsync(http, "/api/events?filter=" + Uri.EscapeDataString(new string('(', 100_000) + "true" + new string(')', 100_000)),
+            HttpStatusCode.BadRequest);
+        Assert.Contains("characters long", huge.GetProperty("error").GetString());
+        var deep = await GetAsync(http, "/api/events?filter=" + Uri.EscapeDataString(new string('(', 40) + "true" + new string(')', 40)), HttpStatusCode.BadRequest);
+        Assert.Contains("deeper than 32", deep.GetProperty("error").GetString());
+        Assert.Equal(32, deep.GetProperty("position").GetInt32());
+        var nots = await GetAsync(http, "/api/alerts?filter=" + Uri.EscapeDataString(string.Concat(Enumerable.Repeat("not ", 1_000)) + "true"), HttpStatusCode.BadRequest);
+        Assert.Contains("deeper than 32", nots.GetProperty("error").GetString());
+        var chain = await GetAsync(http, "/api/events?filter=" + Uri.EscapeDataString(string.Join(" or ", Enumerable.Repeat("severity==3", 270))),
+            HttpStatusCode.BadRequest);
+        Assert.Contains("more than 256 conditions", chain.GetProperty("error").GetString());
+    }
+
+    [Fact]
     public async Task The_api_refuses_missing_expired_and_forged_tokens()
     {
         using var anonymous = host.Http(null);

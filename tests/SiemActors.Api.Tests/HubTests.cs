@@ -52,6 +52,14 @@ public sealed class HubTests(ApiHost host) : IClassFixture<ApiHost>
         Assert.Null(result.SubscriptionId);
         Assert.Equal(24, result.Position);
         Assert.Contains("sorce", result.Error);
+
+        // The limits of the REST API hold for subscriptions too, and the connection stays usable.
+        var deep = await client.SubscribeAsync(new string('(', 40) + "true" + new string(')', 40));
+        Assert.Null(deep.SubscriptionId);
+        Assert.Contains("deeper than 32", deep.Error);
+        var chain = await client.SubscribeAsync(string.Join(" or ", Enumerable.Repeat("severity==3", 270)));
+        Assert.Contains("more than 256 conditions", chain.Error);
+        Assert.NotNull((await client.SubscribeAsync("true")).SubscriptionId);
     }
 
     [Fact]

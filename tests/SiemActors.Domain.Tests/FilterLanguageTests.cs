@@ -30,6 +30,31 @@ public sealed class FilterLanguageTests
 
     private static bool Matches(string filter, SecurityEvent e) => FilterPredicate.Compile(filter, () => Now)(e);
 
+    [Theory]
+    [InlineData(100_000)]
+    [InlineData(33)]
+    public void Nesting_past_the_limit_is_an_error_with_a_position_never_a_stack_overflow(int depth)
+    {
+        var parens = new string('(', depth) + "true" + new string(')', depth);
+        var limits = new FilterLimits(1_000_000, 32, 256);
+        var ex = Assert.Throws<FilterSyntaxException>(() => FilterParser.Parse(parens, FilterFields.Events, limits));
+        Assert.Equal(32, ex.Position);
+        var nots = string.Concat(Enumerable.Repeat("not ", depth)) + "true";
+        Assert.Contains("deeper than 32", Assert.Throws<FilterSyntaxException>(() => FilterParser.Parse(nots, FilterFields.Events, limits)).Reason);
+        Assert.NotNull(FilterParser.Parse(new string('(', 32) + "true" + new string(')', 32), FilterFields.Events, limits));
+    }
+
+    [Fact]
+    public void Long_filters_and_long_chains_of_conditions_are_errors()
+    {
+        Assert.Contains("limit is 4096", Assert.Throws<FilterSyntaxException>(() => FilterParser.Parse(new string(' ', 4097) + "true")).Reason);
+        var chain = string.Join(" or ", Enumerable.Repeat("severity == 3", 257));
+        Assert.Contains("more than 256 conditions", Assert.Throws<FilterSyntaxException>(() =>
+            FilterParser.Parse(chain, FilterFields.Events, new FilterLimits(100_000, 32, 256))).Reason);
+        Assert.NotNull(FilterPredicate.Compile(FilterParser.Parse(string.Join(" or ", Enumerable.Repeat("severity == 3", 256)), FilterFields.Events,
+            new FilterLimits(100_000, 32, 256))));
+    }
+
     [Fact]
     public void The_design_example_matches_what_it_says()
     {

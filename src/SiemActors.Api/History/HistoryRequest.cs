@@ -12,9 +12,9 @@ public sealed record HistoryRequest(FilterExpr Filter, long FromMs, long ToMs, i
     /// own <paramref name="fields"/>.
     /// </summary>
     public static HistoryRequest Parse(string? filter, string? from, string? to, string? limit, string? cursor, HistorySettings settings, long nowMs,
-        FilterFields? fields = null)
+        FilterFields? fields = null, FilterLimits? limits = null)
     {
-        var expr = string.IsNullOrWhiteSpace(filter) ? new FilterExpr.Constant(true) : FilterParser.Parse(filter, fields ?? FilterFields.Events);
+        var expr = string.IsNullOrWhiteSpace(filter) ? new FilterExpr.Constant(true) : FilterParser.Parse(filter, fields ?? FilterFields.Events, limits);
         var toMs = Time("to", to, nowMs, nowMs);
         var fromMs = Time("from", from, toMs - (long)settings.DefaultRange.TotalMilliseconds, nowMs);
         if (fromMs >= toMs) throw new ApiRequestException("from must be before to");

@@ -34,7 +34,7 @@ public sealed class EventsHub(IRequiredActor<LiveBridge> bridge, Alerts.AlertFee
         FilterExpr expr;
         try
         {
-            expr = FilterParser.Parse(filter ?? "");
+            expr = FilterParser.Parse(filter ?? "", FilterFields.Events, settings.Filter);
         }
         catch (FilterSyntaxException ex)
         {

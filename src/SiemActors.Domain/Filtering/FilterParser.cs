@@ -16,11 +16,14 @@ public static class FilterParser
     /// <summary>A filter over events (<see cref="FilterFields.Events"/>).</summary>
     public static FilterExpr Parse(string text) => Parse(text, FilterFields.Events);
 
-    /// <summary>A filter over the given fields (events, alerts).</summary>
-    public static FilterExpr Parse(string text, FilterFields fields)
+    /// <summary>A filter over the given fields (events, alerts), within <paramref name="limits"/> (default: <see cref="FilterLimits.Default"/>).</summary>
+    public static FilterExpr Parse(string text, FilterFields fields, FilterLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var reader = new Reader(Lexer.Tokenize(text), fields);
+        limits ??= FilterLimits.Default;
+        if (text.Length > limits.MaxLength)
+            throw new FilterSyntaxException(limits.MaxLength, $"the filter is {text.Length} characters long; the limit is {limits.MaxLength}");
+        var reader = new Reader(Lexer.Tokenize(text), fields, limits);
         if (reader.Current.Kind == TokenKind.End) throw new FilterSyntaxException(0, "the filter is empty (use true to match everything)");
         var expr = Or(reader);
         if (reader.Current.Kind != TokenKind.End)
@@ -53,8 +56,10 @@ public static class FilterParser
     private static FilterExpr Not(Reader r)
     {
         if (!r.Current.Is("not")) return Primary(r);
-        r.Next();
-        return new FilterExpr.Not(Not(r));
+        r.Enter(r.Next());
+        var inner = Not(r);
+        r.Leave();
+        return new FilterExpr.Not(inner);
     }
 
     private static FilterExpr Primary(Reader r)
@@ -62,8 +67,10 @@ public static class FilterParser
         var token = r.Next();
         if (token.Kind == TokenKind.LeftParen)
         {
+            r.Enter(token);
             var inner = Or(r);
             r.Expect(TokenKind.RightParen, "')'");
+            r.Leave();
             return inner;
         }
         if (token.Is("true")) return new FilterExpr.Constant(true);
@@ -72,6 +79,7 @@ public static class FilterParser
             throw new FilterSyntaxException(token.Position, $"expected a field name, not, true, false or '(', found {token}");
         var field = r.Fields.Find(token.Text)
             ?? throw new FilterSyntaxException(token.Position, $"unknown field '{token.Text}'; fields are {r.Fields.Help}");
+        r.Counted(token);
         return Condition(r, field);
     }
 
@@ -221,9 +229,27 @@ public static class FilterParser
         throw new FilterSyntaxException(token.Position, $"expected a time (2026-11-27T04:00:00Z, now-15m, or Unix ms), found {token}");
     }
 
-    private sealed class Reader(List<Token> tokens, FilterFields fields)
+    private sealed class Reader(List<Token> tokens, FilterFields fields, FilterLimits limits)
     {
         private int _at;
+        private int _depth;
+        private int _conditions;
+
+        /// <summary>Into a parenthesis or a <c>not</c>.</summary>
+        public void Enter(Token at)
+        {
+            if (++_depth > limits.MaxDepth)
+                throw new FilterSyntaxException(at.Position, $"the filter nests deeper than {limits.MaxDepth} levels of parentheses and not");
+        }
+
+        public void Leave() => _depth--;
+
+        /// <summary>One more condition (<c>field op value</c>).</summary>
+        public void Counted(Token at)
+        {
+            if (++_conditions > limits.MaxConditions)
+                throw new FilterSyntaxException(at.Position, $"the filter has more than {limits.MaxConditions} conditions");
+        }
 
         public FilterFields Fields => fields;
 
