@@ -62,11 +62,12 @@ for _ in $(seq 1 150); do [[ -s $state/kafka.bootstrap ]] && break; sleep 0.2; d
 cat "$state/kafka.log"
 
 # The embedded broker starts an empty log: its offsets begin at 0 again. The exactly-once records (the ClickHouse
-# batch ledger, the Redis high-water marks, the detection entities' applied offsets in siem:persistence:*) describe
-# the previous run's log, and would make this run's batches look already done. They are cleared for the default
-# database and key prefix; the events and the alerts stay.
+# batch ledger, the Redis high-water marks and log epochs, the detection entities' applied offsets in
+# siem:persistence:*) describe the previous run's log. The node would see a new log by itself only where the new one
+# ends below the old marks (docs/reliability.md); this script knows, so it clears them for the default database and
+# key prefix. The events and the alerts stay.
 clickhouse-client --port "${SIEM_CLICKHOUSE_TCP_PORT:-9000}" --query "TRUNCATE TABLE IF EXISTS siem.siem_events_ledger" 2>/dev/null || true
-redis-cli -p "${SIEM_REDIS_PORT:-6379}" DEL siem:offsets >/dev/null 2>&1 || true
+redis-cli -p "${SIEM_REDIS_PORT:-6379}" DEL siem:offsets siem:log-epochs >/dev/null 2>&1 || true
 redis-cli -p "${SIEM_REDIS_PORT:-6379}" --scan --pattern 'siem:persistence:*' 2>/dev/null \
   | xargs -r -n 1000 redis-cli -p "${SIEM_REDIS_PORT:-6379}" UNLINK >/dev/null 2>&1 || true
 

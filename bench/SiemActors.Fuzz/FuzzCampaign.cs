@@ -61,6 +61,11 @@ public sealed class FuzzCampaign(FuzzTarget target, int seed, int records, int m
                 {
                     while (deadLetters.Behind(watermarks) > MaxDeadLettersBehind)
                     {
+                        if (deadLetters.Missed is { } missed)
+                        {
+                            failures.Add($"the check itself fell behind: {missed}");
+                            return Report(produced, failures, clock, null);
+                        }
                         producer.Poll(TimeSpan.FromMilliseconds(50));
                         await progress.CheckAsync(produced.EndOffsets(), failures, cancellation);
                         if (failures.Count > 0) return Report(produced, failures, clock, null);

@@ -170,6 +170,8 @@ public sealed class Mutator(Random random, int maxMessageBytes)
         "<38>Jan 01 0000 00:00:00 h app: year 0",
         "<38>Dec 31 9999 23:59:59 h app: year 9999",
         "<38>Feb 29 2023 00:00:00 h app: no such day",
+        "<38>Nov 00 04:00:01 h app: day zero (found by the long fuzz run: it threw before the fix)",
+        "<38>Feb 30 04:00:01 h app: no such day without a year",
         "CEF:0|V|P|1|1|n|5|rt=99999999999999999 src=10.0.0.1",
         "CEF:0|V|P|1|1|n|5|rt=Jan 01 0000 00:00:00",
         "LEEF:2.0|V|P|1|E|^|devTime=253402300800000^src=10.0.0.1",

@@ -57,6 +57,8 @@ public sealed class HostileInputTests
     [InlineData("<38>1 9999-12-31T23:59:59-14:00 h app - - - x")]
     [InlineData("<38>1 0000-01-01T00:00:00Z h app - - - x")]
     [InlineData("<38>Jan 01 0000 00:00:00 h app: x")]
+    [InlineData("<38>Nov 00 04:00:01 h app: x")]
+    [InlineData("<38>Feb 30 04:00:01 h app: x")]
     [InlineData("CEF:0|V|P|1|1|n|5|rt=99999999999999999")]
     [InlineData("LEEF:2.0|V|P|1|E|^|devTime=253402300800000")]
     public void Times_a_DateTimeOffset_cannot_hold_are_not_event_times(string input)

@@ -63,7 +63,7 @@ public sealed class Rfc3164Parser
         var month = MonthOf(s[..3]);
         if (month == 0) return false;
         var dayText = s[4] == ' ' ? s.Slice(5, 1) : s.Slice(4, 2);
-        if (!Rfc3339.Digits(dayText, out var day) || s[6] != ' ') return false;
+        if (!Rfc3339.Digits(dayText, out var day) || day < 1 || s[6] != ' ') return false; // "Nov 00": no such day
         var at = 7;
         var year = -1;
         if (s.Length >= 20 && s[11] == ' ' && Rfc3339.Digits(s.Slice(7, 4), out var y))
