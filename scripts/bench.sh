@@ -6,18 +6,4 @@
 # table and chart (docs/images/benchmark-run.png) in docs/benchmarks.md. Stops the services it started.
 # Usage: scripts/bench.sh [siem-bench run options, e.g. --events 1200000 --live-seconds 600 --label soak --no-docs]
 # Takes ~5 minutes with the defaults on 2 cores (more with --live-seconds). Not part of scripts/test.sh.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-
-scripts/services.sh install
-started=no
-if ! curl -sf http://127.0.0.1:8123/ping >/dev/null; then
-  started=yes
-  trap 'scripts/services.sh stop' EXIT
-fi
-scripts/services.sh start
-
-dotnet restore bench/SiemActors.Bench
-dotnet build bench/SiemActors.Bench -c Release --no-restore -warnaserror
-dotnet bench/SiemActors.Bench/bin/Release/net10.0/siem-bench.dll run "$@"
-[ "$started" = yes ] || echo "bench: Redis and ClickHouse were already running; left running"
+exec "$(dirname "$0")/siem-bench.sh" run "$@"

@@ -52,6 +52,7 @@ public sealed class FuzzCampaign(FuzzTarget target, int seed, int records, int m
                 {
                     producer.Poll(TimeSpan.FromMilliseconds(20));
                     await progress.CheckAsync(produced.EndOffsets(), failures, cancellation);
+                    if (deadLetters.Missed is { } behind) failures.Add($"the check itself fell behind: {behind}");
                     if (failures.Count > 0) return Report(produced, failures, clock, null);
                 }
                 Send(producer, record, partition, n, produced);

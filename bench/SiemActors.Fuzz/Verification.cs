@@ -8,8 +8,9 @@ namespace SiemActors.Fuzz;
 /// <summary>
 /// Where each produced record ended, compared with what was produced (see <see cref="FuzzCampaign"/>): per record, its
 /// rows in ClickHouse (by partition and offset, not through FINAL), its entries in Redis's live streams, its dead letters.
-/// A record ClickHouse does not hold by its offset counts as stored when ClickHouse holds an identical event (same source,
-/// event time and id: the table's engine keeps one of the two, by design) — what the record's stream entry says it was.
+/// A record ClickHouse does not hold by its offset counts as stored when ClickHouse holds the same event by the table's
+/// key — the same source, event time to the second and id: the engine keeps one row per key, by design — as the record's
+/// stream entry says it was.
 /// </summary>
 internal sealed class Verification
 {
@@ -81,7 +82,7 @@ internal sealed class Verification
         foreach (var chunk in twins.Chunk(500))
         {
             var ids = string.Join(",", chunk.Select(t => Quote(t.Entry.EventId)).Distinct());
-            var sql = $"SELECT source, event_time_ms, event_id FROM {target.Database}.siem_events WHERE event_id IN ({ids}) FORMAT JSONEachRow";
+            var sql = $"SELECT source, toUInt32(event_time) AS second, event_id FROM {target.Database}.siem_events WHERE event_id IN ({ids}) FORMAT JSONEachRow";
             using var response = await http.PostAsync("/", new StringContent(sql), ct);
             response.EnsureSuccessStatusCode();
             var found = new HashSet<(string, long, string)>();
@@ -89,16 +90,18 @@ internal sealed class Verification
             {
                 using var row = JsonDocument.Parse(line);
                 var r = row.RootElement;
-                found.Add((r.GetProperty("source").GetString()!, long.Parse(r.GetProperty("event_time_ms").GetString()!, CultureInfo.InvariantCulture),
-                    r.GetProperty("event_id").GetString()!));
+                found.Add((r.GetProperty("source").GetString()!, r.GetProperty("second").GetInt64(), r.GetProperty("event_id").GetString()!));
             }
             foreach (var (where, e) in chunk)
             {
-                if (found.Contains((e.Source, e.Timestamp, e.EventId))) v.Collapsed++;
+                if (found.Contains((e.Source, Second(e.Timestamp), e.EventId))) v.Collapsed++;
                 else failures.Add($"{where} is in Redis but not in ClickHouse (event {e.EventId})");
             }
         }
     }
+
+    /// <summary>The table's <c>event_time</c> of an event time: whole seconds, clamped to what <c>DateTime</c> holds.</summary>
+    private static long Second(long timestampMs) => (long)Math.Clamp(Math.Floor(timestampMs / 1000.0), 0, uint.MaxValue);
 
     private static string Quote(string s) => "'" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
 

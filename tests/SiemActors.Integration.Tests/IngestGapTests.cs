@@ -13,7 +13,7 @@ namespace SiemActors.Integration.Tests;
 /// /metrics, as a row of ingest_gaps, as the critical alert ingest-gap in Redis and ClickHouse, and as a degraded
 /// /health/ready until acknowledged.
 /// </summary>
-public sealed class IngestGapTests(ServicesFixture fixture) : IClassFixture<ServicesFixture>
+public sealed class IngestGapTests(ServicesFixture fixture, Xunit.Abstractions.ITestOutputHelper log) : IClassFixture<ServicesFixture>
 {
     private static byte[] Large(int i) =>
         Encoding.UTF8.GetBytes($$"""{"id":"gap-{{i}}","host":"gap-host","source_type":"gap","message":"{{new string('g', 2000)}} {{i}}"}""");
@@ -35,6 +35,7 @@ public sealed class IngestGapTests(ServicesFixture fixture) : IClassFixture<Serv
         Assert.True(low > committed, $"retention did not reach the committed offset {committed}: the log is {low}..{high}");
         var lost = low - committed;
         var kept = high - low;
+        log.WriteLine($"partition 0: committed {committed}, log now {low}..{high}: {lost} records deleted unread, {kept} left");
 
         node = harness.StartNode();
         await harness.UntilAllStored(1_600 + kept, TimeSpan.FromMinutes(3));

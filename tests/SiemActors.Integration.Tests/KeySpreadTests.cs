@@ -46,7 +46,9 @@ public sealed class KeySpreadTests(ServicesFixture fixture, ITestOutputHelper ou
             }
         });
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await harness.UntilAllStored(Events, TimeSpan.FromMinutes(8));
+        output.WriteLine($"stored and committed in {clock.Elapsed.TotalSeconds:N0} s");
         await sampling.CancelAsync();
         await sampler;
         output.WriteLine($"peak resident memory: {peak / 1024 / 1024} MiB");

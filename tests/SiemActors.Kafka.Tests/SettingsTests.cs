@@ -21,6 +21,7 @@ public sealed class SettingsTests
         Assert.Equal(TimeSpan.FromSeconds(10), settings.WaitClosePartition);
         Assert.Equal(TimeSpan.FromSeconds(30), settings.StopTimeout);
         Assert.Equal(TimeSpan.FromSeconds(20), settings.CloseTimeout);
+        Assert.Equal(OffsetOutOfRange.Earliest, settings.OffsetOutOfRange);
         Assert.Equal(new Dictionary<string, string>
         {
             ["enable.auto.commit"] = "false",
