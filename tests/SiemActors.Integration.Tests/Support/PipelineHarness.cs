@@ -230,6 +230,8 @@ public sealed class PipelineHarness : IAsyncDisposable
             var end = EndOffsets();
             var (rows, _) = await ClickHouseCounts();
             if (committed.SequenceEqual(end) && rows == expected) return;
+            if (_nodes.Count > 0 && _nodes.All(n => n.HasExited))
+                throw new InvalidOperationException($"every node has exited; ClickHouse has {rows}/{expected}. Node log: {LogFile}\n{Tail()}");
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException($"after {within}: ClickHouse has {rows}/{expected}; committed {committed.Sum()}/{end.Sum()}. Node log: {LogFile}\n{Tail()}");
             await Task.Delay(250);
