@@ -99,8 +99,7 @@ public sealed class PipelineService(ActorSystem system, ActorRegistry registry, 
         };
         if (outputProducer is not null) sinks.Add(new KafkaEventSink(outputProducer, settings.ProcessedTopic, _log));
 
-        using var watermarks = new Watermarks(node.BootstrapServers);
-        var epochs = new LogEpochResolver(new RedisLogEpochStore(redis, redisSettings), topicIds, watermarks, sinks, _log);
+        var epochs = new LogEpochResolver(new RedisLogEpochStore(redis, redisSettings), topicIds, groupLag.EndOffsetAsync, sinks, _log);
 
         var hosts = await registry.GetAsync<HostEntity>(stopping);
         var detector = detection.ActiveRules.Count == 0

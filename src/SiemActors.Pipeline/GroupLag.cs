@@ -53,6 +53,10 @@ public sealed class GroupLag(string bootstrapServers, string groupId, string top
         }
     }
 
+    /// <summary>A partition's end offset (high watermark), without waiting for a lag read in progress.</summary>
+    public Task<long> EndOffsetAsync(string partitionTopic, int partition) =>
+        Task.Run(() => _consumer.QueryWatermarkOffsets(new TopicPartition(partitionTopic, partition), Timeout).High.Value);
+
     private GroupLagSnapshot Read(Func<int, bool> assignedHere)
     {
         var metadata = _admin.GetMetadata(topic, Timeout).Topics.FirstOrDefault(t => t.Topic == topic);

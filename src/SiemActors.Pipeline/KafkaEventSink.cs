@@ -34,13 +34,13 @@ public sealed class KafkaEventSink(IProducer<string, byte[]> producer, string to
         if (batch.Events.Count == 0) return SinkWrite.All(0);
         var sends = new Task<string?>[batch.Events.Count];
         for (var i = 0; i < sends.Length; i++) sends[i] = SendAsync(batch.Events[i], cancellation);
-        await Task.WhenAll(sends).ConfigureAwait(false);
+        var errors = await Task.WhenAll(sends).ConfigureAwait(false);
         List<RefusedEvent>? refused = null;
-        for (var i = 0; i < sends.Length; i++)
+        for (var i = 0; i < errors.Length; i++)
         {
-            if (sends[i].Result is { } error) (refused ??= []).Add(new RefusedEvent(batch.Events[i], error));
+            if (errors[i] is { } error) (refused ??= []).Add(new RefusedEvent(batch.Events[i], error));
         }
-        return new SinkWrite(sends.Length - (refused?.Count ?? 0), refused ?? (IReadOnlyList<RefusedEvent>)[]);
+        return new SinkWrite(errors.Length - (refused?.Count ?? 0), refused ?? (IReadOnlyList<RefusedEvent>)[]);
     }
 
     /// <summary>Null once the broker has the event; the reason when the event itself cannot be sent.</summary>

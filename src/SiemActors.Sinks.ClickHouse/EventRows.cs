@@ -88,7 +88,7 @@ public static class EventRows
         w.UInt16((ushort)e.Origin.Partition);
         w.UInt64((ulong)e.Origin.Offset);
         // Raw text is stored as valid UTF-8 (as the JSON rows did): an invalid sequence becomes U+FFFD.
-        if (System.Text.Unicode.Utf8.IsValid(e.Raw.Span)) w.String(e.Raw.Span);
+        if (e.RawIsValidUtf8()) w.String(e.Raw.Span);
         else w.String(System.Text.Encoding.UTF8.GetString(e.Raw.Span));
     }
 

@@ -10,13 +10,6 @@ namespace SiemActors.Sinks.Redis;
 /// </summary>
 public sealed class RedisAlertWriter(IConnectionMultiplexer redis, RedisSinkSettings settings)
 {
-    private static readonly Lazy<string> Script = new(() =>
-    {
-        using var stream = typeof(RedisAlertWriter).Assembly.GetManifestResourceStream("SiemActors.Sinks.Redis.WriteAlerts.lua")
-            ?? throw new InvalidOperationException("WriteAlerts.lua is not embedded");
-        return new StreamReader(stream).ReadToEnd();
-    });
-
     /// <summary>Writes the alerts; returns how many were not in the stream yet.</summary>
     public async Task<int> WriteAsync(IReadOnlyList<Alert> alerts)
     {
@@ -30,7 +23,7 @@ public sealed class RedisAlertWriter(IConnectionMultiplexer redis, RedisSinkSett
             args[3 + i * 2] = alerts[i].AlertId;
             args[4 + i * 2] = AlertJson.ToUtf8(alerts[i]);
         }
-        var added = await redis.GetDatabase().ScriptEvaluateAsync(Script.Value, [(RedisKey)settings.AlertsStreamKey], args).ConfigureAwait(false);
+        var added = await redis.GetDatabase().ScriptEvaluateAsync(LuaScripts.WriteAlerts, [(RedisKey)settings.AlertsStreamKey], args).ConfigureAwait(false);
         return (int)added;
     }
 }

@@ -11,13 +11,6 @@ namespace SiemActors.Sinks.Redis;
 /// </summary>
 public sealed class RedisEventWriter(IConnectionMultiplexer redis, RedisSinkSettings settings, ILoggingAdapter log)
 {
-    private static readonly Lazy<string> Script = new(() =>
-    {
-        using var stream = typeof(RedisEventWriter).Assembly.GetManifestResourceStream("SiemActors.Sinks.Redis.WriteBatch.lua")
-            ?? throw new InvalidOperationException("WriteBatch.lua is not embedded");
-        return new StreamReader(stream).ReadToEnd();
-    });
-
     /// <summary>Connects the one multiplexer a node shares; it reconnects by itself after outages.</summary>
     public static async Task<IConnectionMultiplexer> ConnectAsync(RedisSinkSettings settings)
     {
@@ -42,7 +35,7 @@ public sealed class RedisEventWriter(IConnectionMultiplexer redis, RedisSinkSett
         {
             try
             {
-                var written = await redis.GetDatabase().ScriptEvaluateAsync(Script.Value, payload.Keys, payload.Arguments).ConfigureAwait(false);
+                var written = await redis.GetDatabase().ScriptEvaluateAsync(LuaScripts.WriteBatch, payload.Keys, payload.Arguments).ConfigureAwait(false);
                 if (attempt > 1) log.Info("Redis write of {0} succeeded after {1} attempts", batch, attempt);
                 ReleaseAfter(attempt);
                 return new SinkWrite((int)written, refused);

@@ -10,13 +10,6 @@ namespace SiemActors.Sinks.Redis;
 /// </summary>
 public sealed class RedisLogEpochStore(IConnectionMultiplexer redis, RedisSinkSettings settings)
 {
-    private static readonly Lazy<string> Script = new(() =>
-    {
-        using var stream = typeof(RedisLogEpochStore).Assembly.GetManifestResourceStream("SiemActors.Sinks.Redis.AdvanceEpoch.lua")
-            ?? throw new InvalidOperationException("AdvanceEpoch.lua is not embedded");
-        return new StreamReader(stream).ReadToEnd();
-    });
-
     public string Key => settings.KeyPrefix + ":log-epochs";
 
     /// <summary>The stored epoch and topic id; null when the partition has none yet.</summary>
@@ -30,7 +23,7 @@ public sealed class RedisLogEpochStore(IConnectionMultiplexer redis, RedisSinkSe
     public async Task<(int Epoch, string TopicId)> CompareAndSetAsync(string topic, int partition, (int Epoch, string TopicId)? seen,
         (int Epoch, string TopicId) next)
     {
-        var result = await redis.GetDatabase().ScriptEvaluateAsync(Script.Value, [Key],
+        var result = await redis.GetDatabase().ScriptEvaluateAsync(LuaScripts.AdvanceEpoch, [Key],
             [Field(topic, partition), seen is { } s ? Format(s) : "", Format(next)]).ConfigureAwait(false);
         return Parse((string)result!);
     }

@@ -174,6 +174,4 @@ internal static class ManagementCommands
         table.Write(Console.Out);
         if (j.GetArrayLength() == 0) Console.WriteLine("no ingest gap reported by this node");
     }
-
-    private static string Offset(long offset) => offset < 0 ? "-" : offset.ToString(CultureInfo.InvariantCulture);
 }

@@ -62,6 +62,15 @@ public sealed class SecurityEvent
     /// <summary>The input exactly as read.</summary>
     public ReadOnlyMemory<byte> Raw { get; init; }
 
+    /// <summary>
+    /// True when the normalizer found <see cref="Raw"/> to be valid UTF-8 (it looks once, per event): the stores then
+    /// write it as text without looking again. False when it is not, or not known; a store checks for itself then.
+    /// </summary>
+    public bool RawIsUtf8 { get; init; }
+
+    /// <summary>Whether <see cref="Raw"/> is valid UTF-8, looking only where the normalizer did not say it is.</summary>
+    public bool RawIsValidUtf8() => RawIsUtf8 || System.Text.Unicode.Utf8.IsValid(Raw.Span);
+
     public required KafkaOrigin Origin { get; init; }
 
     /// <summary>The one empty attribute set events without attributes share (read-only: never cast it back and add to it).</summary>

@@ -39,7 +39,8 @@ internal struct EventDraft
             Id = null;
         }
         // Text fields hold U+FFFD where the input was not UTF-8, and the stores keep raw as text: the exact bytes go along.
-        if (!System.Text.Unicode.Utf8.IsValid(raw.Span)) AddAttribute(SecurityEvent.RawBase64Attribute, Convert.ToBase64String(raw.Span));
+        var rawIsUtf8 = System.Text.Unicode.Utf8.IsValid(raw.Span);
+        if (!rawIsUtf8) AddAttribute(SecurityEvent.RawBase64Attribute, Convert.ToBase64String(raw.Span));
         return new SecurityEvent
         {
             EventId = string.IsNullOrEmpty(Id) ? origin.DerivedEventId() : Id,
@@ -61,6 +62,7 @@ internal struct EventDraft
             Tags = Tags is null ? [] : Tags,
             Attributes = Attributes is null ? SecurityEvent.NoAttributes : Attributes,
             Raw = raw,
+            RawIsUtf8 = rawIsUtf8,
             Origin = origin,
         };
     }

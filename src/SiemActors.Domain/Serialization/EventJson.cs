@@ -105,7 +105,7 @@ public static class EventJson
         w.WriteString(Names.Topic, e.Origin.Topic);
         w.WriteNumber(Names.Partition, e.Origin.Partition);
         w.WriteNumber(Names.Offset, e.Origin.Offset);
-        WriteRaw(w, e.Raw.Span);
+        WriteRaw(w, e);
         w.WriteEndObject();
     }
 
@@ -115,10 +115,10 @@ public static class EventJson
     }
 
     /// <summary>Raw input as a string; bytes that are not UTF-8 become U+FFFD rather than failing the write.</summary>
-    private static void WriteRaw(Utf8JsonWriter w, ReadOnlySpan<byte> raw)
+    private static void WriteRaw(Utf8JsonWriter w, SecurityEvent e)
     {
-        if (System.Text.Unicode.Utf8.IsValid(raw)) w.WriteString(Names.Raw, raw);
-        else w.WriteString(Names.Raw, Encoding.UTF8.GetString(raw));
+        if (e.RawIsValidUtf8()) w.WriteString(Names.Raw, e.Raw.Span);
+        else w.WriteString(Names.Raw, Encoding.UTF8.GetString(e.Raw.Span));
     }
 
     /// <summary>The property names, encoded once: a name given as bytes is checked for characters to escape on every write.</summary>

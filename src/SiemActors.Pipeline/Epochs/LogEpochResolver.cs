@@ -12,7 +12,12 @@ namespace SiemActors.Pipeline.Epochs;
 /// Redis for every node (<see cref="RedisLogEpochStore"/>). Waits and retries while Redis, the brokers or ClickHouse do not
 /// answer: the partition's first batch waits for its epoch.
 /// </summary>
-public sealed class LogEpochResolver(RedisLogEpochStore store, TopicIds topicIds, Watermarks watermarks, IReadOnlyList<IEventSink> sinks,
+/// <param name="store">Where the epochs are kept.</param>
+/// <param name="topicIds">Topic ids, where the brokers give them.</param>
+/// <param name="endOffset">A partition's end offset (<see cref="GroupLag.EndOffsetAsync"/>).</param>
+/// <param name="sinks">The sinks whose marks a new log must not be taken for.</param>
+/// <param name="log">Where a new log is reported.</param>
+public sealed class LogEpochResolver(RedisLogEpochStore store, TopicIds topicIds, Func<string, int, Task<long>> endOffset, IReadOnlyList<IEventSink> sinks,
     ILoggingAdapter log)
 {
     public async Task<int> ResolveAsync(string topic, int partition, CancellationToken cancellation)
@@ -47,7 +52,7 @@ public sealed class LogEpochResolver(RedisLogEpochStore store, TopicIds topicIds
         }
         else
         {
-            var end = await watermarks.EndAsync(topic, partition).ConfigureAwait(false);
+            var end = await endOffset(topic, partition).ConfigureAwait(false);
             var marks = await Task.WhenAll(sinks.Select(s => s.HighWaterMarkAsync(LogEpochs.MarkTopic(topic, epoch), partition))).ConfigureAwait(false);
             var mark = marks.Length == 0 ? -1 : marks.Max();
             if (mark >= 0 && end <= mark)

@@ -1,0 +1,22 @@
+namespace SiemActors.Sinks.Redis;
+
+/// <summary>The sink's Lua scripts, embedded next to the code and read once.</summary>
+internal static class LuaScripts
+{
+    private static readonly Lazy<string> WriteBatchText = new(() => Load("WriteBatch"));
+    private static readonly Lazy<string> WriteAlertsText = new(() => Load("WriteAlerts"));
+    private static readonly Lazy<string> AdvanceEpochText = new(() => Load("AdvanceEpoch"));
+
+    public static string WriteBatch => WriteBatchText.Value;
+
+    public static string WriteAlerts => WriteAlertsText.Value;
+
+    public static string AdvanceEpoch => AdvanceEpochText.Value;
+
+    private static string Load(string name)
+    {
+        using var stream = typeof(LuaScripts).Assembly.GetManifestResourceStream($"SiemActors.Sinks.Redis.{name}.lua")
+            ?? throw new InvalidOperationException($"{name}.lua is not embedded");
+        return new StreamReader(stream).ReadToEnd();
+    }
+}
