@@ -39,17 +39,23 @@ internal static class PipelineEndpoint
             services.GetService(typeof(GapAlarm)) is GapAlarm gaps ? Results.Json(new { acknowledged = gaps.Acknowledge() }, ApiEndpoints.Json) : NoIngest());
     }
 
-    /// <summary>The group's lag read now (as kafka-consumer-groups does); the last measurement if the brokers do not answer.</summary>
+    /// <summary>How long a request waits for a fresh read of the lag before it answers with the last one.</summary>
+    private static readonly TimeSpan FreshLagWait = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The group's lag read now (as kafka-consumer-groups does); the last measurement if the brokers do not answer within
+    /// <see cref="FreshLagWait"/> (a read asks every partition in turn, each with its own timeout).
+    /// </summary>
     private static async Task<GroupLagSnapshot?> MeasureAsync(IServiceProvider services, PipelineState state, CancellationToken cancellation)
     {
         if (services.GetService(typeof(GroupLag)) is not GroupLag reader) return state.LastGroupLag;
         try
         {
-            var snapshot = await reader.ReadAsync(state.IsAssigned, cancellation);
+            var snapshot = await reader.ReadAsync(state.IsAssigned, cancellation).WaitAsync(FreshLagWait, cancellation);
             state.GroupLag(snapshot);
             return snapshot;
         }
-        catch (Confluent.Kafka.KafkaException)
+        catch (Exception ex) when (ex is Confluent.Kafka.KafkaException or TimeoutException)
         {
             return state.LastGroupLag;
         }

@@ -58,6 +58,27 @@ public sealed class FactExtractorTests
         Assert.Empty(new FactExtractor([]).Extract(0, [Event(0, "10.0.0.1", "alice", "failure")]));
         Assert.Empty(new FactExtractor(Settings.Rules).Extract(0, [Event(0, null, null, "unknown")]));
     }
+
+    [Fact]
+    public void Keys_and_distinct_values_longer_than_a_key_field_travel_as_their_hash()
+    {
+        var rules = DetectionSettings.Create(ConfigurationFactory.ParseString("""
+            siem.detection.rules = [
+              { name = byattr, type = distinct, severity = warning, key = attributes.session, distinct = attributes.note, window = 1m, count = 2, filter = "true" }
+            ]
+            """)).Rules;
+        var huge = new string('k', 100_000);
+        var e = new SecurityEvent
+        {
+            EventId = "id-0", Timestamp = 1, IngestedAt = 0, Source = "s", Host = "h", Attributes = new Dictionary<string, string> { ["session"] = huge, ["note"] = new string('n', 50_000) }, Origin = new KafkaOrigin("siem-events", 0, 0),
+        };
+
+        var facts = Assert.Single(new FactExtractor(rules).Extract(0, [e, e]));
+
+        Assert.True(facts.EntityId.Length < 300, facts.EntityId[..50]);
+        Assert.StartsWith("attributes.session:sha256:", facts.EntityId);
+        Assert.All(facts.Facts, f => Assert.StartsWith("sha256:", f.Value));
+    }
 }
 
 public sealed class AbsenceFactCompactionTests

@@ -29,6 +29,7 @@ public sealed class FactExtractor(IReadOnlyList<DetectionRule> rules)
                 if (!first && !then) continue;
                 var key = rule.Key(e);
                 if (key.Length == 0) continue;
+                if (key.Length > SecurityEvent.MaxKeyChars) key = Digest(key); // a rule keyed by an attribute: bounded like the schema's key fields
                 var value = rule.Distinct?.Invoke(e) ?? "";
                 if (rule.Distinct is not null && value.Length == 0) continue;
                 if (value.Length > SecurityEvent.MaxKeyChars) value = Digest(value); // distinct counts equality only: a long value travels as its hash
@@ -44,6 +45,7 @@ public sealed class FactExtractor(IReadOnlyList<DetectionRule> rules)
             pair.Value.Rules.Select(r => r.Name).ToArray(), pair.Value.CompactFacts())).ToList();
     }
 
+    /// <summary>A long key or distinct value as its hash: entity ids, actor messages and journal entries stay bounded.</summary>
     private static string Digest(string value) =>
         "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(value)));
 
