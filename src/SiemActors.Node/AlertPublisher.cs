@@ -3,6 +3,7 @@ using Akka.Event;
 using Microsoft.Extensions.DependencyInjection;
 using SiemActors.Detection;
 using SiemActors.Domain.Alerts;
+using SiemActors.Domain.Faults;
 using SiemActors.Sinks.ClickHouse;
 using SiemActors.Sinks.Redis;
 
@@ -22,7 +23,11 @@ public sealed class AlertPublisher(IServiceProvider services, RedisSinkSettings 
     public async Task PublishAsync(IReadOnlyList<Alert> alerts, CancellationToken cancellationToken = default)
     {
         var stores = await StoresAsync(cancellationToken).ConfigureAwait(false);
-        await Task.WhenAll(stores.Redis.WriteAsync(alerts), stores.ClickHouse.WriteAsync(alerts, cancellationToken)).ConfigureAwait(false);
+        // One after the other (alerts are few): a crash between the two leaves the alert in Redis only, and the entity,
+        // which marks it published only after both, writes it again to both after recovery (each keeps one per id).
+        await stores.Redis.WriteAsync(alerts).ConfigureAwait(false);
+        CrashPoints.Reach(CrashPoint.DetectionAfterAlertRedis);
+        await stores.ClickHouse.WriteAsync(alerts, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<Stores> StoresAsync(CancellationToken ct)

@@ -4,6 +4,7 @@ using Akka.Streams.Dsl;
 using Confluent.Kafka;
 using Prometheus;
 using SiemActors.Domain.Events;
+using SiemActors.Domain.Faults;
 using SiemActors.Domain.Normalization;
 using SiemActors.Kafka;
 using SiemActors.Kafka.Dsl;
@@ -59,6 +60,7 @@ public sealed class IngestPipeline(
     private ConsumerSettings<byte[]?, byte[]?> ConsumerSettings()
     {
         var configured = consumer.WithGroupId(settings.GroupId).WithOffsetOutOfRange(settings.OffsetOutOfRange);
+        if (CrashPoints.Enabled) configured = configured.WithCommitListener(_ => CrashPoints.Reach(CrashPoint.DuringCommit));
         return gaps is null ? configured : configured.WithOffsetResetListener(reset => gaps.OnOffsetReset(reset, settings.OffsetOutOfRangeName));
     }
 
@@ -103,6 +105,7 @@ public sealed class IngestPipeline(
                 // A gap the consumer reported for this partition is stored before anything past it is committed.
                 if (gaps is not null) await gaps.StoredAsync(tp.Topic, tp.Partition.Value).ConfigureAwait(false);
                 Stored(item.Events);
+                CrashPoints.Reach(CrashPoint.BeforeCommit);
                 return (ICommittable)item.Commit;
             })
             .WatchTermination((mat, done) =>

@@ -1,6 +1,7 @@
 using Akka.Event;
 using Confluent.Kafka;
 using SiemActors.Domain.Events;
+using SiemActors.Domain.Faults;
 using SiemActors.Domain.Serialization;
 
 namespace SiemActors.Pipeline;
@@ -35,6 +36,7 @@ public sealed class KafkaEventSink(IProducer<string, byte[]> producer, string to
         var sends = new Task<string?>[batch.Events.Count];
         for (var i = 0; i < sends.Length; i++) sends[i] = SendAsync(batch.Events[i], cancellation);
         var errors = await Task.WhenAll(sends).ConfigureAwait(false);
+        CrashPoints.Reach(CrashPoint.KafkaOutputAfterProduce);
         List<RefusedEvent>? refused = null;
         for (var i = 0; i < errors.Length; i++)
         {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Akka.Event;
 using SiemActors.Domain.Events;
+using SiemActors.Domain.Faults;
 using SiemActors.Domain.Serialization;
 
 namespace SiemActors.Sinks.ClickHouse;
@@ -173,11 +174,14 @@ public sealed class ClickHouseEventWriter(ClickHouseHttpClient client, ClickHous
         if (ranges.Count > 0)
         {
             await _ledger.RecordAsync(ranges, BatchLedger.Before, ct).ConfigureAwait(false);
+            CrashPoints.Reach(CrashPoint.ClickHouseAfterBeforeRow);
             var rows = fresh.Count == 1 ? fresh[0] : fresh.SelectMany(events => events).ToList();
             foreach (var chunk in InsertChunks.ByDays(rows, settings.InsertMaxDays))
                 await InsertIsolatingAsync(chunk, refused, ct).ConfigureAwait(false);
+            CrashPoints.Reach(CrashPoint.ClickHouseAfterInsert);
             // Refused rows are dead-lettered by the caller before it commits: the ranges are done either way.
             await _ledger.RecordAsync(ranges, BatchLedger.After, ct).ConfigureAwait(false);
+            CrashPoints.Reach(CrashPoint.ClickHouseAfterAfterRow);
         }
         foreach (var (key, mark) in marks) _highWaterMarks[key] = mark;
         var results = new SinkWrite[group.Count];

@@ -1,5 +1,6 @@
 using Akka.Event;
 using SiemActors.Domain.Events;
+using SiemActors.Domain.Faults;
 using StackExchange.Redis;
 
 namespace SiemActors.Sinks.Redis;
@@ -35,7 +36,9 @@ public sealed class RedisEventWriter(IConnectionMultiplexer redis, RedisSinkSett
         {
             try
             {
+                CrashPoints.Reach(CrashPoint.RedisBeforeScript);
                 var written = await redis.GetDatabase().ScriptEvaluateAsync(LuaScripts.WriteBatch, payload.Keys, payload.Arguments).ConfigureAwait(false);
+                CrashPoints.Reach(CrashPoint.RedisAfterScript);
                 if (attempt > 1) log.Info("Redis write of {0} succeeded after {1} attempts", batch, attempt);
                 ReleaseAfter(attempt);
                 return new SinkWrite((int)written, refused);

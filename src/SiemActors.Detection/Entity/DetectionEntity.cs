@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
 using Akka.Persistence;
+using SiemActors.Domain.Faults;
 using SiemActors.Detection.Engine;
 using SiemActors.Detection.Rules;
 
@@ -152,7 +153,9 @@ public sealed partial class DetectionEntity : ReceivePersistentActor, IWithTimer
         PersistAll(fresh, recorded =>
         {
             applied += Apply(recorded);
-            if (--left == 0) sender.Tell(new FactsAccepted(_entityId, applied));
+            if (--left > 0) return;
+            CrashPoints.Reach(CrashPoint.DetectionAfterJournal);
+            sender.Tell(new FactsAccepted(_entityId, applied));
         });
     }
 

@@ -70,6 +70,12 @@ public sealed record ConsumerSettings<TKey, TValue>
     /// </summary>
     public Action<Messages.OffsetReset>? OffsetResetListener { get; init; }
 
+    /// <summary>
+    /// Told of every commit the broker accepted, with the offsets committed, on the consumer's own thread before the
+    /// consumer records it or completes the commit's task (return quickly). Null: nothing is told.
+    /// </summary>
+    public Action<IReadOnlyList<TopicPartitionOffset>>? CommitListener { get; init; }
+
     /// <summary>librdkafka properties, passed as they are.</summary>
     public ImmutableDictionary<string, string> Properties { get; init; }
 
@@ -103,6 +109,8 @@ public sealed record ConsumerSettings<TKey, TValue>
     public ConsumerSettings<TKey, TValue> WithOffsetOutOfRange(OffsetOutOfRange policy) => this with { OffsetOutOfRange = policy };
 
     public ConsumerSettings<TKey, TValue> WithOffsetResetListener(Action<Messages.OffsetReset> listener) => this with { OffsetResetListener = listener };
+
+    public ConsumerSettings<TKey, TValue> WithCommitListener(Action<IReadOnlyList<TopicPartitionOffset>> listener) => this with { CommitListener = listener };
 
     public ConsumerSettings<TKey, TValue> WithKeyDeserializer(IDeserializer<TKey> deserializer) => this with { KeyDeserializer = deserializer };
 

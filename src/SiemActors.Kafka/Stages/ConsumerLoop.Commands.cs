@@ -120,7 +120,9 @@ internal sealed partial class ConsumerLoop<TKey, TValue>
         failure = null;
         try
         {
-            _consumer!.Commit(highest.Values.Select(o => new TopicPartitionOffset(o.Assignment.TopicPartition, o.Next)));
+            var offsets = highest.Values.Select(o => new TopicPartitionOffset(o.Assignment.TopicPartition, o.Next)).ToList();
+            _consumer!.Commit(offsets);
+            _settings.CommitListener?.Invoke(offsets);
             foreach (var o in highest.Values) o.Assignment.CommittedNext = o.Next;
             return CommitOutcome.Committed;
         }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Akka.Event;
 using Confluent.Kafka;
+using SiemActors.Domain.Faults;
 
 namespace SiemActors.Pipeline.DeadLetters;
 
@@ -49,6 +50,7 @@ public sealed class DeadLetterPublisher : IDisposable
         var sends = new Task[records.Count];
         for (var i = 0; i < records.Count; i++) sends[i] = SendAsync(records[i], cancellation);
         await Task.WhenAll(sends).ConfigureAwait(false);
+        CrashPoints.Reach(CrashPoint.DeadLetterAfterProduce);
         foreach (var r in records)
         {
             _counts.AddOrUpdate(r.Reason.Reason, 1, (_, n) => n + 1);

@@ -37,6 +37,46 @@ public sealed class NodeProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The exit code once exited (137 after SIGKILL, its own or ours).</summary>
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Waits until /health/ready answers 200 (in the cluster, sinks connected, consumer group joined).</summary>
+    public async Task UntilReady(TimeSpan within)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + within;
+        while (true)
+        {
+            if (HasExited) throw new InvalidOperationException($"the node at {HttpUrl} exited with {ExitCode} before it was ready");
+            try
+            {
+                using var response = await http.GetAsync(HttpUrl + "/health/ready");
+                if (response.IsSuccessStatusCode) return;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                // not listening yet
+            }
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"the node at {HttpUrl} was not ready within {within}");
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Waits for the process to exit by itself (a crash point); false if it still runs after <paramref name="within"/>.</summary>
+    public async Task<bool> ExitedWithin(TimeSpan within)
+    {
+        using var timeout = new CancellationTokenSource(within);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The node's resident memory now (VmRSS), in bytes; 0 once it has exited.</summary>
     public long ResidentBytes()
     {
