@@ -2,7 +2,8 @@
 # Local services for SiemActors' tests and local runs: Redis and ClickHouse from Debian's packages, on loopback only.
 #   scripts/services.sh install [browser]
 #                                 install the Debian packages that are missing (redis-server, clickhouse-server,
-#                                 clickhouse-client, kcat; with `browser` also chromium, for the UI's browser test)
+#                                 clickhouse-client, kcat, iproute2 for the network lab's hosts; with `browser` also
+#                                 chromium, for the UI's browser test)
 #   scripts/services.sh start [redis|clickhouse]
 #                                 start Redis (127.0.0.1:6379) and ClickHouse (127.0.0.1:8123, native 9000), or one of
 #                                 them, unless something already answers there, and wait until they answer
@@ -33,6 +34,7 @@ install_packages() {
   [[ -x /usr/sbin/clickhouse-server ]] || missing+=(clickhouse-server)
   command -v clickhouse-client >/dev/null || missing+=(clickhouse-client)
   command -v kcat >/dev/null || missing+=(kcat)
+  command -v ip >/dev/null || missing+=(iproute2)
   command -v start-stop-daemon >/dev/null || missing+=(dpkg)
   [[ ${1:-} == browser ]] && { [[ -x /usr/bin/chromium ]] || missing+=(chromium); }
   if ((${#missing[@]} == 0)); then echo "services: packages present"; return; fi

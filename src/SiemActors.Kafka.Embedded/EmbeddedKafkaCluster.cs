@@ -109,6 +109,36 @@ public sealed class EmbeddedKafkaCluster : IDisposable
         }
     }
 
+    /// <summary>
+    /// The brokers' own loopback addresses, by broker id (from 1): where a relay that advertises them elsewhere
+    /// (<see cref="Advertise"/>) must forward.
+    /// </summary>
+    public IReadOnlyList<string> BrokerAddresses => BootstrapServers.Split(',');
+
+    /// <summary>
+    /// Makes a broker tell clients to reach it at <paramref name="host"/>:<paramref name="port"/> (metadata and the
+    /// bootstrap list): for clients on other hosts, reaching the broker's loopback port through a relay.
+    /// </summary>
+    public void Advertise(int brokerId, string host, int port)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_cluster == IntPtr.Zero, this);
+            NativeMethods.rd_kafka_mock_broker_set_host_port(_cluster, brokerId, host, port);
+        }
+    }
+
+    /// <summary>Moves a partition's leadership to another broker (ids from 1), as a controller failover would.</summary>
+    public void SetPartitionLeader(string topic, int partition, int brokerId)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_cluster == IntPtr.Zero, this);
+            var err = NativeMethods.rd_kafka_mock_partition_set_leader(_cluster, topic, partition, brokerId);
+            if (err != 0) throw new EmbeddedKafkaException($"{topic}[{partition}] leader {brokerId}: {NativeMethods.ErrorText(err)}");
+        }
+    }
+
     public void Dispose()
     {
         lock (_gate)

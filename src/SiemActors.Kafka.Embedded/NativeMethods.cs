@@ -52,6 +52,13 @@ internal static class NativeMethods
     public static extern int rd_kafka_mock_broker_set_up(IntPtr cluster, int brokerId);
 
     [DllImport(Library)]
+    public static extern void rd_kafka_mock_broker_set_host_port(IntPtr cluster, int brokerId, [MarshalAs(UnmanagedType.LPUTF8Str)] string host, int port);
+
+    [DllImport(Library)]
+    public static extern int rd_kafka_mock_partition_set_leader(IntPtr cluster, [MarshalAs(UnmanagedType.LPUTF8Str)] string topic, int partition,
+        int brokerId);
+
+    [DllImport(Library)]
     public static extern int rd_kafka_mock_topic_delete(IntPtr cluster, [MarshalAs(UnmanagedType.LPUTF8Str)] string topic);
 
     [DllImport(Library)]

@@ -112,7 +112,20 @@ public sealed class PipelineService(ActorSystem system, ActorRegistry registry, 
             new HostEnricher(hosts, settings, _log),
             deadLetters, router, sinks, internalErrors, state, detector, gaps, epochs);
 
-        var control = pipeline.Run(system.Materializer());
+        // When the actor system stops under the pipeline (the cluster downed this node: a partition, a long pause), the
+        // batches in flight cannot finish: every retry of theirs stops, and the node exits for its supervisor to
+        // restart it, instead of retrying against a dead system until the host's timeout.
+        var systemGone = new CancellationTokenSource(); // not disposed: the continuation below may run after this method returned
+        _ = system.WhenTerminated.ContinueWith(_ =>
+        {
+            if (stopping.IsCancellationRequested) return;
+            // Serilog directly: the actor system's logging went with it.
+            Serilog.Log.Error("The actor system stopped under the ingest pipeline (this node was downed or left the cluster); stopping the node with exit code 3");
+            if (Environment.ExitCode == 0) Environment.ExitCode = 3;
+            systemGone.Cancel();
+            lifetime.StopApplication();
+        }, TaskScheduler.Default);
+        var control = pipeline.Run(system.Materializer(), systemGone.Token);
         state.Running = true;
         using var lagStop = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var lag = new LagMonitor(groupLag, state, TimeSpan.FromSeconds(5), _log).RunAsync(lagStop.Token);

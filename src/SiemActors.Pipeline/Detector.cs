@@ -23,6 +23,7 @@ public sealed class Detector
     private readonly PipelineSettings _settings;
     private readonly ILoggingAdapter _log;
     private readonly RoundCoalescer<IReadOnlyList<DetectFacts>, bool> _rounds;
+    private readonly EntityAsk _ask;
 
     public Detector(IActorRef detections, FactExtractor extractor, PipelineSettings settings, ILoggingAdapter log)
     {
@@ -31,18 +32,19 @@ public sealed class Detector
         _settings = settings;
         _log = log;
         _rounds = new RoundCoalescer<IReadOnlyList<DetectFacts>, bool>(DetectRoundAsync, settings.EntityRoundInterval);
+        _ask = new EntityAsk(settings, log);
     }
 
     /// <summary>What turns a batch's events into facts (the pipeline extracts them where the batch is: <see cref="BatchPreparer"/>).</summary>
     public FactExtractor Extractor => _extractor;
 
     /// <summary>Hands a batch's facts to the entities in the next round; completes once every entity has persisted its part.</summary>
-    public async Task SubmitAsync(IReadOnlyList<DetectFacts> facts)
+    public async Task SubmitAsync(IReadOnlyList<DetectFacts> facts, CancellationToken cancellation = default)
     {
-        if (facts.Count > 0) await _rounds.Submit(facts).ConfigureAwait(false);
+        if (facts.Count > 0) await _rounds.Submit(facts, cancellation).ConfigureAwait(false);
     }
 
-    private async Task<bool[]> DetectRoundAsync(IReadOnlyList<IReadOnlyList<DetectFacts>> batches)
+    private async Task<bool[]> DetectRoundAsync(IReadOnlyList<IReadOnlyList<DetectFacts>> batches, CancellationToken cancellation)
     {
         var byKey = new Dictionary<string, List<DetectFacts>>(StringComparer.Ordinal);
         foreach (var batch in batches)
@@ -54,8 +56,8 @@ public sealed class Detector
             }
         }
         // At most entity-ask-parallelism keys at a time: a port scan or a spray makes one round touch very many keys.
-        await Parallel.ForEachAsync(byKey, new ParallelOptions { MaxDegreeOfParallelism = _settings.EntityAskParallelism },
-            async (pair, _) => await AskKeyAsync(pair.Key, pair.Value).ConfigureAwait(false)).ConfigureAwait(false);
+        await Parallel.ForEachAsync(byKey, new ParallelOptions { MaxDegreeOfParallelism = _settings.EntityAskParallelism, CancellationToken = cancellation },
+            async (pair, ct) => await AskKeyAsync(pair.Key, pair.Value, ct).ConfigureAwait(false)).ConfigureAwait(false);
         return new bool[batches.Count];
     }
 
@@ -64,12 +66,12 @@ public sealed class Detector
     /// too large for one message is cut into consecutive pieces (<see cref="Split"/>), and the entity must get them in
     /// order (it skips offsets at or below what it applied for the partition).
     /// </summary>
-    private async Task AskKeyAsync(string key, List<DetectFacts> parts)
+    private async Task AskKeyAsync(string key, List<DetectFacts> parts, CancellationToken cancellation)
     {
         foreach (var chunk in SizedChunks.Of(parts.SelectMany(p => Split(p, MaxFactsPerMessage)), p => p.Facts.Length, MaxFactsPerMessage))
         {
             PipelineMetrics.DetectionAsks.Inc();
-            await EntityAsk.AskAsync<FactsAccepted>(_detections, new DetectFactsBatches(key, chunk.ToArray()), key, _settings, _log).ConfigureAwait(false);
+            await _ask.AskAsync<FactsAccepted>(_detections, new DetectFactsBatches(key, chunk.ToArray()), key, cancellation).ConfigureAwait(false);
         }
     }
 

@@ -1,30 +1,44 @@
 using Akka.Actor;
 using Akka.Event;
+using Polly;
+using SiemActors.Resilience;
 
 namespace SiemActors.Pipeline;
 
 /// <summary>
-/// Asks a sharded entity and retries with backoff on timeout until it answers: the partition's stream waits rather
-/// than skip the entity (its answer is part of the commit rule). Entities recognise a repeated message by its offsets.
+/// Asks sharded entities and retries on timeout (<see cref="Retries"/>: backoff with jitter, <c>ask-retry-*</c>) until
+/// one answers: the partition's stream waits rather than skip the entity (its answer is part of the commit rule), and
+/// stops asking as soon as the partition's token is cancelled (the partition was revoked, the node stops). Entities
+/// recognise a repeated message by its offsets.
 /// </summary>
-public static class EntityAsk
+public sealed class EntityAsk
 {
-    public static async Task<T> AskAsync<T>(IActorRef region, object message, string entity, PipelineSettings settings, ILoggingAdapter log)
+    private readonly PipelineSettings _settings;
+    private readonly ResiliencePipeline _retries;
+
+    public EntityAsk(PipelineSettings settings, ILoggingAdapter log)
     {
-        var backoff = settings.AskRetryMinBackoff;
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await region.Ask<T>(message, settings.AskTimeout).ConfigureAwait(false);
-            }
-            catch (AskTimeoutException)
+        _settings = settings;
+        _retries = Retries.Forever("entity-ask", new RetrySettings(settings.AskRetryMinBackoff, settings.AskRetryMaxBackoff),
+            ex => ex is AskTimeoutException,
+            retry =>
             {
                 PipelineMetrics.AskTimeouts.Inc();
-                log.Warning("Entity {0} did not answer within {1} (attempt {2}); retrying in {3}", entity, settings.AskTimeout, attempt, backoff);
-                await Task.Delay(backoff).ConfigureAwait(false);
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, settings.AskRetryMaxBackoff.Ticks));
-            }
+                log.Warning("An entity did not answer within {0} (attempt {1}): {2}; retrying in {3}", settings.AskTimeout, retry.Attempt,
+                    retry.Failure.Message, retry.Wait);
+            });
+    }
+
+    public async Task<T> AskAsync<T>(IActorRef region, object message, string entity, CancellationToken cancellation)
+    {
+        try
+        {
+            return await _retries.ExecuteAsync(async ct => await region.Ask<T>(message, _settings.AskTimeout, ct).ConfigureAwait(false), cancellation)
+                .ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            throw new OperationCanceledException($"stopped asking entity {entity}: its partition was revoked or the node stops", cancellation);
         }
     }
 }

@@ -21,6 +21,7 @@ public sealed class HostEnricher
     private readonly PipelineSettings _settings;
     private readonly ILoggingAdapter _log;
     private readonly RoundCoalescer<Request, EnrichedEvent[]> _rounds;
+    private readonly EntityAsk _ask;
 
     public HostEnricher(IActorRef hosts, PipelineSettings settings, ILoggingAdapter log)
     {
@@ -28,12 +29,14 @@ public sealed class HostEnricher
         _settings = settings;
         _log = log;
         _rounds = new RoundCoalescer<Request, EnrichedEvent[]>(EnrichRoundAsync, settings.EntityRoundInterval);
+        _ask = new EntityAsk(settings, log);
     }
 
-    public async Task<IReadOnlyList<EnrichedEvent>> EnrichAsync(int partition, IReadOnlyList<SecurityEvent> events) =>
-        events.Count == 0 ? [] : await _rounds.Submit(new Request(partition, events)).ConfigureAwait(false);
+    /// <summary>The events enriched; stops waiting when <paramref name="cancellation"/> is cancelled (the partition was revoked).</summary>
+    public async Task<IReadOnlyList<EnrichedEvent>> EnrichAsync(int partition, IReadOnlyList<SecurityEvent> events, CancellationToken cancellation = default) =>
+        events.Count == 0 ? [] : await _rounds.Submit(new Request(partition, events), cancellation).ConfigureAwait(false);
 
-    private async Task<EnrichedEvent[][]> EnrichRoundAsync(IReadOnlyList<Request> requests)
+    private async Task<EnrichedEvent[][]> EnrichRoundAsync(IReadOnlyList<Request> requests, CancellationToken cancellation)
     {
         // host -> its events in each batch of the round, as (request, indexes of its events)
         var byHost = new Dictionary<string, List<Part>>(StringComparer.Ordinal);
@@ -51,8 +54,8 @@ public sealed class HostEnricher
         var results = new EnrichedEvent[requests.Count][];
         for (var r = 0; r < requests.Count; r++) results[r] = new EnrichedEvent[requests[r].Events.Count];
         // At most entity-ask-parallelism hosts at a time: a spray from many addresses or hosts makes one round touch very many.
-        await Parallel.ForEachAsync(byHost, new ParallelOptions { MaxDegreeOfParallelism = _settings.EntityAskParallelism },
-            async (pair, _) => await AskHostAsync(pair.Key, pair.Value, requests, results).ConfigureAwait(false)).ConfigureAwait(false);
+        await Parallel.ForEachAsync(byHost, new ParallelOptions { MaxDegreeOfParallelism = _settings.EntityAskParallelism, CancellationToken = cancellation },
+            async (pair, ct) => await AskHostAsync(pair.Key, pair.Value, requests, results, ct).ConfigureAwait(false)).ConfigureAwait(false);
         return results;
     }
 
@@ -60,12 +63,12 @@ public sealed class HostEnricher
     /// One host's parts in messages of at most <see cref="MaxOffsetsPerMessage"/> offsets (a part is never split),
     /// Asked one after another like detection's, so the entity applies them in round order.
     /// </summary>
-    private async Task AskHostAsync(string host, List<Part> parts, IReadOnlyList<Request> requests, EnrichedEvent[][] results)
+    private async Task AskHostAsync(string host, List<Part> parts, IReadOnlyList<Request> requests, EnrichedEvent[][] results, CancellationToken cancellation)
     {
         foreach (var chunk in SizedChunks.Of(parts, p => p.Indexes.Count, MaxOffsetsPerMessage))
         {
             PipelineMetrics.HostAsks.Inc();
-            var reply = await EntityAsk.AskAsync<HostBatchesEnriched>(_hosts, Build(host, chunk, requests), host, _settings, _log).ConfigureAwait(false);
+            var reply = await _ask.AskAsync<HostBatchesEnriched>(_hosts, Build(host, chunk, requests), host, cancellation).ConfigureAwait(false);
             for (var k = 0; k < chunk.Count; k++) Fill(chunk[k], reply.Parts[k], requests, results);
         }
     }

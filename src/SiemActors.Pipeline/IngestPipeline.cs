@@ -69,6 +69,17 @@ public sealed class IngestPipeline(
     {
         foreach (var sink in sinks) sink.OnPartitionAssigned(tp.Topic, tp.Partition.Value);
         _state.Assigned(tp.Topic, tp.Partition.Value);
+        // The partition's calls (entity asks, sink writes, dead letters) retry for as long as a failure lasts, but not
+        // for a partition this node no longer owns: once its records stop (revoked, lost, or the node stops), batches
+        // in flight get the revoke timeout to finish, then every retry of theirs stops.
+        var owned = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var revokeTimeout = consumer.WaitClosePartition;
+        cancellation = owned.Token;
+        chunks = chunks.WatchTermination((mat, done) =>
+        {
+            done.ContinueWith(_ => owned.CancelAfter(revokeTimeout), TaskScheduler.Default);
+            return mat;
+        });
         // Which log this is, decided once per ownership before its first batch is normalized (event ids and marks depend on it).
         var epoch = epochs?.ResolveAsync(tp.Topic, tp.Partition.Value, cancellation) ?? Task.FromResult(0);
         return chunks
@@ -89,8 +100,8 @@ public sealed class IngestPipeline(
                 using var timer = PipelineMetrics.EnrichSeconds.NewTimer();
                 var batch = prepared.Batch;
                 var dlq = deadLetters.PublishAsync(batch.Rejected, cancellation);
-                var detected = detector?.SubmitAsync(prepared.Facts) ?? Task.CompletedTask;
-                var enriched = await enricher.EnrichAsync(batch.EntityPartition, batch.Events).ConfigureAwait(false);
+                var detected = detector?.SubmitAsync(prepared.Facts, cancellation) ?? Task.CompletedTask;
+                var enriched = await enricher.EnrichAsync(batch.EntityPartition, batch.Events, cancellation).ConfigureAwait(false);
                 await dlq.ConfigureAwait(false);
                 await detected.ConfigureAwait(false);
                 return (batch.Commit, Events: batch.Enriched(enriched), prepared.Destinations);
@@ -110,7 +121,11 @@ public sealed class IngestPipeline(
             })
             .WatchTermination((mat, done) =>
             {
-                done.ContinueWith(_ => _state.Revoked(tp.Topic, tp.Partition.Value), TaskScheduler.Default);
+                done.ContinueWith(_ =>
+                {
+                    _state.Revoked(tp.Topic, tp.Partition.Value);
+                    owned.Dispose();
+                }, TaskScheduler.Default);
                 return mat;
             });
     }

@@ -3,6 +3,8 @@ using Confluent.Kafka;
 using SiemActors.Domain.Events;
 using SiemActors.Domain.Faults;
 using SiemActors.Domain.Serialization;
+using SiemActors.Resilience;
+using Polly;
 
 namespace SiemActors.Pipeline;
 
@@ -16,6 +18,12 @@ namespace SiemActors.Pipeline;
 /// </summary>
 public sealed class KafkaEventSink(IProducer<string, byte[]> producer, string topic, ILoggingAdapter log) : IEventSink
 {
+    /// <summary>Failures that pass: not a fatal producer error, nor one about the event itself (its size).</summary>
+    private readonly ResiliencePipeline _retries = Retries.Forever("kafka-output", new RetrySettings(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10)),
+        ex => ex is ProduceException<string, byte[]> { Error: { IsFatal: false, Code: not (ErrorCode.MsgSizeTooLarge or ErrorCode.RecordListTooLarge) } },
+        retry => log.Error("Kafka output to {0} failed for {1} (attempt {2}): {3}; retrying in {4}", topic, retry.What, retry.Attempt, retry.Failure.Message,
+            retry.Wait));
+
     public const string DestinationName = "kafka";
 
     public string Name => DestinationName;
@@ -57,24 +65,18 @@ public sealed class KafkaEventSink(IProducer<string, byte[]> producer, string to
         {
             return $"the event's JSON could not be written: {ex.GetType().Name}: {ex.Message}";
         }
-        var backoff = TimeSpan.FromMilliseconds(200);
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            try
+            await _retries.ExecuteAsync(e.Event.Origin.ToString(), async ct =>
             {
-                await producer.ProduceAsync(topic, new Message<string, byte[]> { Key = e.Event.Host, Value = json }, cancellation).ConfigureAwait(false);
-                return null;
-            }
-            catch (ProduceException<string, byte[]> ex) when (ex.Error.Code is ErrorCode.MsgSizeTooLarge or ErrorCode.RecordListTooLarge)
-            {
-                return $"{topic} does not take it: {ex.Error.Reason} ({json.Length} bytes of JSON)";
-            }
-            catch (ProduceException<string, byte[]> ex) when (!ex.Error.IsFatal && !cancellation.IsCancellationRequested)
-            {
-                log.Error("Kafka output to {0} failed for {1} (attempt {2}): {3}; retrying in {4}", topic, e.Event.Origin, attempt, ex.Error.Reason, backoff);
-                await Task.Delay(backoff, cancellation).ConfigureAwait(false);
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
-            }
+                await producer.ProduceAsync(topic, new Message<string, byte[]> { Key = e.Event.Host, Value = json }, ct).ConfigureAwait(false);
+                return true;
+            }, cancellation).ConfigureAwait(false);
+            return null;
+        }
+        catch (ProduceException<string, byte[]> ex) when (ex.Error.Code is ErrorCode.MsgSizeTooLarge or ErrorCode.RecordListTooLarge)
+        {
+            return $"{topic} does not take it: {ex.Error.Reason} ({json.Length} bytes of JSON)";
         }
     }
 

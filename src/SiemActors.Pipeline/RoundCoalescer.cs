@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SiemActors.Resilience;
 
 namespace SiemActors.Pipeline;
 
@@ -7,10 +8,11 @@ namespace SiemActors.Pipeline;
 /// runs, or less than <c>minInterval</c> after the last round started, wait and go together in the next one. An idle
 /// coalescer starts a round at once. Per-partition work that costs the same per key whatever the batch size (one Ask
 /// per host, one journal write per detection key) is then paid once per round instead of once per partition batch.
-/// A round that fails fails every request in it.
+/// A round that fails fails every request in it. A request whose token is cancelled stops waiting at once; the round
+/// it is in is cancelled only when every request in it is (<see cref="WhenAllCancelled"/>): other partitions still need it.
 /// </summary>
 public sealed class RoundCoalescer<TRequest, TResult>(
-    Func<IReadOnlyList<TRequest>, Task<TResult[]>> round, TimeSpan minInterval)
+    Func<IReadOnlyList<TRequest>, CancellationToken, Task<TResult[]>> round, TimeSpan minInterval)
 {
     private readonly object _lock = new();
     private List<Pending> _queue = [];
@@ -18,9 +20,9 @@ public sealed class RoundCoalescer<TRequest, TResult>(
     private long _lastStart;
 
     /// <summary>Completes with this request's result once the round that takes it is done.</summary>
-    public Task<TResult> Submit(TRequest request)
+    public Task<TResult> Submit(TRequest request, CancellationToken cancellation = default)
     {
-        var pending = new Pending(request, new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(request, new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously), cancellation);
         bool start;
         lock (_lock)
         {
@@ -29,7 +31,7 @@ public sealed class RoundCoalescer<TRequest, TResult>(
             _running = true;
         }
         if (start) _ = Task.Run(RunRoundsAsync);
-        return pending.Done.Task;
+        return pending.Done.Task.WaitAsync(cancellation);
     }
 
     private async Task RunRoundsAsync()
@@ -57,7 +59,8 @@ public sealed class RoundCoalescer<TRequest, TResult>(
             {
                 var requests = new TRequest[taken.Count];
                 for (var i = 0; i < taken.Count; i++) requests[i] = taken[i].Request;
-                var results = await round(requests).ConfigureAwait(false);
+                using var cancellation = new WhenAllCancelled(taken.Select(p => p.Cancellation));
+                var results = await round(requests, cancellation.Token).ConfigureAwait(false);
                 for (var i = 0; i < taken.Count; i++) taken[i].Done.TrySetResult(results[i]);
             }
             catch (Exception ex)
@@ -67,5 +70,5 @@ public sealed class RoundCoalescer<TRequest, TResult>(
         }
     }
 
-    private sealed record Pending(TRequest Request, TaskCompletionSource<TResult> Done);
+    private sealed record Pending(TRequest Request, TaskCompletionSource<TResult> Done, CancellationToken Cancellation);
 }

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using Akka.Event;
 using SiemActors.Domain.Events;
 using SiemActors.Domain.Faults;
+using Polly;
+using SiemActors.Resilience;
 using SiemActors.Domain.Serialization;
 
 namespace SiemActors.Sinks.ClickHouse;
@@ -17,13 +19,15 @@ namespace SiemActors.Sinks.ClickHouse;
 /// Rows are judged one by one where it matters: a row the encoder cannot write, or rows the server refuses for their
 /// content (<see cref="ClickHouseServerException.IsContentError"/>: the insert is halved until the refused rows are
 /// found), are returned as <see cref="RefusedEvent"/>s and the rest is stored. Other errors (the server down or
-/// overloaded, a schema that does not match) are retried with backoff for as long as they last: the partitions wait,
-/// loudly, rather than lose rows or stop the node.
+/// overloaded, a schema that does not match) are retried with backoff for as long as they last, each attempt from the
+/// ledger's marks: the partitions wait, loudly, rather than lose rows or stop the node.
 /// </para>
 /// </summary>
 public sealed class ClickHouseEventWriter(ClickHouseHttpClient client, ClickHouseSinkSettings settings, ILoggingAdapter log)
 {
     private readonly BatchLedger _ledger = new(client, settings);
+    private readonly ResiliencePipeline _writes = Retries.Forever("clickhouse-write", new RetrySettings(settings.RetryMinBackoff, settings.RetryMaxBackoff),
+        IsRetried, retry => LogRetry(log, retry));
     private readonly ConcurrentDictionary<(string Topic, int Partition), long> _highWaterMarks = new();
     private readonly Lock _gate = new();
     private List<Pending> _pending = [];
@@ -120,31 +124,41 @@ public sealed class ClickHouseEventWriter(ClickHouseHttpClient client, ClickHous
     }
 
     /// <summary>
-    /// The group's write, again and again while the server refuses it for reasons other than its rows' content (the
-    /// client already retried what it knows to be transient): a missing table or column, a permission, a bug. Each
-    /// attempt starts from the ledger, so a retry never writes a row twice.
+    /// The group's write, again and again while the insert fails for reasons other than its rows' content: the server
+    /// unreachable or overloaded (a warning), a missing table or column, a permission, a bug (an error). Each attempt
+    /// starts from the ledger, so a retry never writes a row twice — not even one that another node, which took the
+    /// partition over while this one could not write, stored meanwhile.
     /// </summary>
     private async Task<SinkWrite[]> WriteGroupWhileRefusedAsync(List<Pending> group)
     {
         // The statements stop retrying only when every caller of the group gave up.
         using var cancellation = new WhenAllCancelled(group.Select(p => p.Cancellation));
-        var ct = cancellation.Token;
-        var backoff = settings.RetryMinBackoff;
-        for (var attempt = 1; ; attempt++)
+        return await _writes.ExecuteAsync($"{group.Count} partition batch(es)", async ct =>
         {
             try
             {
                 return await WriteGroupAsync(group, ct).ConfigureAwait(false);
             }
-            catch (ClickHouseServerException ex) when (!ct.IsCancellationRequested)
+            catch (Exception ex) when (IsRetried(ex))
             {
+                // The next attempt reads the marks from the ledger: while this node could not write, the partition may
+                // have moved to another node that stored these offsets (this node paused, or cut off) — they are skipped.
                 foreach (var p in group) _highWaterMarks.TryRemove((p.Batch.MarkTopic, p.Batch.Partition), out _);
-                log.Error("ClickHouse refused a write of {0} partition batch(es) (attempt {1}): {2}; retrying in {3} — the partitions wait until the server or schema is fixed",
-                    group.Count, attempt, ex.Message, backoff);
-                await Task.Delay(backoff, ct).ConfigureAwait(false);
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, settings.RetryMaxBackoff.Ticks));
+                throw;
             }
-        }
+        }, cancellation.Token).ConfigureAwait(false);
+    }
+
+    private static bool IsRetried(Exception ex) => ex is ClickHouseServerException || ClickHouseHttpClient.IsTransient(ex);
+
+    private static void LogRetry(ILoggingAdapter log, Retries.Retry retry)
+    {
+        if (ClickHouseHttpClient.IsTransient(retry.Failure))
+            log.Warning("ClickHouse insert of {0} failed (attempt {1}): {2}; retrying in {3} from the ledger", retry.What, retry.Attempt,
+                retry.Failure.Message, retry.Wait);
+        else
+            log.Error("ClickHouse refused a write of {0} (attempt {1}): {2}; retrying in {3} — the partitions wait until the server or schema is fixed",
+                retry.What, retry.Attempt, retry.Failure.Message, retry.Wait);
     }
 
     private async Task<SinkWrite[]> WriteGroupAsync(List<Pending> group, CancellationToken ct)
@@ -206,7 +220,7 @@ public sealed class ClickHouseEventWriter(ClickHouseHttpClient client, ClickHous
             using var body = new PooledBufferWriter(rows.Count * 512);
             encoded = EventRows.WriteEach(rows, body, refused);
             if (encoded.Count == 0) return;
-            await client.InsertAsync(EventRows.Insert(settings.EventsTable), body.WrittenMemory, ct).ConfigureAwait(false);
+            await client.InsertOnceAsync(EventRows.Insert(settings.EventsTable), body.WrittenMemory, ct).ConfigureAwait(false);
             return;
         }
         catch (ClickHouseServerException ex) when (ex.IsContentError)
@@ -228,33 +242,5 @@ public sealed class ClickHouseEventWriter(ClickHouseHttpClient client, ClickHous
         var slice = new List<EnrichedEvent>(count);
         for (var i = start; i < start + count; i++) slice.Add(rows[i]);
         return slice;
-    }
-
-    /// <summary>A token cancelled once every one of the given tokens is.</summary>
-    private sealed class WhenAllCancelled : IDisposable
-    {
-        private readonly CancellationTokenSource _source = new();
-        private readonly List<CancellationTokenRegistration> _registrations = [];
-        private int _remaining;
-
-        public WhenAllCancelled(IEnumerable<CancellationToken> tokens)
-        {
-            var distinct = tokens.Distinct().ToList();
-            if (distinct.Any(t => !t.CanBeCanceled)) return; // one caller never gives up: neither does the group
-            _remaining = distinct.Count;
-            foreach (var token in distinct)
-                _registrations.Add(token.Register(() =>
-                {
-                    if (Interlocked.Decrement(ref _remaining) == 0) _source.Cancel();
-                }));
-        }
-
-        public CancellationToken Token => _source.Token;
-
-        public void Dispose()
-        {
-            foreach (var registration in _registrations) registration.Dispose();
-            _source.Dispose();
-        }
     }
 }

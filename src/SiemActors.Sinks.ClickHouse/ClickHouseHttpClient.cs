@@ -1,24 +1,29 @@
 using System.Net.Http.Headers;
 using System.Text;
 using Akka.Event;
+using Polly;
+using SiemActors.Resilience;
 
 namespace SiemActors.Sinks.ClickHouse;
 
 /// <summary>
 /// ClickHouse's HTTP interface: queries with text results and inserts with a body. Transient failures (connection
-/// refused, timeouts, overload) are retried with exponential backoff until they succeed or the caller cancels;
-/// other errors throw <see cref="ClickHouseServerException"/>.
+/// refused, timeouts, overload) are retried (<see cref="Retries"/>: exponential backoff with jitter, target
+/// <c>clickhouse</c>) until they succeed or the caller cancels; other errors throw <see cref="ClickHouseServerException"/>.
 /// </summary>
 public sealed class ClickHouseHttpClient : IDisposable
 {
     private readonly HttpClient _http;
     private readonly ClickHouseSinkSettings _settings;
     private readonly ILoggingAdapter _log;
+    private readonly ResiliencePipeline _retries;
 
     public ClickHouseHttpClient(ClickHouseSinkSettings settings, ILoggingAdapter log)
     {
         _settings = settings;
         _log = log;
+        _retries = Retries.Forever("clickhouse", new RetrySettings(settings.RetryMinBackoff, settings.RetryMaxBackoff), IsTransient,
+            retry => _log.Warning("ClickHouse call failed (attempt {0}), retrying in {1}: {2} — {3}", retry.Attempt, retry.Wait, retry.Failure.Message, retry.What));
         _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
         {
             BaseAddress = settings.Url,
@@ -42,34 +47,24 @@ public sealed class ClickHouseHttpClient : IDisposable
 
     /// <summary>Runs <paramref name="insert"/> (an <c>INSERT … FORMAT …</c>) with <paramref name="body"/> as its data.</summary>
     public Task InsertAsync(string insert, ReadOnlyMemory<byte> body, CancellationToken cancellation = default) =>
-        WithRetry(insert, async ct =>
-        {
-            using HttpContent content = _settings.Compress ? new GzipContent(body) : new ReadOnlyMemoryContent(body);
-            using var response = await _http.PostAsync("/?query=" + Uri.EscapeDataString(insert), content, ct).ConfigureAwait(false);
-            return await Read(response, ct).ConfigureAwait(false);
-        }, cancellation);
+        WithRetry(insert, ct => InsertOnceAsync(insert, body, ct), cancellation);
 
-    private async Task<string> WithRetry(string what, Func<CancellationToken, Task<string>> call, CancellationToken cancellation)
+    /// <summary>
+    /// One attempt at the insert: a transient failure (<see cref="IsTransient"/>) is the caller's to retry — the event
+    /// writer does, after reading the ledger again, so that rows another node stored meanwhile are not written twice.
+    /// </summary>
+    public async Task<string> InsertOnceAsync(string insert, ReadOnlyMemory<byte> body, CancellationToken cancellation = default)
     {
-        var backoff = _settings.RetryMinBackoff;
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                var result = await call(cancellation).ConfigureAwait(false);
-                if (attempt > 1) _log.Info("ClickHouse call succeeded after {0} attempts: {1}", attempt, Short(what));
-                return result;
-            }
-            catch (Exception ex) when (IsTransient(ex) && !cancellation.IsCancellationRequested)
-            {
-                _log.Warning("ClickHouse call failed (attempt {0}), retrying in {1}: {2} — {3}", attempt, backoff, ex.Message, Short(what));
-                await Task.Delay(backoff, cancellation).ConfigureAwait(false);
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _settings.RetryMaxBackoff.Ticks));
-            }
-        }
+        using HttpContent content = _settings.Compress ? new GzipContent(body) : new ReadOnlyMemoryContent(body);
+        using var response = await _http.PostAsync("/?query=" + Uri.EscapeDataString(insert), content, cancellation).ConfigureAwait(false);
+        return await Read(response, cancellation).ConfigureAwait(false);
     }
 
-    private static bool IsTransient(Exception ex) => ex switch
+    private Task<string> WithRetry(string what, Func<CancellationToken, Task<string>> call, CancellationToken cancellation) =>
+        _retries.ExecuteAsync(Short(what), call, cancellation);
+
+    /// <summary>A failure that passes by itself: the server unreachable, slow or overloaded.</summary>
+    public static bool IsTransient(Exception ex) => ex switch
     {
         HttpRequestException => true,
         TaskCanceledException => true, // the request timeout; the caller's own cancellation is excluded by the filter

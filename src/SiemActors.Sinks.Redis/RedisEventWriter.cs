@@ -1,17 +1,30 @@
 using Akka.Event;
 using SiemActors.Domain.Events;
 using SiemActors.Domain.Faults;
+using Polly;
+using SiemActors.Resilience;
 using StackExchange.Redis;
 
 namespace SiemActors.Sinks.Redis;
 
 /// <summary>
 /// Writes partition batches to Redis with <c>WriteBatch.lua</c>: one atomic, idempotent script per batch. While
-/// Redis is unreachable it retries with backoff for as long as it takes, so the caller back-pressures instead of
-/// losing or skipping anything.
+/// Redis is unreachable it retries (<see cref="Retries"/>: backoff with jitter, target <c>redis</c>) for as long as it
+/// takes or until the partition's token is cancelled, so the caller back-pressures instead of losing or skipping anything.
 /// </summary>
 public sealed class RedisEventWriter(IConnectionMultiplexer redis, RedisSinkSettings settings, ILoggingAdapter log)
 {
+    private readonly ResiliencePipeline _retries = Retries.Forever("redis", new RetrySettings(settings.RetryMinBackoff, settings.RetryMaxBackoff),
+        ex => ex is RedisException or TimeoutException,
+        retry =>
+        {
+            if (retry.Failure is RedisServerException && !IsTransient(retry.Failure.Message))
+                log.Error("Redis refused the write of {0} (attempt {1}): {2}; retrying in {3} — the partition waits until Redis is fixed", retry.What,
+                    retry.Attempt, retry.Failure.Message, retry.Wait);
+            else
+                log.Warning("Redis write of {0} failed (attempt {1}): {2}; retrying in {3}", retry.What, retry.Attempt, retry.Failure.Message, retry.Wait);
+        });
+
     /// <summary>Connects the one multiplexer a node shares; it reconnects by itself after outages.</summary>
     public static async Task<IConnectionMultiplexer> ConnectAsync(RedisSinkSettings settings)
     {
@@ -31,36 +44,20 @@ public sealed class RedisEventWriter(IConnectionMultiplexer redis, RedisSinkSett
     {
         var refused = new List<RefusedEvent>();
         var payload = RedisBatchPayload.Build(batch, settings, refused);
-        var backoff = settings.RetryMinBackoff;
-        for (var attempt = 1; ; attempt++)
+        var attempts = 0;
+        var written = await _retries.ExecuteAsync(batch.ToString(), async _ =>
         {
-            try
-            {
-                CrashPoints.Reach(CrashPoint.RedisBeforeScript);
-                var written = await redis.GetDatabase().ScriptEvaluateAsync(LuaScripts.WriteBatch, payload.Keys, payload.Arguments).ConfigureAwait(false);
-                CrashPoints.Reach(CrashPoint.RedisAfterScript);
-                if (attempt > 1) log.Info("Redis write of {0} succeeded after {1} attempts", batch, attempt);
-                ReleaseAfter(attempt);
-                return new SinkWrite((int)written, refused);
-            }
-            catch (Exception ex) when (ex is RedisException or TimeoutException && !cancellation.IsCancellationRequested)
-            {
-                if (ex is RedisServerException && !IsTransient(ex.Message))
-                    log.Error("Redis refused the write of {0} (attempt {1}): {2}; retrying in {3} — the partition waits until Redis is fixed", batch, attempt,
-                        ex.Message, backoff);
-                else
-                    log.Warning("Redis write of {0} failed (attempt {1}): {2}; retrying in {3}", batch, attempt, ex.Message, backoff);
-                await Task.Delay(backoff, cancellation).ConfigureAwait(false);
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, settings.RetryMaxBackoff.Ticks));
-            }
-        }
-
-        // Redis answered this attempt. Its buffer goes back to the pool only if it was the first: after a failed attempt
-        // (a timeout) the client may still write that one from its backlog, so the buffer is left to the GC.
-        void ReleaseAfter(int attempt)
-        {
-            if (attempt == 1) payload.Dispose();
-        }
+            attempts++;
+            CrashPoints.Reach(CrashPoint.RedisBeforeScript);
+            // StackExchange.Redis takes no token: a call under way completes or times out by itself.
+            return await redis.GetDatabase().ScriptEvaluateAsync(LuaScripts.WriteBatch, payload.Keys, payload.Arguments).ConfigureAwait(false);
+        }, cancellation).ConfigureAwait(false);
+        CrashPoints.Reach(CrashPoint.RedisAfterScript);
+        if (attempts > 1) log.Info("Redis write of {0} succeeded after {1} attempts", batch, attempts);
+        // Redis answered. The payload's buffer goes back to the pool only after a first attempt: after a failed one (a
+        // timeout) the client may still write it from its backlog, so the buffer is left to the GC.
+        if (attempts == 1) payload.Dispose();
+        return new SinkWrite((int)written, refused);
     }
 
     /// <summary>Errors Redis answers while it cannot take writes for a while: expected to pass by themselves.</summary>

@@ -41,7 +41,7 @@ public sealed class CrashPointTests(ServicesFixture fixture, ITestOutputHelper o
         });
         // Produced while the node consumes, so that batches are small and each point is met many times.
         await node.UntilReady(Patience);
-        var producing = harness.ProduceAsync(0, Total, perSecond: 2_000, ContractWorld.Record);
+        var producing = harness.ProduceAsync(0, Total, perSecond: 2_000, ContractWorld.Records(Total));
 
         Assert.True(await node.ExitedWithin(Patience), $"the node did not reach {point} {hit} time(s)\n{harness.Tail()}");
         Assert.Equal(137, node.ExitCode);
@@ -60,7 +60,7 @@ public sealed class CrashPointTests(ServicesFixture fixture, ITestOutputHelper o
         Assert.True(audit.RawRows >= good, $"{audit.RawRows} raw rows for {good} events");
         Assert.Equal((good, good), (audit.RedisKeys, audit.StreamEntries));
         Assert.Equal((ContractWorld.Attackers, ContractWorld.Attackers), (audit.Alerts, audit.AlertStreamEntries));
-        Assert.Equal(good, audit.OutputDistinct);
+        Assert.Equal(ContractWorld.ToOutput(Total, Total), audit.OutputDistinct);
         Assert.Equal(bad, audit.DeadLetterDistinct);
         Assert.True(audit.CommittedToEnd);
     }

@@ -37,11 +37,11 @@ public sealed class RoundCoalescerTests
     public async Task Requests_arriving_while_a_round_runs_are_served_together_in_the_next_round()
     {
         var rounds = new ControlledRounds();
-        var coalescer = new RoundCoalescer<int, string>(rounds.Run, TimeSpan.Zero);
+        var coalescer = new RoundCoalescer<int, string>((requests, _) => rounds.Run(requests), TimeSpan.Zero);
 
         var first = coalescer.Submit(1);
         var (firstRequests, releaseFirst) = await rounds.Round(1);
-        var waiting = Enumerable.Range(2, 5).Select(coalescer.Submit).ToList();
+        var waiting = Enumerable.Range(2, 5).Select(n => coalescer.Submit(n)).ToList();
         Assert.DoesNotContain(waiting, t => t.IsCompleted);
 
         releaseFirst.SetResult();
@@ -59,7 +59,7 @@ public sealed class RoundCoalescerTests
     public async Task A_failed_round_fails_each_of_its_requests_and_the_next_round_runs()
     {
         var calls = 0;
-        var coalescer = new RoundCoalescer<int, int>(requests =>
+        var coalescer = new RoundCoalescer<int, int>((requests, _) =>
             Interlocked.Increment(ref calls) == 1
                 ? throw new InvalidOperationException("entity gone")
                 : Task.FromResult(requests.Select(r => r * 10).ToArray()), TimeSpan.Zero);
@@ -74,7 +74,7 @@ public sealed class RoundCoalescerTests
     {
         var interval = TimeSpan.FromSeconds(2);
         var starts = new ConcurrentQueue<long>();
-        var coalescer = new RoundCoalescer<int, int>(requests =>
+        var coalescer = new RoundCoalescer<int, int>((requests, _) =>
         {
             starts.Enqueue(Stopwatch.GetTimestamp());
             return Task.FromResult(requests.ToArray());

@@ -24,10 +24,26 @@ public sealed class NodeProcess : IDisposable
     /// <summary>The node's cluster address.</summary>
     public string Address { get; private init; } = "";
 
-    public static NodeProcess Start(string configFile, string logFile, string httpUrl, string address, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>Starts <c>SiemActors.Node</c> with the config file, its output appended to the log file.</summary>
+    /// <param name="configFile">The node's HOCON.</param>
+    /// <param name="logFile">Where its standard output and error go.</param>
+    /// <param name="httpUrl">Where it will serve HTTP.</param>
+    /// <param name="address">Its cluster address.</param>
+    /// <param name="environment">Extra environment variables (a crash point).</param>
+    /// <param name="netns">The network namespace to run in (a lab host), or null for this one.</param>
+    public static NodeProcess Start(string configFile, string logFile, string httpUrl, string address, IReadOnlyDictionary<string, string>? environment = null,
+        string? netns = null)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetTempPath() };
+        // `ip netns exec` enters the namespace and execs dotnet: the process (and its PID) is the node's own.
+        var info = new ProcessStartInfo(netns is null ? "dotnet" : "ip")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetTempPath(),
+        };
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
+        if (netns is not null)
+        {
+            foreach (var a in new[] { "netns", "exec", netns, "dotnet" }) info.ArgumentList.Add(a);
+        }
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SiemActors.Node.dll"));
         info.ArgumentList.Add("--config");
         info.ArgumentList.Add(configFile);
@@ -89,6 +105,17 @@ public sealed class NodeProcess : IDisposable
         {
             return 0;
         }
+    }
+
+    /// <summary>SIGSTOP: the process freezes where it is (a VM pause, a long GC); <see cref="Resume"/> thaws it.</summary>
+    public void Freeze() => Signal("STOP");
+
+    public void Resume() => Signal("CONT");
+
+    private void Signal(string name)
+    {
+        using var kill = Process.Start("kill", [$"-{name}", _process.Id.ToString()]);
+        kill.WaitForExit();
     }
 
     /// <summary>SIGKILL: no drain, no commit, no goodbye.</summary>

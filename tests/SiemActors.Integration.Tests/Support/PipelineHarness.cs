@@ -28,11 +28,12 @@ public sealed class PipelineHarness : IAsyncDisposable
     /// <param name="clickHouseUrl">The ClickHouse the nodes write to.</param>
     /// <param name="extraConfig">HOCON over the node's config.</param>
     /// <param name="deadLetterPartitions">Partitions of the dead-letter topic (the embedded broker keeps ~5 MiB each).</param>
-    public PipelineHarness(string redisEndpoint, string clickHouseUrl, string extraConfig = "", int deadLetterPartitions = 4)
+    /// <param name="brokers">Brokers of the embedded Kafka cluster.</param>
+    public PipelineHarness(string redisEndpoint, string clickHouseUrl, string extraConfig = "", int deadLetterPartitions = 4, int brokers = 1)
     {
         _redisEndpoint = redisEndpoint;
         _clickHouseUrl = clickHouseUrl;
-        Kafka = EmbeddedKafkaCluster.Start(brokerCount: 1, initialRebalanceDelay: TimeSpan.Zero);
+        Kafka = EmbeddedKafkaCluster.Start(brokerCount: brokers, initialRebalanceDelay: TimeSpan.Zero);
         Kafka.CreateTopic(Events, Partitions);
         Kafka.CreateTopic(DeadLetters, deadLetterPartitions);
         DeadLetterPartitions = deadLetterPartitions;
@@ -52,10 +53,17 @@ public sealed class PipelineHarness : IAsyncDisposable
 
     public string ExtraConfig { get; }
 
+    /// <summary>
+    /// Where nodes on lab hosts reach the broker, Redis and ClickHouse (relays on the storage host); null: nodes run in
+    /// this namespace and use the same addresses as the harness.
+    /// </summary>
+    public NodeEndpoints? Lab { get; set; }
+
     /// <summary>The consumer group of the harness's nodes.</summary>
     public string Group => _group;
 
-    public string LogFile => Path.Combine(_dir, "nodes.log");
+    /// <summary>Where the nodes' logs are: one file per node started, node-N.log.</summary>
+    public string LogFile => _dir;
 
     /// <summary>The nodes' management token (siem.management.token).</summary>
     public const string ManagementToken = "integration-tests-management-token";
@@ -64,25 +72,33 @@ public sealed class PipelineHarness : IAsyncDisposable
     /// Starts a node (a new remoting port each time, as after a crash). Without <paramref name="seed"/> it forms a
     /// cluster of its own; with one it joins the seed's cluster.
     /// </summary>
-    public NodeProcess StartNode(NodeProcess? seed = null, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="seed">A node of the cluster to join; null forms a cluster of its own.</param>
+    /// <param name="environment">Extra environment variables (a crash point).</param>
+    /// <param name="host">The lab host to run on (<see cref="Lab"/> must be set): the node binds remoting and HTTP to its address.</param>
+    public NodeProcess StartNode(NodeProcess? seed = null, IReadOnlyDictionary<string, string>? environment = null, Network.LabHost? host = null)
     {
         var config = Path.Combine(_dir, $"node-{_nodes.Count}.conf");
-        var http = Ports.Free();
-        var port = Ports.Free();
+        // A lab host has ports of its own: fixed ones serve (each new node on it gets the next, as after a crash).
+        var http = host is null ? Ports.Free() : 8080 + _nodes.Count;
+        var port = host is null ? Ports.Free() : 4053 + _nodes.Count;
+        var address = host?.Address ?? "127.0.0.1";
+        var endpoints = host is null ? new NodeEndpoints(Kafka.BootstrapServers, _redisEndpoint, _clickHouseUrl)
+            : Lab ?? throw new InvalidOperationException("a node on a lab host needs the harness's Lab endpoints");
         var seeds = seed is null ? "" : $"siem.node.seed-nodes = [\"{seed.Address}\"]";
         File.WriteAllText(config, $$"""
-            siem.kafka.bootstrap-servers = "{{Kafka.BootstrapServers}}"
-            siem.node.port = {{port}}
+            siem.kafka.bootstrap-servers = "{{endpoints.Bootstrap}}"
+            siem.node { hostname = "{{address}}", port = {{port}} }
             {{seeds}}
-            siem.api { http.port = {{http}}, auth.secret = "integration-tests-secret-0123456789abcdef" }
+            siem.api.http { host = "{{address}}", port = {{http}} }
+            siem.api.auth.secret = "integration-tests-secret-0123456789abcdef"
             siem.management.token = "{{ManagementToken}}"
             siem.metrics.port = 0
             siem.pipeline { group-id = "{{_group}}", batch-interval = 100ms }
-            siem.sinks.redis { connection = "{{_redisEndpoint}}", key-prefix = "{{KeyPrefix}}", stream-max-length = 100000000, retry-max-backoff = 1s }
-            siem.sinks.clickhouse { url = "{{_clickHouseUrl}}", database = {{Database}}, retry-max-backoff = 1s, request-timeout = 10s }
+            siem.sinks.redis { connection = "{{endpoints.Redis}}", key-prefix = "{{KeyPrefix}}", stream-max-length = 100000000, retry-max-backoff = 1s }
+            siem.sinks.clickhouse { url = "{{endpoints.ClickHouse}}", database = {{Database}}, retry-max-backoff = 1s, request-timeout = 10s }
             {{ExtraConfig}}
             """);
-        var node = NodeProcess.Start(config, LogFile, $"http://127.0.0.1:{http}", $"akka.tcp://siem@127.0.0.1:{port}", environment);
+        var node = NodeProcess.Start(config, Path.Combine(_dir, $"node-{_nodes.Count}.log"), $"http://{address}:{http}", $"akka.tcp://siem@{address}:{port}", environment, host?.Namespace);
         _nodes.Add(node);
         return node;
     }
@@ -108,6 +124,52 @@ public sealed class PipelineHarness : IAsyncDisposable
             await Task.WhenAll(pending);
             var due = TimeSpan.FromSeconds((double)(sent + slice) / perSecond) - clock.Elapsed;
             if (due > TimeSpan.Zero) await Task.Delay(due, ct);
+        }
+    }
+
+    /// <summary>
+    /// Produces <paramref name="make"/>(n) for n = 0, 1, … to partition n % 16 at about <paramref name="perSecond"/>
+    /// until <paramref name="stop"/>; returns how many were produced (every one acknowledged).
+    /// </summary>
+    public async Task<int> ProduceUntilAsync(int perSecond, Func<int, byte[]> make, CancellationToken stop)
+    {
+        using var producer = Producer();
+        var slice = Math.Max(1, perSecond / 10);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var sent = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            var pending = new List<Task>(slice);
+            for (var n = sent; n < sent + slice; n++)
+                pending.Add(producer.ProduceAsync(new TopicPartition(Events, n % Partitions), new Message<byte[]?, byte[]?> { Value = make(n) }));
+            await Task.WhenAll(pending);
+            sent += slice;
+            var due = TimeSpan.FromSeconds((double)sent / perSecond) - clock.Elapsed;
+            if (due > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(due, stop);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+        }
+        return sent;
+    }
+
+    /// <summary>Waits until every partition's committed offset reached <paramref name="ends"/>; returns how long it took.</summary>
+    public async Task<TimeSpan> UntilCommitted(long[] ends, TimeSpan within)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var committed = Committed();
+            if (committed.Zip(ends).All(x => x.First >= x.Second)) return clock.Elapsed;
+            if (clock.Elapsed > within)
+                throw new TimeoutException($"after {within}: committed {committed.Sum()}/{ends.Sum()}. Node log: {LogFile}\n{Tail()}");
+            await Task.Delay(250);
         }
     }
 
@@ -238,18 +300,23 @@ public sealed class PipelineHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>The last lines of every node's log, each under its file name.</summary>
     public string Tail(int lines = 40)
     {
-        try
+        var tails = new System.Text.StringBuilder();
+        foreach (var file in Directory.GetFiles(_dir, "node-*.log").Order(StringComparer.Ordinal))
         {
-            using var stream = new FileStream(LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            var all = new StreamReader(stream).ReadToEnd().Split('\n');
-            return string.Join('\n', all.TakeLast(lines));
+            try
+            {
+                using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+                var all = new StreamReader(stream).ReadToEnd().Split('\n');
+                tails.Append("== ").AppendLine(Path.GetFileName(file)).AppendJoin('\n', all.TakeLast(lines)).AppendLine();
+            }
+            catch (IOException)
+            {
+            }
         }
-        catch (IOException)
-        {
-            return "(no log)";
-        }
+        return tails.Length == 0 ? "(no log)" : tails.ToString();
     }
 
     public async ValueTask DisposeAsync()
@@ -261,3 +328,6 @@ public sealed class PipelineHarness : IAsyncDisposable
         await Task.CompletedTask;
     }
 }
+
+/// <summary>Where a node reaches the broker, Redis and ClickHouse.</summary>
+public sealed record NodeEndpoints(string Bootstrap, string Redis, string ClickHouse);
