@@ -120,8 +120,7 @@ public sealed class PipelineService(ActorSystem system, ActorRegistry registry, 
         {
             if (stopping.IsCancellationRequested) return;
             // Serilog directly: the actor system's logging went with it.
-            Serilog.Log.Error("The actor system stopped under the ingest pipeline (this node was downed or left the cluster); stopping the node with exit code 3");
-            if (Environment.ExitCode == 0) Environment.ExitCode = 3;
+            Serilog.Log.Error("The actor system stopped under the ingest pipeline (this node was downed or left the cluster); stopping the node");
             systemGone.Cancel();
             lifetime.StopApplication();
         }, TaskScheduler.Default);

@@ -24,8 +24,8 @@ public sealed class EntityAsk
             retry =>
             {
                 PipelineMetrics.AskTimeouts.Inc();
-                log.Warning("An entity did not answer within {0} (attempt {1}): {2}; retrying in {3}", settings.AskTimeout, retry.Attempt,
-                    retry.Failure.Message, retry.Wait);
+                log.Warning("Entity {0} did not answer within {1} (attempt {2}); retrying in {3}", retry.What, settings.AskTimeout, retry.Attempt,
+                    retry.Wait);
             });
     }
 
@@ -33,8 +33,7 @@ public sealed class EntityAsk
     {
         try
         {
-            return await _retries.ExecuteAsync(async ct => await region.Ask<T>(message, _settings.AskTimeout, ct).ConfigureAwait(false), cancellation)
-                .ConfigureAwait(false);
+            return await _retries.ExecuteAsync(entity, ct => region.Ask<T>(message, _settings.AskTimeout, ct), cancellation).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {

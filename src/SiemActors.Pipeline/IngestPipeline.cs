@@ -72,12 +72,23 @@ public sealed class IngestPipeline(
         // The partition's calls (entity asks, sink writes, dead letters) retry for as long as a failure lasts, but not
         // for a partition this node no longer owns: once its records stop (revoked, lost, or the node stops), batches
         // in flight get the revoke timeout to finish, then every retry of theirs stops.
+        var node = cancellation;
         var owned = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var revokeTimeout = consumer.WaitClosePartition;
         cancellation = owned.Token;
         chunks = chunks.WatchTermination((mat, done) =>
         {
-            done.ContinueWith(_ => owned.CancelAfter(revokeTimeout), TaskScheduler.Default);
+            done.ContinueWith(_ =>
+            {
+                try
+                {
+                    owned.CancelAfter(revokeTimeout);
+                }
+                catch (ObjectDisposedException)
+                {
+                    // the substream has ended already
+                }
+            }, TaskScheduler.Default);
             return mat;
         });
         // Which log this is, decided once per ownership before its first batch is normalized (event ids and marks depend on it).
@@ -119,11 +130,19 @@ public sealed class IngestPipeline(
                 CrashPoints.Reach(CrashPoint.BeforeCommit);
                 return (ICommittable)item.Commit;
             })
+            // A batch stopped because its partition is no longer this node's ends the partition's substream quietly: its
+            // offsets are not committed here, the new owner processes it again. Only that: any other failure fails the graph.
+            .RecoverWithRetries(ex => ex is OperationCanceledException && owned.IsCancellationRequested && !node.IsCancellationRequested
+                ? Source.Empty<ICommittable>()
+                : null!, 1)
             .WatchTermination((mat, done) =>
             {
                 done.ContinueWith(_ =>
                 {
                     _state.Revoked(tp.Topic, tp.Partition.Value);
+                    // The substream is gone (done, or torn down with the actor system): nothing may go on retrying for it.
+                    // Cancel before disposing: a disposed linked source would no longer hear the node's token.
+                    owned.Cancel();
                     owned.Dispose();
                 }, TaskScheduler.Default);
                 return mat;

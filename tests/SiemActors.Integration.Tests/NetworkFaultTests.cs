@@ -69,6 +69,8 @@ public sealed class NetworkFaultTests(ITestOutputHelper output)
         Assert.Equal(ContractWorld.ToOutput(produced, AttackSpan), audit.OutputDistinct);
         Assert.Equal(bad, audit.DeadLetterDistinct);
         Assert.True(audit.CommittedToEnd);
+        // A node exits only when the cluster downed it (3) or the campaign killed it (137), never because its pipeline failed.
+        Assert.All(cluster.ExitCodes, code => Assert.Contains(code, new[] { 3, 137 }));
         // Downed nodes were restarted: the cluster is whole again.
         Assert.All(cluster.Nodes, node => Assert.False(node.HasExited));
         foreach (var node in cluster.Nodes) Assert.Equal(0, await node.Terminate(TimeSpan.FromSeconds(60)));

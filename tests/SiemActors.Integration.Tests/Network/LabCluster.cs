@@ -16,6 +16,9 @@ public sealed class LabCluster(PipelineHarness harness, NetworkLab lab, LabStora
 
     public IReadOnlyList<NodeProcess> Nodes => _nodes;
 
+    /// <summary>The exit codes of the nodes that exited and were restarted: 3 is a node the cluster downed, 137 one killed.</summary>
+    public List<int> ExitCodes { get; } = [];
+
     /// <summary>Starts one node per lab host, the first forming the cluster, and waits until all are ready.</summary>
     public async Task StartAsync(TimeSpan within)
     {
@@ -34,6 +37,7 @@ public sealed class LabCluster(PipelineHarness harness, NetworkLab lab, LabStora
             if (!_nodes[i].HasExited) continue;
             var seed = _nodes.FirstOrDefault(n => !n.HasExited);
             done.Add($"node {i + 1} on {lab.Hosts[i]} had exited ({_nodes[i].ExitCode}); restarted");
+            ExitCodes.Add(_nodes[i].ExitCode);
             _nodes[i] = harness.StartNode(seed: seed, host: lab.Hosts[i]);
         }
         return done;

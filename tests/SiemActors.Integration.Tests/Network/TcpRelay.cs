@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
@@ -103,9 +104,13 @@ public sealed class TcpRelay : IDisposable
         {
             while (true)
             {
-                var buffer = new byte[64 * 1024];
+                var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
                 var n = await from.ReceiveAsync(buffer, SocketFlags.None, _stop.Token);
-                if (n == 0) break;
+                if (n == 0)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    break;
+                }
                 Interlocked.Increment(ref _transfers);
                 var hold = Hold();
                 var due = Math.Max(lastDue, clock.ElapsedMilliseconds + (long)hold.TotalMilliseconds);
@@ -133,6 +138,7 @@ public sealed class TcpRelay : IDisposable
                 if (wait > 0) await Task.Delay(TimeSpan.FromMilliseconds(wait), _stop.Token);
                 var sent = 0;
                 while (sent < length) sent += await target.SendAsync(data.AsMemory(sent, length - sent), SocketFlags.None, _stop.Token);
+                ArrayPool<byte>.Shared.Return(data);
             }
         }
     }

@@ -129,16 +129,17 @@ public sealed class PipelineHarness : IAsyncDisposable
 
     /// <summary>
     /// Produces <paramref name="make"/>(n) for n = 0, 1, … to partition n % 16 at about <paramref name="perSecond"/>
-    /// until <paramref name="stop"/>; returns how many were produced (every one acknowledged).
+    /// until <paramref name="stop"/> or <paramref name="max"/> records; returns how many were produced (every one acknowledged).
     /// </summary>
-    public async Task<int> ProduceUntilAsync(int perSecond, Func<int, byte[]> make, CancellationToken stop)
+    public async Task<int> ProduceUntilAsync(int perSecond, Func<int, byte[]> make, CancellationToken stop, int max = int.MaxValue)
     {
         using var producer = Producer();
         var slice = Math.Max(1, perSecond / 10);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var sent = 0;
-        while (!stop.IsCancellationRequested)
+        while (!stop.IsCancellationRequested && sent < max)
         {
+            slice = Math.Min(slice, max - sent);
             var pending = new List<Task>(slice);
             for (var n = sent; n < sent + slice; n++)
                 pending.Add(producer.ProduceAsync(new TopicPartition(Events, n % Partitions), new Message<byte[]?, byte[]?> { Value = make(n) }));
