@@ -135,6 +135,13 @@ public sealed class PipelineService(ActorSystem system, ActorRegistry registry, 
             await control.StreamCompletion.WaitAsync(stopping);
             _log.Warning("Ingest pipeline completed without being stopped");
         }
+        catch (Exception) when (systemGone.IsCancellationRequested || CoordinatedShutdown.Get(system).ShutdownReason is CoordinatedShutdown.ClusterDowningReason)
+        {
+            // The actor system is gone and the stream with it: nothing can be finished or committed. The partitions'
+            // calls are cancelled; the new owners replay what was not committed.
+            state.Running = false;
+            return;
+        }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
             _log.Info("Draining the ingest pipeline: finishing and committing batches in flight");

@@ -96,11 +96,12 @@ try
     else app.UseRouting();
     app.MapSiemManagement(management);
     app.Lifetime.ApplicationStarted.Register(() => Log.Information("HTTP listening on {Urls}", string.Join(", ", app.Urls)));
+    Akka.Actor.CoordinatedShutdown? shutdown = null; // taken while the services can still be resolved
+    app.Lifetime.ApplicationStarted.Register(() => shutdown = Akka.Actor.CoordinatedShutdown.Get(app.Services.GetRequiredService<Akka.Actor.ActorSystem>()));
     await app.RunAsync();
     // A node the cluster downed exits with 3 (Akka.Hosting reports any end of the actor system it did not start as -1),
     // so its supervisor can tell it from a crash; docs/operations.md.
-    var reason = Akka.Actor.CoordinatedShutdown.Get(app.Services.GetRequiredService<Akka.Actor.ActorSystem>()).ShutdownReason;
-    return reason is Akka.Actor.CoordinatedShutdown.ClusterDowningReason ? 3 : Environment.ExitCode;
+    return shutdown?.ShutdownReason is Akka.Actor.CoordinatedShutdown.ClusterDowningReason ? 3 : Environment.ExitCode;
 }
 catch (Exception ex) when (ex is System.IO.IOException { InnerException: System.Net.Sockets.SocketException } || ex.GetBaseException() is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse })
 {

@@ -18,7 +18,7 @@ public sealed record FaultRecord(string Fault, double HeldSeconds, long StoredMe
         await fault.Heal();
         var held = clock.Elapsed;
         var during = (await harness.ClickHouseCounts()).Rows - before.Rows;
-        var restarts = cluster.RestartExited();
+        var restarts = await cluster.RestartExited(patience);
         var caughtUp = await harness.UntilCommitted(harness.EndOffsets(), patience);
         var after = await ContractAudit.StoredSoFar(harness);
         return new FaultRecord(fault.Name, held.TotalSeconds, during, caughtUp.TotalSeconds, after.StoredTwice - before.StoredTwice, restarts);

@@ -28,17 +28,44 @@ public sealed class LabCluster(PipelineHarness harness, NetworkLab lab, LabStora
         foreach (var node in _nodes) await node.UntilReady(within);
     }
 
-    /// <summary>Starts again every node that has exited, joining a live one; returns what it did, one line per node.</summary>
-    public IReadOnlyList<string> RestartExited()
+    /// <summary>
+    /// Starts again every node that has exited, joining the live ones, and waits until each is ready; returns what it
+    /// did, one line per node. A node being downed takes a few seconds to exit: the others are given them first.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RestartExited(TimeSpan within)
     {
         var done = new List<string>();
-        for (var i = 0; i < _nodes.Count; i++)
+        for (var round = 0; round < 3 && _nodes.Any(n => n.HasExited); round++)
         {
-            if (!_nodes[i].HasExited) continue;
-            var seed = _nodes.FirstOrDefault(n => !n.HasExited);
-            done.Add($"node {i + 1} on {lab.Hosts[i]} had exited ({_nodes[i].ExitCode}); restarted");
-            ExitCodes.Add(_nodes[i].ExitCode);
-            _nodes[i] = harness.StartNode(seed: seed, host: lab.Hosts[i]);
+            await Task.Delay(TimeSpan.FromSeconds(5)); // let nodes that are being downed finish exiting
+            var live = _nodes.Where(n => !n.HasExited).ToList();
+            var started = new List<NodeProcess>();
+            for (var i = 0; i < _nodes.Count; i++)
+            {
+                if (!_nodes[i].HasExited) continue;
+                done.Add($"node {i + 1} on {lab.Hosts[i]} had exited ({_nodes[i].ExitCode}); restarted");
+                ExitCodes.Add(_nodes[i].ExitCode);
+                // With no live node, the first one restarted forms the cluster again and the others join it.
+                _nodes[i] = live.Count == 0 && started.Count == 0
+                    ? harness.StartNode(host: lab.Hosts[i])
+                    : harness.StartNode(host: lab.Hosts[i], seeds: live.Count > 0 ? live : started);
+                started.Add(_nodes[i]);
+            }
+            foreach (var node in started)
+            {
+                try
+                {
+                    await node.UntilReady(within < TimeSpan.FromMinutes(2) ? within : TimeSpan.FromMinutes(2));
+                }
+                catch (InvalidOperationException)
+                {
+                    // it exited before it was ready: the next round starts it again
+                }
+                catch (TimeoutException)
+                {
+                    node.Kill(); // stuck joining seeds that went away, as an orchestrator's readiness probe would decide
+                }
+            }
         }
         return done;
     }

@@ -75,7 +75,9 @@ public sealed class PipelineHarness : IAsyncDisposable
     /// <param name="seed">A node of the cluster to join; null forms a cluster of its own.</param>
     /// <param name="environment">Extra environment variables (a crash point).</param>
     /// <param name="host">The lab host to run on (<see cref="Lab"/> must be set): the node binds remoting and HTTP to its address.</param>
-    public NodeProcess StartNode(NodeProcess? seed = null, IReadOnlyDictionary<string, string>? environment = null, Network.LabHost? host = null)
+    /// <param name="seeds">Several nodes of the cluster to join (whichever answers); with <paramref name="seed"/>, in addition to it.</param>
+    public NodeProcess StartNode(NodeProcess? seed = null, IReadOnlyDictionary<string, string>? environment = null, Network.LabHost? host = null,
+        IReadOnlyList<NodeProcess>? seeds = null)
     {
         var config = Path.Combine(_dir, $"node-{_nodes.Count}.conf");
         // A lab host has ports of its own: fixed ones serve (each new node on it gets the next, as after a crash).
@@ -84,11 +86,12 @@ public sealed class PipelineHarness : IAsyncDisposable
         var address = host?.Address ?? "127.0.0.1";
         var endpoints = host is null ? new NodeEndpoints(Kafka.BootstrapServers, _redisEndpoint, _clickHouseUrl)
             : Lab ?? throw new InvalidOperationException("a node on a lab host needs the harness's Lab endpoints");
-        var seeds = seed is null ? "" : $"siem.node.seed-nodes = [\"{seed.Address}\"]";
+        var joining = (seed is null ? [] : new[] { seed }).Concat(seeds ?? []).Select(n => $"\"{n.Address}\"").ToList();
+        var seedNodes = joining.Count == 0 ? "" : $"siem.node.seed-nodes = [{string.Join(", ", joining)}]";
         File.WriteAllText(config, $$"""
             siem.kafka.bootstrap-servers = "{{endpoints.Bootstrap}}"
             siem.node { hostname = "{{address}}", port = {{port}} }
-            {{seeds}}
+            {{seedNodes}}
             siem.api.http { host = "{{address}}", port = {{http}} }
             siem.api.auth.secret = "integration-tests-secret-0123456789abcdef"
             siem.management.token = "{{ManagementToken}}"
