@@ -41,7 +41,9 @@ public sealed class ChaosCampaign(ITestOutputHelper output)
         // read back whole for the audit (the crash-point and short network tests audit it).
         await using var harness = new PipelineHarness(services.RedisEndpoint, services.ClickHouseUrl,
             ContractWorld.Config(attackSpan: 50_000).Replace("destinations = [redis, clickhouse, kafka]", "destinations = [redis, clickhouse]")
-            + "\nakka.cluster.split-brain-resolver.stable-after = 5s\nsiem.sinks.redis.event-ttl = 12h", brokers: 3);
+            + "\nakka.cluster.split-brain-resolver.stable-after = 5s\nsiem.sinks.redis.event-ttl = 12h",
+            // The dead letters (1 in 50 records) must stay whole for the audit: the embedded broker keeps ~5 MiB a partition.
+            deadLetterPartitions: Math.Max(4, events / 50 * 600 / (4 * 1024 * 1024) + 1), brokers: 3);
         using var lab = new NetworkLab(nodes);
         using var storage = new LabStorage(lab, harness, services.RedisEndpoint, services.ClickHouseUrl);
         var cluster = new LabCluster(harness, lab, storage, services);
