@@ -7,11 +7,11 @@ namespace SiemActors.Resilience;
 /// </summary>
 public sealed record RetrySettings(TimeSpan MinBackoff, TimeSpan MaxBackoff, TimeSpan AttemptTimeout = default)
 {
+    /// <summary>These settings, checked; a longest wait shorter than the first makes every wait that long.</summary>
     public RetrySettings Validated(string target)
     {
         if (MinBackoff <= TimeSpan.Zero) throw new ArgumentException($"{target}: the first retry wait must be positive, not {MinBackoff}");
-        if (MaxBackoff < MinBackoff) throw new ArgumentException($"{target}: the longest retry wait ({MaxBackoff}) is shorter than the first ({MinBackoff})");
         if (AttemptTimeout < TimeSpan.Zero) throw new ArgumentException($"{target}: the attempt timeout must not be negative");
-        return this;
+        return MaxBackoff < MinBackoff ? this with { MinBackoff = MaxBackoff } : this;
     }
 }

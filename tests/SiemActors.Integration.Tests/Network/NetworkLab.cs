@@ -38,9 +38,9 @@ public sealed class NetworkLab : IDisposable
             Ip($"netns add {host.Namespace}");
             Ip($"link add {outside} type veth peer name eth0 netns {host.Namespace}");
             Ip($"link set {outside} master {Bridge} up");
-            Ip($"-n {host.Namespace} addr add {host.Address}/24 dev eth0");
-            Ip($"-n {host.Namespace} link set eth0 up");
-            Ip($"-n {host.Namespace} link set lo up");
+            InNamespace(host, $"addr add {host.Address}/24 dev eth0");
+            InNamespace(host, "link set eth0 up");
+            InNamespace(host, "link set lo up");
         }
     }
 
@@ -59,7 +59,14 @@ public sealed class NetworkLab : IDisposable
         try
         {
             Ip($"netns add {probe}");
-            Ip($"netns del {probe}");
+            try
+            {
+                InNamespace(new LabHost(probe, ""), "link set lo up");
+            }
+            finally
+            {
+                Ip($"netns del {probe}");
+            }
             return null;
         }
         catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
@@ -84,13 +91,13 @@ public sealed class NetworkLab : IDisposable
     /// <summary>Removes every cut.</summary>
     public void Heal()
     {
-        foreach (var (host, target) in _cuts) Ip($"-n {host.Namespace} route del blackhole {target}/32");
+        foreach (var (host, target) in _cuts) InNamespace(host, $"route del blackhole {target}/32");
         _cuts.Clear();
     }
 
     private void Blackhole(LabHost host, string target)
     {
-        Ip($"-n {host.Namespace} route add blackhole {target}/32");
+        InNamespace(host, $"route add blackhole {target}/32");
         _cuts.Add((host, target));
     }
 
@@ -117,14 +124,26 @@ public sealed class NetworkLab : IDisposable
         }
     }
 
-    private static void Ip(string arguments)
+    /// <summary>
+    /// The command to run a program inside a host's network namespace: <c>nsenter --net</c>, which switches only the
+    /// network namespace and execs the program (same PID). <c>ip netns exec</c> and <c>ip -n</c> also remount /sys,
+    /// which fails where / is not a mount point (a chroot, as on the CI machine).
+    /// </summary>
+    public static IReadOnlyList<string> Enter(string netns) => ["nsenter", $"--net=/run/netns/{netns}"];
+
+    private static void InNamespace(LabHost host, string arguments) => Run([.. Enter(host.Namespace), "ip", .. arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries)]);
+
+    private static void Ip(string arguments) => Run(["ip", .. arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries)]);
+
+    private static void Run(IReadOnlyList<string> command)
     {
-        var info = new ProcessStartInfo("ip") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries)) info.ArgumentList.Add(a);
+        var arguments = string.Join(' ', command.Skip(1));
+        var info = new ProcessStartInfo(command[0]) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in command.Skip(1)) info.ArgumentList.Add(a);
         using var process = Process.Start(info)!;
         var errors = process.StandardError.ReadToEnd();
         process.StandardOutput.ReadToEnd();
         process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"ip {arguments}: {errors.Trim()}");
+        if (process.ExitCode != 0) throw new InvalidOperationException($"{command[0]} {arguments}: {errors.Trim()}");
     }
 }

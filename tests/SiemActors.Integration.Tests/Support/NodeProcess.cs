@@ -34,15 +34,16 @@ public sealed class NodeProcess : IDisposable
     public static NodeProcess Start(string configFile, string logFile, string httpUrl, string address, IReadOnlyDictionary<string, string>? environment = null,
         string? netns = null)
     {
-        // `ip netns exec` enters the namespace and execs dotnet: the process (and its PID) is the node's own.
-        var info = new ProcessStartInfo(netns is null ? "dotnet" : "ip")
+        // nsenter enters the namespace and execs dotnet: the process (and its PID) is the node's own.
+        var enter = netns is null ? [] : Network.NetworkLab.Enter(netns);
+        var info = new ProcessStartInfo(netns is null ? "dotnet" : enter[0])
         {
             RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetTempPath(),
         };
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         if (netns is not null)
         {
-            foreach (var a in new[] { "netns", "exec", netns, "dotnet" }) info.ArgumentList.Add(a);
+            foreach (var a in enter.Skip(1).Append("dotnet")) info.ArgumentList.Add(a);
         }
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SiemActors.Node.dll"));
         info.ArgumentList.Add("--config");
