@@ -67,7 +67,7 @@ public sealed class KafkaEventSink(IProducer<string, byte[]> producer, string to
         }
         try
         {
-            await _retries.ExecuteAsync(e.Event.Origin.ToString(), async ct =>
+            await _retries.ExecuteAsync(e.Event.Origin, async ct =>
             {
                 await producer.ProduceAsync(topic, new Message<string, byte[]> { Key = e.Event.Host, Value = json }, ct).ConfigureAwait(false);
                 return true;

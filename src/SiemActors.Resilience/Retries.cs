@@ -19,11 +19,14 @@ public static class Retries
     /// <summary>A retry: the attempt that failed (from 1), why, the wait before the next, and what was tried (<see cref="What"/>, or "").</summary>
     public readonly record struct Retry(int Attempt, Exception Failure, TimeSpan Wait, string What);
 
-    /// <summary>A context property naming the call (a statement, a batch) for the retry's log line.</summary>
-    public static readonly ResiliencePropertyKey<string> What = new("siem.what");
+    /// <summary>
+    /// A context property naming the call (a statement, a batch, an event's origin) for the retry's log line: formatted
+    /// only when a retry happens, so naming costs nothing on the path that succeeds.
+    /// </summary>
+    public static readonly ResiliencePropertyKey<object> What = new("siem.what");
 
     /// <summary>Runs <paramref name="call"/> through <paramref name="pipeline"/> with <paramref name="what"/> named for its retries' log lines.</summary>
-    public static async Task<T> ExecuteAsync<T>(this ResiliencePipeline pipeline, string what, Func<CancellationToken, Task<T>> call, CancellationToken cancellation)
+    public static async Task<T> ExecuteAsync<T>(this ResiliencePipeline pipeline, object what, Func<CancellationToken, Task<T>> call, CancellationToken cancellation)
     {
         var context = ResilienceContextPool.Shared.Get(cancellation);
         context.Properties.Set(What, what);
@@ -60,7 +63,7 @@ public static class Retries
             {
                 counter.Inc();
                 if (args.Outcome.Exception is { } failure)
-                    onRetry?.Invoke(new Retry(args.AttemptNumber + 1, failure, args.RetryDelay, args.Context.Properties.GetValue(What, "")));
+                    onRetry?.Invoke(new Retry(args.AttemptNumber + 1, failure, args.RetryDelay, args.Context.Properties.GetValue(What, "")?.ToString() ?? ""));
                 return default;
             },
         });

@@ -45,7 +45,7 @@ public sealed class RedisEventWriter(IConnectionMultiplexer redis, RedisSinkSett
         var refused = new List<RefusedEvent>();
         var payload = RedisBatchPayload.Build(batch, settings, refused);
         var attempts = 0;
-        var written = await _retries.ExecuteAsync(batch.ToString(), async _ =>
+        var written = await _retries.ExecuteAsync(batch, async _ =>
         {
             attempts++;
             CrashPoints.Reach(CrashPoint.RedisBeforeScript);

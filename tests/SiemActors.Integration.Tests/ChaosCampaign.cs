@@ -78,17 +78,11 @@ public sealed class ChaosCampaign(ITestOutputHelper output)
         var bad = ContractWorld.Bad(produced);
         var good = produced - bad;
         await harness.UntilAllStored(good, Patience);
-        ContractAudit? audit = null;
-        await Await.Until(async () =>
-            {
-                audit = await ContractAudit.Take(harness, ContractWorld.Rule);
-                return audit.AlertStreamEntries >= ContractWorld.Attackers && audit.DeadLetterDistinct >= bad;
-            },
-            Patience, () => $"{audit}\n{harness.Tail()}");
+        var audit = await ContractAudit.WhenComplete(harness, bad, Patience);
         var summary = new
         {
             date = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'"), seed, nodes, rate, produced, good, unparsable = bad, seconds = (int)clock.Elapsed.TotalSeconds,
-            faults = records, lost = good - audit!.DistinctIds, stored_twice_after_merge = audit.RowsFinal - audit.DistinctIds,
+            faults = records, lost = good - audit.DistinctIds, stored_twice_after_merge = audit.RowsFinal - audit.DistinctIds,
             raw_rows_before_merge = audit.RawRows, audit,
         };
         var json = JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true });

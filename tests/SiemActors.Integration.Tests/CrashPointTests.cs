@@ -52,7 +52,7 @@ public sealed class CrashPointTests(ServicesFixture fixture, ITestOutputHelper o
         node = harness.StartNode();
         await producing;
         await harness.UntilAllStored(good, Patience);
-        var audit = await UntilAlertsAndLetters(harness, bad);
+        var audit = await ContractAudit.WhenComplete(harness, bad, Patience);
         output.WriteLine(audit.ToString());
         Assert.Equal(0, await node.Terminate(TimeSpan.FromSeconds(60)));
 
@@ -63,18 +63,5 @@ public sealed class CrashPointTests(ServicesFixture fixture, ITestOutputHelper o
         Assert.Equal(ContractWorld.ToOutput(Total, Total), audit.OutputDistinct);
         Assert.Equal(bad, audit.DeadLetterDistinct);
         Assert.True(audit.CommittedToEnd);
-    }
-
-    /// <summary>The audit once every alert and dead letter has arrived (alerts are published after the commit they follow).</summary>
-    private static async Task<ContractAudit> UntilAlertsAndLetters(PipelineHarness harness, int bad)
-    {
-        ContractAudit? audit = null;
-        await Await.Until(async () =>
-            {
-                audit = await ContractAudit.Take(harness, ContractWorld.Rule);
-                return audit.Alerts >= ContractWorld.Attackers && audit.AlertStreamEntries >= ContractWorld.Attackers && audit.DeadLetterDistinct >= bad;
-            },
-            Patience, () => $"{audit}\n{harness.Tail()}");
-        return audit!;
     }
 }

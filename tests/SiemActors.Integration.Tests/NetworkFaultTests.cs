@@ -54,16 +54,10 @@ public sealed class NetworkFaultTests(ITestOutputHelper output)
         var bad = ContractWorld.Bad(produced);
         var good = produced - bad;
         await harness.UntilAllStored(good, Patience);
-        ContractAudit? audit = null;
-        await Await.Until(async () =>
-            {
-                audit = await ContractAudit.Take(harness, ContractWorld.Rule);
-                return audit.AlertStreamEntries >= ContractWorld.Attackers && audit.DeadLetterDistinct >= bad;
-            },
-            Patience, () => $"{audit}\n{harness.Tail()}");
+        var audit = await ContractAudit.WhenComplete(harness, bad, Patience);
         output.WriteLine($"{produced} records produced ({good} events, {bad} unparsable); {audit}");
 
-        Assert.Equal((good, good), (audit!.RowsFinal, audit.DistinctIds));
+        Assert.Equal((good, good), (audit.RowsFinal, audit.DistinctIds));
         Assert.Equal((good, good), (audit.RedisKeys, audit.StreamEntries));
         Assert.Equal((ContractWorld.Attackers, ContractWorld.Attackers), (audit.Alerts, audit.AlertStreamEntries));
         Assert.Equal(ContractWorld.ToOutput(produced, AttackSpan), audit.OutputDistinct);

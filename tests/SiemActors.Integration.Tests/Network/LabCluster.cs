@@ -37,7 +37,18 @@ public sealed class LabCluster(PipelineHarness harness, NetworkLab lab, LabStora
         var done = new List<string>();
         for (var round = 0; round < 3 && _nodes.Any(n => n.HasExited); round++)
         {
-            await Task.Delay(TimeSpan.FromSeconds(5)); // let nodes that are being downed finish exiting
+            // A node being downed is no longer ready and exits within seconds: only nodes that answer ready are seeds.
+            foreach (var node in _nodes.Where(n => !n.HasExited))
+            {
+                try
+                {
+                    await node.UntilReady(TimeSpan.FromSeconds(15));
+                }
+                catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
+                {
+                    // it exited meanwhile, or is leaving: not a seed
+                }
+            }
             var live = _nodes.Where(n => !n.HasExited).ToList();
             var started = new List<NodeProcess>();
             for (var i = 0; i < _nodes.Count; i++)

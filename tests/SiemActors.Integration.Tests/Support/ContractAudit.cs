@@ -29,6 +29,22 @@ public sealed record ContractAudit(
             harness.Committed().SequenceEqual(harness.EndOffsets()), await LedgerOverlaps(harness));
     }
 
+    /// <summary>
+    /// The audit once every alert and dead letter has arrived (alerts are published after the commit they follow; dead
+    /// letters are read from the topic as it fills).
+    /// </summary>
+    public static async Task<ContractAudit> WhenComplete(PipelineHarness harness, int deadLetters, TimeSpan within)
+    {
+        ContractAudit? audit = null;
+        await Await.Until(async () =>
+            {
+                audit = await Take(harness, ContractWorld.Rule);
+                return audit.Alerts >= ContractWorld.Attackers && audit.AlertStreamEntries >= ContractWorld.Attackers && audit.DeadLetterDistinct >= deadLetters;
+            },
+            within, () => $"{audit}\n{harness.Tail()}");
+        return audit!;
+    }
+
     /// <summary>ClickHouse rows (FINAL) and offsets the ledger shows stored twice, now: cheap enough to take around each fault.</summary>
     public static async Task<(long Rows, long StoredTwice)> StoredSoFar(PipelineHarness harness) =>
         ((await harness.ClickHouseCounts()).Rows, await LedgerOverlaps(harness));
