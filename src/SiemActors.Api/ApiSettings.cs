@@ -1,5 +1,6 @@
 using Akka.Configuration;
 using SiemActors.Api.Auth;
+using SiemActors.Resilience;
 
 namespace SiemActors.Api;
 
@@ -37,7 +38,8 @@ public sealed record ApiSettings
                 MaxDelay: live.GetTimeSpan("max-delay"),
                 SendTimeout: live.GetTimeSpan("send-timeout"),
                 AlertsPollInterval: live.GetTimeSpan("alerts-poll-interval"),
-                RecentAlerts: live.GetInt("recent-alerts")),
+                RecentAlerts: live.GetInt("recent-alerts"),
+                ReadRetry: new RetrySettings(live.GetTimeSpan("retry-min-backoff"), live.GetTimeSpan("retry-max-backoff")).Validated("siem.api.live")),
             History = new HistorySettings(
                 DefaultRange: history.GetTimeSpan("default-range"),
                 MaxRange: history.GetTimeSpan("max-range"),
@@ -96,7 +98,7 @@ public sealed record ApiSettings
 /// <summary><c>siem.api.live</c>: the bridge actor and the per-connection outboxes.</summary>
 public sealed record LiveSettings(int ReadCount, TimeSpan ReadBlock, TimeSpan StreamsRefresh, int MaxSubscriptionsPerConnection,
     int BufferPerConnection, int MaxEventsPerSecond, int PushBatch, TimeSpan PushInterval, TimeSpan StatsInterval, TimeSpan MaxDelay, TimeSpan SendTimeout,
-    TimeSpan AlertsPollInterval, int RecentAlerts);
+    TimeSpan AlertsPollInterval, int RecentAlerts, RetrySettings ReadRetry);
 
 /// <summary><c>siem.api.history</c>: bounds of history search.</summary>
 public sealed record HistorySettings(TimeSpan DefaultRange, TimeSpan MaxRange, int DefaultLimit, int MaxLimit, TimeSpan QueryTimeout,

@@ -16,6 +16,8 @@ public static class Retries
     private static readonly Counter RetriesTotal = Metrics.CreateCounter("siem_retries_total",
         "Retries of calls that failed transiently, by target (clickhouse, redis, kafka-output, entity-ask, ...).", "target");
 
+    internal static Counter.Child CounterFor(string target) => RetriesTotal.WithLabels(target);
+
     /// <summary>A retry: the attempt that failed (from 1), why, the wait before the next, and what was tried (<see cref="What"/>, or "").</summary>
     public readonly record struct Retry(int Attempt, Exception Failure, TimeSpan Wait, string What);
 
@@ -49,7 +51,7 @@ public static class Retries
     public static ResiliencePipeline Forever(string target, RetrySettings settings, Func<Exception, bool> handles, Action<Retry>? onRetry = null)
     {
         settings = settings.Validated(target);
-        var counter = RetriesTotal.WithLabels(target);
+        var counter = CounterFor(target);
         var builder = new ResiliencePipelineBuilder { Name = target };
         builder.AddRetry(new RetryStrategyOptions
         {

@@ -1,4 +1,5 @@
 using Akka.Event;
+using SiemActors.Resilience;
 using SiemActors.Sinks.Redis;
 using StackExchange.Redis;
 
@@ -14,6 +15,7 @@ internal readonly record struct StreamEntryData(long StoredAt, byte[] Json);
 /// node's first subscription started are followed from that moment, streams that appear later from their beginning.
 /// While the node has no subscription the tail reads nothing. Each read's entries are handed to
 /// <c>deliver</c>, awaited before the next read: a slow consumer slows the tail, never the pipeline writing the streams.
+/// Redis unreachable: reads are retried (<see cref="Retries.Forever"/>, <c>siem.api.live.retry-*</c>) until the node stops.
 /// </summary>
 internal sealed class RedisStreamTail(RedisSinkSettings keys, LiveSettings settings, Func<IReadOnlyList<StreamEntryData>, Task> deliver,
     Func<long> activeSince, ILoggingAdapter log)
@@ -32,7 +34,9 @@ internal sealed class RedisStreamTail(RedisSinkSettings keys, LiveSettings setti
         options.SyncTimeout = options.AsyncTimeout;
         await using var redis = await ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false);
         var db = redis.GetDatabase();
-        var backoff = TimeSpan.FromMilliseconds(100);
+        var retries = Retries.Forever("live-tail", settings.ReadRetry, ex => ex is RedisException or TimeoutException,
+            retry => log.Warning("Live bridge cannot read the Redis streams (attempt {0}: {1}); retrying in {2}", retry.Attempt,
+                retry.Failure.Message, retry.Wait));
         while (!cancellation.IsCancellationRequested)
         {
             // Nobody subscribed on this node: read nothing. When the first subscription arrives, start at the moment it
@@ -50,24 +54,13 @@ internal sealed class RedisStreamTail(RedisSinkSettings keys, LiveSettings setti
                 (_initialized, _startedAt, _nextRefresh) = (false, since, DateTime.MinValue);
                 _positions.Clear();
             }
-            try
+            var entries = await retries.ExecuteAsync("XREAD", async _ =>
             {
                 await RefreshStreamsAsync(db).ConfigureAwait(false);
-                if (_positions.Count == 0)
-                {
-                    await Task.Delay(Min(settings.StreamsRefresh, TimeSpan.FromSeconds(1)), cancellation).ConfigureAwait(false);
-                    continue;
-                }
-                var entries = await ReadAsync(db).ConfigureAwait(false);
-                if (entries.Count > 0) await deliver(entries).ConfigureAwait(false);
-                backoff = TimeSpan.FromMilliseconds(100);
-            }
-            catch (Exception ex) when (ex is RedisException or TimeoutException && !cancellation.IsCancellationRequested)
-            {
-                log.Warning("Live bridge cannot read the Redis streams ({Reason}); retrying in {Backoff}", ex.Message, backoff);
-                await Task.Delay(backoff, cancellation).ConfigureAwait(false);
-                backoff = Min(backoff * 2, TimeSpan.FromSeconds(5));
-            }
+                return _positions.Count == 0 ? null : await ReadAsync(db).ConfigureAwait(false);
+            }, cancellation).ConfigureAwait(false);
+            if (entries is null) await Task.Delay(Min(settings.StreamsRefresh, TimeSpan.FromSeconds(1)), cancellation).ConfigureAwait(false);
+            else if (entries.Count > 0) await deliver(entries).ConfigureAwait(false);
         }
     }
 

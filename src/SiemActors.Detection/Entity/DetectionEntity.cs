@@ -5,6 +5,7 @@ using Akka.Persistence;
 using SiemActors.Domain.Faults;
 using SiemActors.Detection.Engine;
 using SiemActors.Detection.Rules;
+using SiemActors.Resilience;
 
 namespace SiemActors.Detection.Entity;
 
@@ -29,7 +30,7 @@ public sealed partial class DetectionEntity : ReceivePersistentActor, IWithTimer
     private bool _publishing;
     private int _forgetting; // deletions still to confirm while forgetting the key; 0: not forgetting
     private long _forgetTo = -1;
-    private TimeSpan _backoff;
+    private Backoff? _publishBackoff; // made at the first failure to publish
     private long _lastFactAt; // wall clock of the last facts recorded (recovered too), Unix ms; 0: none
     private long _lastSnapshotAt = Now();
     private bool _goingDormant;
@@ -41,7 +42,6 @@ public sealed partial class DetectionEntity : ReceivePersistentActor, IWithTimer
         _rules = rules;
         _publisher = publisher;
         _state = new DetectionState(entityId, rules, settings);
-        _backoff = settings.PublishRetryMinBackoff;
         PersistenceId = PersistenceIdFor(entityId);
 
         Recover<SnapshotOffer>(offer =>
@@ -74,7 +74,7 @@ public sealed partial class DetectionEntity : ReceivePersistentActor, IWithTimer
         Command<PublishDone>(done => Persist(new AlertsPublished(done.AlertIds), published =>
         {
             _publishing = false;
-            _backoff = _settings.PublishRetryMinBackoff;
+            _publishBackoff?.Reset();
             _state.Published(published.AlertIds);
             DetectionMetrics.Published.Inc(published.AlertIds.Length);
             Persisted();
@@ -83,10 +83,11 @@ public sealed partial class DetectionEntity : ReceivePersistentActor, IWithTimer
         {
             _publishing = false;
             DetectionMetrics.PublishFailures.Inc();
-            _log.Warning("Entity {0}: could not publish {1} alert(s), retrying in {2}: {3}", _entityId, _state.Outbox.Count, _backoff,
-                failed.Cause.GetBaseException().Message);
-            Timers.StartSingleTimer(RetryPublish.Instance, RetryPublish.Instance, _backoff);
-            _backoff = TimeSpan.FromTicks(Math.Min(_backoff.Ticks * 2, _settings.PublishRetryMaxBackoff.Ticks));
+            _publishBackoff ??= new Backoff("detection-publish", new RetrySettings(_settings.PublishRetryMinBackoff, _settings.PublishRetryMaxBackoff));
+            var wait = _publishBackoff.Next();
+            _log.Warning("Entity {0}: could not publish {1} alert(s) (attempt {2}), retrying in {3}: {4}", _entityId, _state.Outbox.Count,
+                _publishBackoff.Failures, wait, failed.Cause.GetBaseException().Message);
+            Timers.StartSingleTimer(RetryPublish.Instance, RetryPublish.Instance, wait);
         });
         Command<RetryPublish>(_ => Publish());
         Command<SaveSnapshotSuccess>(saved =>

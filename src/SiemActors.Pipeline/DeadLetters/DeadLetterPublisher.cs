@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using Akka.Event;
 using Confluent.Kafka;
+using Polly;
 using SiemActors.Domain.Faults;
+using SiemActors.Resilience;
 
 namespace SiemActors.Pipeline.DeadLetters;
 
@@ -9,18 +11,18 @@ namespace SiemActors.Pipeline.DeadLetters;
 /// Sends records to the dead-letter topic (<see cref="DeadLetterCopy"/>: the record with why and where from in headers,
 /// truncated with its size and hash when it would not fit). A batch's commit waits until the broker acknowledged all
 /// of its dead letters. Nothing here gives up on a record: a copy the producer or broker finds too large is cut
-/// further, and any other failure (broker down, topic missing, not authorized) is retried with backoff for as long as
-/// it lasts — the partition waits, the error is logged and counted — so a dead letter is never lost and never stops
+/// further, and any other failure (broker down, topic missing, not authorized) is retried (<see cref="Retries.Forever"/>:
+/// backoff with jitter, <c>siem_retries_total{target="dead-letter"}</c>) for as long as it lasts or until the partition is revoked — the partition waits, the error is logged and counted — so a dead letter is never lost and never stops
 /// the node. Only a fatal producer error (its idempotence state is gone) fails the pipeline.
 /// </summary>
 public sealed class DeadLetterPublisher : IDisposable
 {
     private readonly IProducer<byte[]?, byte[]?> _producer;
     private readonly string _topic;
-    private readonly DeadLetterSettings _settings;
     private readonly ILoggingAdapter _log;
     private readonly ConcurrentDictionary<string, long> _counts = new();
     private readonly LogDigest _digest;
+    private readonly ResiliencePipeline _retries;
     private int _maxBytes;
 
     /// <param name="producer">An idempotent producer.</param>
@@ -32,9 +34,9 @@ public sealed class DeadLetterPublisher : IDisposable
     {
         _producer = producer;
         _topic = topic;
-        _settings = settings;
         _maxBytes = maxBytes;
         _log = log;
+        _retries = Retries.Forever("dead-letter", new RetrySettings(settings.RetryMinBackoff, settings.RetryMaxBackoff), IsTransient, LogRetry);
         _digest = new LogDigest(log, Akka.Event.LogLevel.WarningLevel, "record(s) dead-lettered", settings.LogInterval);
     }
 
@@ -62,14 +64,13 @@ public sealed class DeadLetterPublisher : IDisposable
     private async Task SendAsync(DeadLetterRecord record, CancellationToken cancellation)
     {
         var limit = MaxBytes;
-        var backoff = _settings.RetryMinBackoff;
-        for (var attempt = 1; ; attempt++)
+        while (true)
         {
             var message = DeadLetterCopy.Build(record, limit);
             try
             {
-                await _producer.ProduceAsync(_topic, message, cancellation).ConfigureAwait(false);
-                if (attempt > 1) _log.Info("Dead letter {0} sent after {1} attempts", record, attempt);
+                await _retries.ExecuteAsync(record, async ct => await _producer.ProduceAsync(_topic, message, ct).ConfigureAwait(false), cancellation)
+                    .ConfigureAwait(false);
                 return;
             }
             catch (ProduceException<byte[]?, byte[]?> ex) when (ex.Error.Code is ErrorCode.MsgSizeTooLarge or ErrorCode.RecordListTooLarge)
@@ -82,15 +83,19 @@ public sealed class DeadLetterPublisher : IDisposable
                 limit = smaller;
                 LowerLimit(smaller);
             }
-            catch (ProduceException<byte[]?, byte[]?> ex) when (!ex.Error.IsFatal && !cancellation.IsCancellationRequested)
-            {
-                PipelineMetrics.DeadLetterErrors.Inc();
-                _log.Error("Dead letter {0} not accepted by {1} (attempt {2}): {3} ({4}); retrying in {5} — the partition waits", record, _topic,
-                    attempt, ex.Error.Reason, ex.Error.Code, backoff);
-                await Task.Delay(backoff, cancellation).ConfigureAwait(false);
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _settings.RetryMaxBackoff.Ticks));
-            }
         }
+    }
+
+    /// <summary>Any produce failure but a fatal one (the idempotence state is gone) or a size refusal (cut, not retried).</summary>
+    private static bool IsTransient(Exception ex) =>
+        ex is ProduceException<byte[]?, byte[]?> p && !p.Error.IsFatal && p.Error.Code is not (ErrorCode.MsgSizeTooLarge or ErrorCode.RecordListTooLarge);
+
+    private void LogRetry(Retries.Retry retry)
+    {
+        PipelineMetrics.DeadLetterErrors.Inc();
+        var error = (retry.Failure as ProduceException<byte[]?, byte[]?>)?.Error;
+        _log.Error("Dead letter {0} not accepted by {1} (attempt {2}): {3} ({4}); retrying in {5} — the partition waits", retry.What, _topic,
+            retry.Attempt, error?.Reason ?? retry.Failure.Message, error?.Code.ToString() ?? retry.Failure.GetType().Name, retry.Wait);
     }
 
     private void LowerLimit(int limit)
