@@ -44,10 +44,10 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 a = r["audit"]
 print(f"\nchaos campaign {r['date']}, seed {r['seed']}: {r['nodes']} nodes, {r['produced']:,} records at {r['rate']}/s in {r['seconds']} s")
-print(f"{'fault':<66} {'held s':>7} {'stored/s':>9} {'catch-up s':>10} {'stored twice':>12}")
+print(f"{'fault':<66} {'held s':>7} {'stored/s':>9} {'catch-up s':>10} {'p99 ≤ s':>8} {'stored twice':>12}")
 for f in r["faults"]:
     rate = f["StoredMeanwhile"] / max(f["HeldSeconds"], 1)
-    print(f"{f['Fault'][:66]:<66} {f['HeldSeconds']:>7.0f} {rate:>9.0f} {f['CaughtUpSeconds']:>10.1f} {f['OffsetsStoredTwice']:>12}")
+    print(f"{f['Fault'][:66]:<66} {f['HeldSeconds']:>7.0f} {rate:>9.0f} {f['CaughtUpSeconds']:>10.1f} {str(f.get('P99Seconds', '-')):>8} {f['OffsetsStoredTwice']:>12}")
 print(f"events {r['good']:,} (+{r['unparsable']:,} unparsable): lost {r['lost']}, duplicates after merge {r['stored_twice_after_merge']}, "
       f"raw rows before merge {a['RawRows']:,}; Redis {a['RedisKeys']:,} keys / {a['StreamEntries']:,} stream entries; "
       f"alerts {a['Alerts']} / {a['AlertStreamEntries']} stream entries; dead letters {a['DeadLetterDistinct']:,} ({a['DeadLetters'] - a['DeadLetterDistinct']} resent); "

@@ -8,7 +8,7 @@ namespace SiemActors.Pipeline;
 /// </summary>
 public static class PipelineMetrics
 {
-    private static readonly double[] LatencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
+    private static readonly double[] LatencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 20, 30, 45, 60, 90, 120, 300];
 
     public static readonly Counter Consumed = Metrics.CreateCounter("siem_events_consumed_total",
         "Records read from the events topic.");

@@ -29,6 +29,28 @@ public sealed class LabCluster(PipelineHarness harness, NetworkLab lab, LabStora
     }
 
     /// <summary>
+    /// Each answering node's produce → stored histogram (<see cref="LatencyHistogram"/>), keyed by its process: a node
+    /// restarted since an earlier reading is a new key, counted from zero. A frozen or unreachable node is left out.
+    /// </summary>
+    public async Task<Dictionary<NodeProcess, LatencyHistogram>> ReadLatencies()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+        var readings = await Task.WhenAll(_nodes.Where(n => !n.HasExited).Select(async node =>
+        {
+            try
+            {
+                var text = await http.GetStringAsync(node.HttpUrl + "/metrics");
+                return (node, histogram: LatencyHistogram.Parse(text, "siem_event_latency_seconds", "since=\"event_time\""));
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                return (node, histogram: (LatencyHistogram?)null);
+            }
+        }));
+        return readings.Where(r => r.histogram is not null).ToDictionary(r => r.node, r => r.histogram!); // NodeProcess: equal by reference
+    }
+
+    /// <summary>
     /// Starts again every node that has exited, joining the live ones, and waits until each is ready; returns what it
     /// did, one line per node. A node being downed takes a few seconds to exit: the others are given them first.
     /// </summary>

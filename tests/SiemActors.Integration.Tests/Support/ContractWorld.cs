@@ -6,7 +6,8 @@ namespace SiemActors.Integration.Tests.Support;
 /// Traffic that exercises every store of the delivery contract at once: ordinary events (Redis, ClickHouse and the Kafka
 /// output), one record in 50 that cannot be parsed (the dead-letter topic), and one in 50 a failed login from one of
 /// five attackers among the first <c>attackSpan</c> records, each reaching the threshold rule's count exactly once there
-/// (one alert per attacker in Redis and ClickHouse), however many records follow.
+/// (one alert per attacker in Redis and ClickHouse), however many records follow. Ordinary events carry the moment they
+/// are produced as their time, so the nodes' <c>siem_event_latency_seconds{since="event_time"}</c> is produce → stored.
 /// </summary>
 public static class ContractWorld
 {
@@ -42,5 +43,5 @@ public static class ContractWorld
         IsBad(n) ? Encoding.UTF8.GetBytes($$"""{"id":"bad-{{n}}","message":"cut off""")
         : n % Every == 3 && n < attackSpan ? Encoding.UTF8.GetBytes(
             $$"""{"id":"attack-{{n}}","timestamp":{{Base + n}},"host":"bastion-{{n % 3}}","source_type":"sshd","outcome":"failure","user":"root","src_ip":"203.0.113.{{n / Every % Attackers + 1}}","message":"Failed password for root"}""")
-        : PipelineHarness.Event(n);
+        : PipelineHarness.Event(n, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
 }
