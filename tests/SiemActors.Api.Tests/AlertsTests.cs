@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 using SiemActors.Domain.Alerts;
 using SiemActors.Domain.Events;
 using Xunit;
+using SiemActors.Testing;
 
 namespace SiemActors.Api.Tests;
 
@@ -82,7 +83,7 @@ public sealed class AlertsTests(ApiHost host) : IClassFixture<ApiHost>
         await host.StoreAlertsAsync([fresh, old]);
         var marker = Make("feed-marker", Severity.Notice, "10.1.0.3", now, now + 1);
         await host.StoreAlertsAsync([marker]);
-        await Await.UntilAsync(() => pushed.Contains(marker.AlertId), Deadline, () => $"pushed: {string.Join(", ", pushed)}");
+        await Eventually.True(() => pushed.Contains(marker.AlertId), Deadline, () => $"pushed: {string.Join(", ", pushed)}");
         // The alert stored before subscribing comes once: in the answer, or pushed if the feed had not passed it yet;
         // those stored after come pushed, once each, in order, although one was written twice.
         var all = recent.Concat(pushed).ToList();

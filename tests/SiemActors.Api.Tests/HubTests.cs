@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 using SiemActors.Api.Live;
 using SiemActors.Domain.Events;
 using Xunit;
+using SiemActors.Testing;
 
 namespace SiemActors.Api.Tests;
 
@@ -34,12 +35,12 @@ public sealed class HubTests(ApiHost host) : IClassFixture<ApiHost>
         var expectedSshd = stored.Where(e => e.Event.Source == "sshd").Select(e => e.Event.EventId).ToHashSet();
         var expectedSevere = stored.Where(e => e.Event.Severity <= Severity.Error && e.Event.Source != "nginx").Select(e => e.Event.EventId).ToHashSet();
 
-        await Await.UntilAsync(() => sshd.EventCount >= expectedSshd.Count && severe.EventCount >= expectedSevere.Count, Deadline,
+        await Eventually.True(() => sshd.EventCount >= expectedSshd.Count && severe.EventCount >= expectedSevere.Count, Deadline,
             () => $"sshd client has {sshd.EventCount}/{expectedSshd.Count}, severe client {severe.EventCount}/{expectedSevere.Count}");
         Assert.Equal(expectedSshd, sshd.Events.Select(e => e.Event.GetProperty("event_id").GetString()!).ToHashSet());
         Assert.Equal(expectedSevere, severe.Events.Select(e => e.Event.GetProperty("event_id").GetString()!).ToHashSet());
         Assert.All(sshd.Events, e => Assert.Equal(a.SubscriptionId, e.Subscription));
-        await Await.UntilAsync(() => sshd.StatsOf(a.SubscriptionId!) is { Matched: > 0 } s && s.Delivered == expectedSshd.Count, Deadline,
+        await Eventually.True(() => sshd.StatsOf(a.SubscriptionId!) is { Matched: > 0 } s && s.Delivered == expectedSshd.Count, Deadline,
             () => $"stats: {sshd.StatsOf(a.SubscriptionId!)}");
         Assert.Equal(0, sshd.StatsOf(a.SubscriptionId!)!.Dropped);
     }
@@ -106,7 +107,7 @@ public sealed class HubTests(ApiHost host) : IClassFixture<ApiHost>
         {
             await host.StoreAsync(perBatch, Mixed, rawBytes: 2000);
             var expected = i * perBatch;
-            await Await.UntilAsync(() => fast.EventCount >= expected, Deadline, () => $"fast client has {fast.EventCount}/{expected}, stats {fast.StatsOf(f)}");
+            await Eventually.True(() => fast.EventCount >= expected, Deadline, () => $"fast client has {fast.EventCount}/{expected}, stats {fast.StatsOf(f)}");
         }
 
         // The slow client reads again: what was sent before the buffer overflowed arrives, then stats that count the drops.
@@ -137,13 +138,13 @@ public sealed class HubTests(ApiHost host) : IClassFixture<ApiHost>
         Assert.True(await client.Connection.InvokeAsync<bool>("Unsubscribe", first));
         Assert.False(await client.Connection.InvokeAsync<bool>("Unsubscribe", first));
         // A stats push sent between the two subscribes also holds one subscription (the first): wait for the second alone.
-        await Await.UntilAsync(() => client.LastStats is { Subscriptions: [var only] } && only.Id == second, Deadline,
+        await Eventually.True(() => client.LastStats is { Subscriptions: [var only] } && only.Id == second, Deadline,
             () => $"stats: {client.LastStats}");
 
         var before = await host.BridgeCountsAsync();
         await client.Connection.StopAsync();
         var now = before;
-        await Await.UntilAsync(async () => (now = await host.BridgeCountsAsync()).Connections == before.Connections - 1, Deadline,
+        await Eventually.True(async () => (now = await host.BridgeCountsAsync()).Connections == before.Connections - 1, Deadline,
             () => $"bridge: {now}");
     }
 }

@@ -1,5 +1,6 @@
 using SiemActors.Domain.Events;
 using Xunit;
+using SiemActors.Testing;
 
 namespace SiemActors.Api.Tests;
 
@@ -20,11 +21,11 @@ public sealed class LiveLimitsTests(LimitedApiHost host) : IClassFixture<Limited
         var id = (await client.SubscribeAsync("""source == "stale" or source == "fresh" """)).SubscriptionId!;
         // The tail follows the streams from the subscription on; a stream that appears after that is read from its start.
         await host.StoreAsync(1, _ => ("fresh", Severity.Informational));
-        await Await.UntilAsync(() => client.EventCount >= 1, TimeSpan.FromSeconds(60), () => "the fresh event never arrived");
+        await Eventually.True(() => client.EventCount >= 1, TimeSpan.FromSeconds(60), () => "the fresh event never arrived");
         var old = DateTimeOffset.UtcNow.AddMinutes(-10).ToUnixTimeMilliseconds();
         await host.AppendOldEntryAsync("stale", old, $$"""{"event_id":"old-1","timestamp":{{old}},"source":"stale","host":"h","severity":6}""");
 
-        await Await.UntilAsync(() => client.LastStats is { StreamEventsSkipped: >= 1 }, TimeSpan.FromSeconds(60), () => $"stats: {client.LastStats}");
+        await Eventually.True(() => client.LastStats is { StreamEventsSkipped: >= 1 }, TimeSpan.FromSeconds(60), () => $"stats: {client.LastStats}");
         Assert.All(client.Events, e => Assert.Equal("fresh", e.Event.GetProperty("source").GetString()));
         Assert.Equal(1, client.StatsOf(id)!.Matched);
     }
@@ -39,13 +40,13 @@ public sealed class LiveLimitsTests(LimitedApiHost host) : IClassFixture<Limited
         await host.StoreAsync(3000, i => ("firehose", Severity.Informational));
 
         // Everything matched is either delivered or dropped; the buffer (300) is all that may be delivered late.
-        await Await.UntilAsync(() => client.StatsOf(id) is { Matched: 3000 } s && s.Delivered + s.Dropped == 3000, TimeSpan.FromSeconds(60),
+        await Eventually.True(() => client.StatsOf(id) is { Matched: 3000 } s && s.Delivered + s.Dropped == 3000, TimeSpan.FromSeconds(60),
             () => $"stats: {client.StatsOf(id)}");
         var stats = client.StatsOf(id)!;
         var seconds = (DateTime.UtcNow - started).TotalSeconds;
         Assert.True(stats.Dropped >= 3000 - 300 - 100 * seconds - 100, $"too few dropped for the cap: {stats} after {seconds:N1}s");
         Assert.True(stats.Delivered <= 100 * seconds + 100, $"more delivered than 100/s allows: {stats} after {seconds:N1}s");
-        await Await.UntilAsync(() => client.EventCount == stats.Delivered, TimeSpan.FromSeconds(30),
+        await Eventually.True(() => client.EventCount == stats.Delivered, TimeSpan.FromSeconds(30),
             () => $"received {client.EventCount}, delivered {stats.Delivered}");
     }
 }

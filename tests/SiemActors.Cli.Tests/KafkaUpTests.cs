@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using Xunit;
+using SiemActors.Testing;
 
 namespace SiemActors.Cli.Tests;
 
@@ -61,15 +62,7 @@ public sealed class KafkaUpTests : IDisposable
         Assert.Contains("siem.kafka.topics.events.partitions must be at least 1", siemctl.Output);
     }
 
-    private static async Task Until(Func<bool> condition, Func<string> describe)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException(describe());
-            await Task.Delay(50);
-        }
-    }
+    private static Task Until(Func<bool> condition, Func<string> describe) => Eventually.True(condition, Patience, describe, TimeSpan.FromMilliseconds(50));
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }

@@ -33,16 +33,16 @@ public sealed class ClusterScalingTests(ServicesFixture fixture, ITestOutputHelp
         output.WriteLine("three nodes up");
 
         var producing = harness.ProduceAsync(0, Total, perSecond: 5_000);
-        await Until(async () => (await harness.ClickHouseCounts()).Rows >= 30_000, "30,000 events stored", harness);
+        await harness.Until(async () => (await harness.ClickHouseCounts()).Rows >= 30_000, "30,000 events stored", Patience);
         var d = harness.StartNode(seed: a);
         await UntilUp(a, [a, b, c, d]);
         output.WriteLine($"fourth node up at {(await harness.ClickHouseCounts()).Rows} stored events");
 
-        await Until(async () => (await harness.ClickHouseCounts()).Rows >= 80_000, "80,000 events stored", harness);
+        await harness.Until(async () => (await harness.ClickHouseCounts()).Rows >= 80_000, "80,000 events stored", Patience);
         c.Kill();
         output.WriteLine($"killed {c.Address} at {(await harness.ClickHouseCounts()).Rows} stored events");
 
-        await Until(async () => (await harness.ClickHouseCounts()).Rows >= 120_000, "120,000 events stored", harness);
+        await harness.Until(async () => (await harness.ClickHouseCounts()).Rows >= 120_000, "120,000 events stored", Patience);
         output.WriteLine($"SIGTERM to {b.Address} at {(await harness.ClickHouseCounts()).Rows} stored events");
         Assert.Equal(0, await b.Terminate(TimeSpan.FromSeconds(90)));
         output.WriteLine($"{b.Address} left gracefully at {(await harness.ClickHouseCounts()).Rows} stored events");
@@ -101,13 +101,4 @@ public sealed class ClusterScalingTests(ServicesFixture fixture, ITestOutputHelp
         }
     }
 
-    private static async Task Until(Func<Task<bool>> condition, string what, PipelineHarness harness)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"not within {Patience}: {what}\n{harness.Tail()}");
-            await Task.Delay(200);
-        }
-    }
 }

@@ -2,6 +2,7 @@ using System.Text;
 using SiemActors.Integration.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
+using SiemActors.Testing;
 
 namespace SiemActors.Integration.Tests;
 
@@ -41,7 +42,7 @@ public sealed class DetectionTests(ServicesFixture fixture, ITestOutputHelper ou
         await using var harness = new PipelineHarness(fixture.Services.RedisEndpoint, fixture.Services.ClickHouseUrl, Rule("it-kill", attacks + 1));
         var node = harness.StartNode();
         var producing = harness.ProduceAsync(0, total, perSecond: 5_000, Mixed(every, attackers: 1));
-        await Until(async () => (await harness.ClickHouseCounts()).Rows >= 15_000, "15,000 events stored", harness);
+        await harness.Until(async () => (await harness.ClickHouseCounts()).Rows >= 15_000, "15,000 events stored", Patience);
         node.Kill();
         output.WriteLine($"killed the node at {(await harness.ClickHouseCounts()).Rows} stored events");
         node = harness.StartNode();
@@ -66,10 +67,10 @@ public sealed class DetectionTests(ServicesFixture fixture, ITestOutputHelper ou
         var a = harness.StartNode();
         var b = harness.StartNode(seed: a);
         var producing = harness.ProduceAsync(0, total, perSecond: 4_000, Mixed(every, attackers));
-        await Until(async () => (await harness.ClickHouseCounts()).Rows >= 15_000, "15,000 events stored", harness);
+        await harness.Until(async () => (await harness.ClickHouseCounts()).Rows >= 15_000, "15,000 events stored", Patience);
         // Some attackers' windows live on the node about to leave.
         var onB = 0;
-        await Until(async () => (onB = await DetectionEntitiesOn(a, b)) > 0, "detection entities on the second node", harness);
+        await harness.Until(async () => (onB = await DetectionEntitiesOn(a, b)) > 0, "detection entities on the second node", Patience);
         output.WriteLine($"SIGTERM to the second node ({onB} detection entities) at {(await harness.ClickHouseCounts()).Rows} stored events");
         Assert.Equal(0, await b.Terminate(TimeSpan.FromSeconds(90)));
         output.WriteLine($"it left at {(await harness.ClickHouseCounts()).Rows} stored events");
@@ -102,23 +103,8 @@ public sealed class DetectionTests(ServicesFixture fixture, ITestOutputHelper ou
     private static async Task<(List<(string Key, long Count, long LastEventTime)> Stored, long StreamEntries)> UntilAlerts(PipelineHarness harness,
         string rule, int expected)
     {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            var found = await harness.Alerts(rule);
-            if (found.Stored.Count >= expected && found.StreamEntries >= expected) return found;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{found.Stored.Count}/{expected} alerts of {rule}\n{harness.Tail()}");
-            await Task.Delay(200);
-        }
+        return await Eventually.Value(() => harness.Alerts(rule), found => found.Stored.Count >= expected && found.StreamEntries >= expected, Patience,
+            found => $"{found.Stored.Count}/{expected} alerts of {rule}\n{harness.Tail()}", TimeSpan.FromMilliseconds(200));
     }
 
-    private static async Task Until(Func<Task<bool>> condition, string what, PipelineHarness harness)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"not within {Patience}: {what}\n{harness.Tail()}");
-            await Task.Delay(100);
-        }
-    }
 }

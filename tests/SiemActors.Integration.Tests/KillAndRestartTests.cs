@@ -19,7 +19,7 @@ public sealed class KillAndRestartTests(ServicesFixture fixture, ITestOutputHelp
 
         foreach (var killAt in new[] { 15_000, 50_000 })
         {
-            await Until(async () => (await harness.ClickHouseCounts()).Rows >= killAt, $"{killAt} events stored", harness);
+            await harness.Until(async () => (await harness.ClickHouseCounts()).Rows >= killAt, $"{killAt} events stored", Patience);
             node.Kill();
             output.WriteLine($"killed the node at {(await harness.ClickHouseCounts()).Rows} stored events");
             node = harness.StartNode();
@@ -36,13 +36,4 @@ public sealed class KillAndRestartTests(ServicesFixture fixture, ITestOutputHelp
         Assert.Equal(harness.EndOffsets(), harness.Committed());
     }
 
-    private static async Task Until(Func<Task<bool>> condition, string what, PipelineHarness harness)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"not within {Patience}: {what}\n{harness.Tail()}");
-            await Task.Delay(100);
-        }
-    }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using SiemActors.Integration.Tests.Support;
 using Xunit;
+using SiemActors.Testing;
 
 namespace SiemActors.Integration.Tests;
 
@@ -94,13 +95,13 @@ public sealed class OperationsTests(ServicesFixture fixture) : IClassFixture<Ser
         node = harness.StartNode();
         common = ["--node", node.HttpUrl, "--token", PipelineHarness.ManagementToken];
         JsonElement lag = default;
-        await Await.Until(async () =>
+        await Eventually.True(async () =>
         {
             (code, output) = await Siemctl.RunAsync(["pipeline", "lag", "--json", .. common]);
             if (code != 0) return false;
             lag = JsonDocument.Parse(output).RootElement.GetProperty("group_lag");
             return lag.ValueKind == JsonValueKind.Object;
-        }, TimeSpan.FromMinutes(1));
+        }, TimeSpan.FromMinutes(1), () => $"siemctl pipeline lag answered {code}: {output}");
         var end = harness.EndOffsets();
         Assert.Equal(end, lag.GetProperty("partitions").EnumerateArray().Select(p => p.GetProperty("committed_offset").GetInt64()));
         Assert.Equal((0L, 0), (lag.GetProperty("total_lag").GetInt64(), lag.GetProperty("unknown_partitions").GetInt32()));

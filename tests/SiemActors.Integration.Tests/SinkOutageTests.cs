@@ -22,7 +22,7 @@ public sealed class SinkOutageTests(ServicesFixture fixture, ITestOutputHelper o
         var node = harness.StartNode();
         var producing = harness.ProduceAsync(0, total, perSecond: 1_000);
 
-        await Until(async () => (await harness.ClickHouseCounts()).Rows >= 2_000, "2,000 events stored before the outage", harness);
+        await harness.Until(async () => (await harness.ClickHouseCounts()).Rows >= 2_000, "2,000 events stored before the outage", TimeSpan.FromMinutes(2));
         output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} crashing {sink}; stored {(await harness.ClickHouseCounts()).Rows}, committed {harness.Committed().Sum()}");
         await services.Crash(sink);
         var committedAtStop = harness.Committed().Sum();
@@ -43,13 +43,4 @@ public sealed class SinkOutageTests(ServicesFixture fixture, ITestOutputHelper o
         Assert.Equal(harness.EndOffsets(), harness.Committed());
     }
 
-    private static async Task Until(Func<Task<bool>> condition, string what, PipelineHarness harness)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"not in time: {what}\n{harness.Tail()}");
-            await Task.Delay(100);
-        }
-    }
 }

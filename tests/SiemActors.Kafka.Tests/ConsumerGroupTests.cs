@@ -7,6 +7,7 @@ using SiemActors.Kafka.Messages;
 using SiemActors.Kafka.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
+using SiemActors.Testing;
 
 namespace SiemActors.Kafka.Tests;
 

@@ -6,6 +6,7 @@ using SiemActors.Kafka.Settings;
 using SiemActors.Kafka.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
+using SiemActors.Testing;
 
 namespace SiemActors.Kafka.Tests;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Xunit;
+using SiemActors.Testing;
 
 namespace SiemActors.Pipeline.Tests;
 
@@ -23,12 +24,7 @@ public sealed class RoundCoalescerTests
 
         public async Task<(int[] Requests, TaskCompletionSource Release)> Round(int n)
         {
-            var deadline = DateTime.UtcNow + Patience;
-            while (Started.Count < n)
-            {
-                if (DateTime.UtcNow > deadline) throw new TimeoutException($"round {n} never started ({Started.Count} did)");
-                await Task.Delay(5);
-            }
+            await Eventually.True(() => Started.Count >= n, Patience, () => $"round {n} never started ({Started.Count} did)", TimeSpan.FromMilliseconds(5));
             return Started.ElementAt(n - 1);
         }
     }

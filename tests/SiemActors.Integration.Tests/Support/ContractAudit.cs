@@ -1,5 +1,6 @@
 using System.Text;
 using Confluent.Kafka;
+using SiemActors.Testing;
 
 namespace SiemActors.Integration.Tests.Support;
 
@@ -36,7 +37,7 @@ public sealed record ContractAudit(
     public static async Task<ContractAudit> WhenComplete(PipelineHarness harness, int deadLetters, TimeSpan within)
     {
         ContractAudit? audit = null;
-        await Await.Until(async () =>
+        await Eventually.True(async () =>
             {
                 audit = await Take(harness, ContractWorld.Rule);
                 return audit.Alerts >= ContractWorld.Attackers && audit.AlertStreamEntries >= ContractWorld.Attackers && audit.DeadLetterDistinct >= deadLetters;

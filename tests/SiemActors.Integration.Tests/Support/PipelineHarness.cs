@@ -2,6 +2,7 @@ using System.Text;
 using Confluent.Kafka;
 using SiemActors.Kafka.Embedded;
 using StackExchange.Redis;
+using SiemActors.Testing;
 
 namespace SiemActors.Integration.Tests.Support;
 
@@ -289,6 +290,10 @@ public sealed class PipelineHarness : IAsyncDisposable
         }
         return records;
     }
+
+    /// <summary>Waits until <paramref name="condition"/> holds; past <paramref name="within"/> fails with <paramref name="what"/> and the nodes' last log lines.</summary>
+    public Task Until(Func<Task<bool>> condition, string what, TimeSpan within) =>
+        Eventually.True(condition, within, () => $"{what}\n{Tail()}", TimeSpan.FromMilliseconds(100));
 
     /// <summary>Waits until every produced record is committed and ClickHouse shows <paramref name="expected"/> events.</summary>
     public async Task UntilAllStored(long expected, TimeSpan within)
