@@ -198,7 +198,7 @@ switch (args[0])
         var minutes = Option("--minutes", 5);
         var auth = SiemActors.Api.ApiSettings.Create(Akka.Configuration.ConfigurationFactory.ParseString(
             $"siem.api.auth.secret-file = \"{Text("--secret-file") ?? Path.Combine(RepoRoot(), ".siem", "jwt.secret")}\"")).Auth;
-        var token = SiemActors.Api.Auth.AnalystTokens.Issue(auth, "siem-bench", TimeSpan.FromMinutes(minutes + 10));
+        var token = SiemActors.Auth.AnalystTokens.Issue(auth, "siem-bench", TimeSpan.FromMinutes(minutes + 10));
         var pid = NodeStats.FindByCommandLine("SiemActors.Node.dll")
             ?? throw new InvalidOperationException("no SiemActors.Node process: start one with scripts/run.sh");
         var r = await new HubLoadScenario(url, token, connections, TimeSpan.FromMinutes(minutes), pid).RunAsync();

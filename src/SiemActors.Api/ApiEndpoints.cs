@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using SiemActors.Api.Auth;
 using SiemActors.Api.History;
 using SiemActors.Api.Live;
+using SiemActors.Auth;
 using SiemActors.Domain.Filtering;
 using SiemActors.Sinks.ClickHouse;
 

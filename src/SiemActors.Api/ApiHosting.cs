@@ -10,6 +10,7 @@ using Microsoft.Extensions.FileProviders;
 using SiemActors.Api.Auth;
 using SiemActors.Api.History;
 using SiemActors.Api.Live;
+using SiemActors.Auth;
 using SiemActors.Sinks.ClickHouse;
 using SiemActors.Sinks.Redis;
 

@@ -1,5 +1,5 @@
 using Akka.Configuration;
-using SiemActors.Api.Auth;
+using SiemActors.Auth;
 using SiemActors.Resilience;
 
 namespace SiemActors.Api;
@@ -24,7 +24,7 @@ public sealed record ApiSettings
         {
             Host = http.GetString("host"),
             Port = http.GetInt("port"),
-            Auth = JwtSettings.Create(api.GetConfig("auth")),
+            Auth = JwtSettings.FromConfig(config),
             Live = new LiveSettings(
                 ReadCount: live.GetInt("read-count"),
                 ReadBlock: live.GetTimeSpan("read-block"),

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using Akka.Configuration;
-using SiemActors.Api.Auth;
+using SiemActors.Auth;
 
 namespace SiemActors.Management;
 

@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SiemActors.Api.Auth;
+using SiemActors.Auth;
 using SiemActors.Domain.Events;
 using SiemActors.Sinks.ClickHouse;
 using SiemActors.Sinks.Redis;

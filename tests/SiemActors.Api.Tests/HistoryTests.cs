@@ -94,9 +94,9 @@ public sealed class HistoryTests(ApiHost host) : IClassFixture<ApiHost>
         using var anonymous = host.Http(null);
         await GetAsync(anonymous, "/api/events", HttpStatusCode.Unauthorized);
         await GetAsync(anonymous, "/api/stats", HttpStatusCode.Unauthorized);
-        using var expired = host.Http(Api.Auth.AnalystTokens.Issue(host.Settings.Auth, "late", TimeSpan.FromMinutes(5), DateTimeOffset.UtcNow.AddHours(-1)));
+        using var expired = host.Http(SiemActors.Auth.AnalystTokens.Issue(host.Settings.Auth, "late", TimeSpan.FromMinutes(5), DateTimeOffset.UtcNow.AddHours(-1)));
         await GetAsync(expired, "/api/events", HttpStatusCode.Unauthorized);
-        using var forged = host.Http(Api.Auth.AnalystTokens.Issue(host.Settings.Auth with { ConfiguredSecret = "someone-elses-secret-0123456789abcdefgh" }, "mallory"));
+        using var forged = host.Http(SiemActors.Auth.AnalystTokens.Issue(host.Settings.Auth with { ConfiguredSecret = "someone-elses-secret-0123456789abcdefgh" }, "mallory"));
         await GetAsync(forged, "/api/events", HttpStatusCode.Unauthorized);
         using var valid = host.Http(host.Token("alice"));
         Assert.Equal("alice", (await GetAsync(valid, "/api/me")).GetProperty("user").GetString());

@@ -70,7 +70,7 @@ public sealed class HubTests(ApiHost host) : IClassFixture<ApiHost>
         var refused = await Assert.ThrowsAsync<HttpRequestException>(() => anonymous.StartAsync());
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
 
-        var forged = Api.Auth.AnalystTokens.Issue(host.Settings.Auth with { ConfiguredSecret = "another-secret-0123456789abcdefghijklmn" }, "mallory");
+        var forged = SiemActors.Auth.AnalystTokens.Issue(host.Settings.Auth with { ConfiguredSecret = "another-secret-0123456789abcdefghijklmn" }, "mallory");
         await using var forger = host.Hub(forged);
         refused = await Assert.ThrowsAsync<HttpRequestException>(() => forger.StartAsync());
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);

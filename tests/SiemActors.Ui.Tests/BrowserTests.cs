@@ -1,7 +1,7 @@
 using Akka.Configuration;
 using Microsoft.Playwright;
 using SiemActors.Api;
-using SiemActors.Api.Auth;
+using SiemActors.Auth;
 using Xunit;
 using Xunit.Abstractions;
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.DependencyInjection;
+using SiemActors.Auth;
 
 namespace SiemActors.Api.Auth;
 

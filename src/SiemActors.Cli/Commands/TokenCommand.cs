@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Akka.Configuration;
-using SiemActors.Api;
-using SiemActors.Api.Auth;
+using SiemActors.Auth;
 using SiemActors.Cli.Config;
 using SiemActors.Domain.Filtering;
 
@@ -22,7 +21,7 @@ internal static class TokenCommand
         var command = new Command("token", "Issue an analyst's JWT for the UI, the hub and the REST API (development)") { user, ttl, secretFile };
         command.SetAction(result =>
         {
-            var settings = ApiSettings.Create(SiemConfig.Load(result.GetValue(configOption))).Auth;
+            var settings = JwtSettings.FromConfig(SiemConfig.Load(result.GetValue(configOption)));
             if (result.GetValue(secretFile) is { } file) settings = settings with { SecretFile = Path.GetFullPath(file) };
             else if (!Path.IsPathRooted(settings.SecretFile) && SiemConfig.RepositoryRoot() is { } root)
                 settings = settings with { SecretFile = Path.Combine(root, settings.SecretFile) };

@@ -2,7 +2,7 @@ using System.Security.Claims;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace SiemActors.Api.Auth;
+namespace SiemActors.Auth;
 
 /// <summary>Issues analysts' tokens (HS256) and states how they are validated; the node and <c>siemctl token</c> share it.</summary>
 public static class AnalystTokens

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace SiemActors.Api.Auth;
+namespace SiemActors.Auth;
 
 /// <summary>
 /// A secret kept in a local file readable only by its owner (mode 0600): read when it exists, else created with

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Akka.Configuration;
 
-namespace SiemActors.Api.Auth;
+namespace SiemActors.Auth;
 
 /// <summary>
 /// <c>siem.api.auth</c>: how analysts' JWTs are signed and checked. The secret comes from the environment variable
@@ -27,6 +27,13 @@ public sealed record JwtSettings
 
     public required string SecretFile { get; init; }
 
+    private static readonly Lazy<Config> Reference = new(() =>
+        ConfigurationFactory.FromResource("SiemActors.Auth.reference.conf", typeof(JwtSettings).Assembly));
+
+    /// <summary>From a config holding <c>siem.api.auth</c> (the node's whole config); missing keys take the defaults.</summary>
+    public static JwtSettings FromConfig(Config config) => Create(config.WithFallback(Reference.Value).GetConfig("siem.api.auth"));
+
+    /// <summary>From the <c>siem.api.auth</c> section itself, complete.</summary>
     public static JwtSettings Create(Config auth) => new()
     {
         Issuer = auth.GetString("issuer"),
