@@ -17,19 +17,20 @@ public sealed record FaultRecord(string Fault, double HeldSeconds, long StoredMe
     /// </summary>
     public static async Task<FaultRecord> Run(Fault fault, LabCluster cluster, PipelineHarness harness, TimeSpan patience)
     {
-        var before = await ContractAudit.StoredSoFar(harness);
+        var twiceBefore = await ContractAudit.StoredTwiceSoFar(harness);
+        var rowsBefore = await harness.ClickHouseRawRows(patience);
         var latencyBefore = await cluster.ReadLatencies();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await fault.Inject();
         await fault.Heal();
         var held = clock.Elapsed;
-        var during = (await harness.ClickHouseCounts()).Rows - before.Rows;
+        var during = await harness.ClickHouseRawRows(patience) - rowsBefore;
         var restarts = await cluster.RestartExited(patience);
         var caughtUp = await harness.UntilCommitted(harness.EndOffsets(), patience);
-        var after = await ContractAudit.StoredSoFar(harness);
+        var twiceAfter = await ContractAudit.StoredTwiceSoFar(harness);
         var latency = (await cluster.ReadLatencies()).Aggregate(LatencyHistogram.Empty,
             (sum, node) => sum.Plus(node.Value.Minus(latencyBefore.GetValueOrDefault(node.Key, LatencyHistogram.Empty))));
-        return new FaultRecord(fault.Name, held.TotalSeconds, during, caughtUp.TotalSeconds, after.StoredTwice - before.StoredTwice, restarts,
+        return new FaultRecord(fault.Name, held.TotalSeconds, during, caughtUp.TotalSeconds, twiceAfter - twiceBefore, restarts,
             latency.Quantile(0.99), latency.Count);
     }
 

@@ -217,6 +217,19 @@ public sealed class PipelineHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>Rows in the event store before merges (cheap: no FINAL); waits out a ClickHouse that is restarting or slow.</summary>
+    public Task<long> ClickHouseRawRows(TimeSpan within) => Eventually.Value(async () =>
+    {
+        try
+        {
+            return long.Parse((await Query($"SELECT count() FROM {Database}.siem_events FORMAT TabSeparated")).Trim());
+        }
+        catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or TaskCanceledException)
+        {
+            return -1L;
+        }
+    }, rows => rows >= 0, within, _ => "ClickHouse did not answer count()", TimeSpan.FromMilliseconds(500));
+
     public async Task<string> Query(string sql)
     {
         using var response = await _http.PostAsync(_clickHouseUrl + "/", new StringContent(sql));
