@@ -5,6 +5,7 @@ using Akka.Hosting;
 using Akka.Streams;
 using Confluent.Kafka;
 using Microsoft.Extensions.Hosting;
+using SiemActors.Kafka.Dsl;
 using SiemActors.Kafka.Settings;
 using SiemActors.Pipeline;
 using SiemActors.Pipeline.DeadLetters;
@@ -78,26 +79,24 @@ public sealed class PipelineService(ActorSystem system, ActorRegistry registry, 
             await gapWriter.WriteAsync(gap, ct);
             await alerts.PublishAsync([GapAlarm.AlertOf(gap)], ct);
         }, stopping);
-        var dlqConfig = new ProducerConfig
-        {
-            BootstrapServers = node.BootstrapServers,
-            EnableIdempotence = true,
-            Acks = Acks.All,
-            LingerMs = 5,
-        };
-        using var dlqProducer = new ProducerBuilder<byte[]?, byte[]?>(dlqConfig).Build();
+        // Both producers come from akka.kafka.producer (reference.conf: acks=all, idempotence, lz4) and flush for its
+        // close-timeout when the node stops.
+        using var dlqProducer = new SharedProducer<byte[]?, byte[]?>(
+            ProducerSettings<byte[]?, byte[]?>.Create(system, null, null).WithBootstrapServers(node.BootstrapServers));
         var deadLetterSettings = DeadLetterSettings.Create(config);
-        using var deadLetters = new DeadLetterPublisher(dlqProducer, settings.DeadLetterTopic, deadLetterSettings,
-            await DeadLetterLimit.ResolveAsync(deadLetterSettings, dlqConfig, settings.DeadLetterTopic, _log), _log);
+        using var deadLetters = new DeadLetterPublisher(dlqProducer.Producer, settings.DeadLetterTopic, deadLetterSettings,
+            await DeadLetterLimit.ResolveAsync(deadLetterSettings, dlqProducer.Settings.ToProducerConfig(), settings.DeadLetterTopic, _log), _log);
         using var internalErrors = new InternalErrors(_log, deadLetterSettings.LogInterval);
 
-        using var outputProducer = router.Destinations.Contains(KafkaEventSink.DestinationName) ? KafkaEventSink.CreateProducer(node.BootstrapServers) : null;
+        using var outputProducer = router.Destinations.Contains(KafkaEventSink.DestinationName)
+            ? new SharedProducer<string, byte[]>(ProducerSettings<string, byte[]>.Create(system, null, null).WithBootstrapServers(node.BootstrapServers))
+            : null;
         var sinks = new List<IEventSink>
         {
             new RedisEventSink(new RedisEventWriter(redis, redisSettings, _log)),
             new ClickHouseEventSink(clickHouseWriter),
         };
-        if (outputProducer is not null) sinks.Add(new KafkaEventSink(outputProducer, settings.ProcessedTopic, _log));
+        if (outputProducer is not null) sinks.Add(new KafkaEventSink(outputProducer.Producer, settings.ProcessedTopic, _log));
 
         var epochs = new LogEpochResolver(new RedisLogEpochStore(redis, redisSettings), topicIds, groupLag.EndOffsetAsync, sinks, _log);
 

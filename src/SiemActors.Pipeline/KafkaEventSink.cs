@@ -28,16 +28,6 @@ public sealed class KafkaEventSink(IProducer<string, byte[]> producer, string to
 
     public string Name => DestinationName;
 
-    public static IProducer<string, byte[]> CreateProducer(string bootstrapServers) =>
-        new ProducerBuilder<string, byte[]>(new ProducerConfig
-        {
-            BootstrapServers = bootstrapServers,
-            EnableIdempotence = true,
-            Acks = Acks.All,
-            CompressionType = CompressionType.Lz4,
-            LingerMs = 5,
-        }).Build();
-
     public async Task<SinkWrite> WriteAsync(EventBatch batch, CancellationToken cancellation)
     {
         if (batch.Events.Count == 0) return SinkWrite.All(0);

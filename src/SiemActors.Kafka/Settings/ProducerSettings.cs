@@ -46,12 +46,15 @@ public sealed record ProducerSettings<TKey, TValue>
 
     public ProducerSettings<TKey, TValue> WithCloseTimeout(TimeSpan timeout) => this with { CloseTimeout = timeout };
 
-    /// <summary>Builds a producer with these settings; the caller owns and disposes it.</summary>
+    /// <summary>The librdkafka properties as Confluent.Kafka's config type (for admin clients and limits read from it).</summary>
+    public ProducerConfig ToProducerConfig() => new(Properties.ToDictionary());
+
+    /// <summary>Builds a producer with these settings; the caller owns and disposes it (flushing first: <see cref="Dsl.SharedProducer{TKey,TValue}"/>).</summary>
     public IProducer<TKey, TValue> CreateKafkaProducer(Action<IProducer<TKey, TValue>, Error>? onError = null)
     {
         if (!Properties.ContainsKey("bootstrap.servers"))
             throw new ArgumentException("bootstrap.servers is not set: use WithBootstrapServers or akka.kafka.producer.kafka-clients");
-        var builder = new ProducerBuilder<TKey, TValue>(new ProducerConfig(Properties.ToDictionary()));
+        var builder = new ProducerBuilder<TKey, TValue>(ToProducerConfig());
         if (KeySerializer is not null) builder.SetKeySerializer(KeySerializer);
         if (ValueSerializer is not null) builder.SetValueSerializer(ValueSerializer);
         if (onError is not null) builder.SetErrorHandler(onError);
