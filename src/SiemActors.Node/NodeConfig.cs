@@ -33,11 +33,12 @@ public sealed record NodeConfig(Config Hocon, string BootstrapServers, IReadOnly
         config = ConfigurationFactory.ParseString(commandLineOverrides).WithFallback(config);
 
         var node = config.GetConfig("siem.node");
-        var hostname = node.GetString("hostname", "127.0.0.1");
+        // Defaults: hocon/siem.conf, always loaded first.
+        var hostname = node.GetString("hostname");
         var publicHostname = node.GetString("public-hostname", "");
         if (string.IsNullOrWhiteSpace(publicHostname)) publicHostname = hostname;
-        var port = node.GetInt("port", 4053);
-        var roles = node.GetStringList("roles", ["ingest", "transform", "api"]).ToList();
+        var port = node.GetInt("port");
+        var roles = node.GetStringList("roles").ToList();
         var seeds = node.GetStringList("seed-nodes", []).ToList();
         if (seeds.Count == 0) seeds.Add($"akka.tcp://{SystemName}@{publicHostname}:{port}");
         return new NodeConfig(config, ResolveBootstrapServers(config), roles, hostname, publicHostname, port, seeds);

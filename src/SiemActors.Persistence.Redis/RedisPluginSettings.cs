@@ -34,17 +34,18 @@ public sealed record RedisPluginSettings(string Connection, string KeyPrefix, in
     private static RedisPluginSettings Create(Config section, string path)
     {
         var config = section.WithFallback(Reference.Value.GetConfig(path));
-        var connection = config.GetString("connection", "");
+        var connection = config.GetString("connection");
         if (string.IsNullOrWhiteSpace(connection)) throw new ConfigurationException($"{path}.connection is empty");
-        var prefix = config.GetString("key-prefix", "");
+        var prefix = config.GetString("key-prefix");
         if (string.IsNullOrWhiteSpace(prefix)) throw new ConfigurationException($"{path}.key-prefix is empty");
-        var page = config.GetInt("replay-page-size", 1000);
-        if (page < 1) throw new ConfigurationException($"{path}.replay-page-size must be at least 1");
-        var ttl = config.GetTimeSpan("empty-highest-ttl", TimeSpan.Zero);
+        // Each key is read from the plugin's own section of reference.conf; the snapshot store has no replay page (0).
+        var page = config.HasPath("replay-page-size") ? config.GetInt("replay-page-size") : 0;
+        if (config.HasPath("replay-page-size") && page < 1) throw new ConfigurationException($"{path}.replay-page-size must be at least 1");
+        var ttl = config.GetTimeSpan("empty-highest-ttl");
         if (ttl < TimeSpan.Zero) throw new ConfigurationException($"{path}.empty-highest-ttl must not be negative");
-        var expireAfter = config.GetTimeSpan("expire-after", TimeSpan.Zero);
+        var expireAfter = config.GetTimeSpan("expire-after");
         if (expireAfter < TimeSpan.Zero) throw new ConfigurationException($"{path}.expire-after must not be negative");
-        return new RedisPluginSettings(connection, prefix, page, ttl) { ExpireAfter = expireAfter, ExpirePrefix = config.GetString("expire-prefix", "") };
+        return new RedisPluginSettings(connection, prefix, page, ttl) { ExpireAfter = expireAfter, ExpirePrefix = config.GetString("expire-prefix") };
     }
 
     /// <summary>The sorted set of a persistence id's events, scored by sequence number.</summary>

@@ -36,15 +36,21 @@ public sealed record PipelineSettings
         var n = config.GetConfig("siem.normalize");
         Limits = new NormalizerLimits(n.GetInt("max-message-bytes"), n.GetInt("max-fields"), n.GetInt("max-depth"));
         TopicFormats = ReadTopicFormats(n);
-        EventsTopic = config.GetString("siem.kafka.topics.events.name", "siem-events");
-        DeadLetterTopic = config.GetString("siem.kafka.topics.dead-letter.name", "siem-events-dlq");
-        ProcessedTopic = config.GetString("siem.kafka.topics.processed.name", "siem-processed-events");
+        // The topics are the node's (hocon/siem.conf, shared with siemctl kafka up), not this library's defaults.
+        EventsTopic = Topic(config, "events");
+        DeadLetterTopic = Topic(config, "dead-letter");
+        ProcessedTopic = Topic(config, "processed");
         if (BatchSize < 1) throw new ConfigurationException("siem.pipeline.batch-size must be at least 1");
         if (EntityRoundInterval < TimeSpan.Zero) throw new ConfigurationException("siem.pipeline.entity-round-interval must not be negative");
         if (MaxPartitions < 1) throw new ConfigurationException("siem.pipeline.max-partitions must be at least 1");
     }
 
     public static PipelineSettings Create(Config config) => new(WithDefaults(config));
+
+    private static string Topic(Config config, string which) =>
+        config.GetString($"siem.kafka.topics.{which}.name", "") is { Length: > 0 } name
+            ? name
+            : throw new ConfigurationException($"siem.kafka.topics.{which}.name is not set (hocon/siem.conf sets every topic's name)");
 
     /// <summary>The config over this library's defaults (<c>siem.pipeline</c>, <c>siem.normalize</c>, <c>siem.routing</c>).</summary>
     public static Config WithDefaults(Config config) => config.WithFallback(Reference.Value);

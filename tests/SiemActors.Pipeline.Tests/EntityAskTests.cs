@@ -15,7 +15,7 @@ public sealed class EntityAskTests : IDisposable
     private readonly ActorSystem _system = ActorSystem.Create("entity-ask-tests");
 
     private static PipelineSettings Settings() => PipelineSettings.Create(ConfigurationFactory.ParseString(
-        "siem.pipeline { ask-timeout = 100ms, ask-retry-min-backoff = 20ms, ask-retry-max-backoff = 100ms }"));
+        "siem.pipeline { ask-timeout = 100ms, ask-retry-min-backoff = 20ms, ask-retry-max-backoff = 100ms }").WithFallback(TestTopics.Config));
 
     [Fact]
     public async Task Asking_an_entity_that_never_answers_retries_until_the_partition_is_revoked_then_stops_at_once()

@@ -9,7 +9,7 @@ namespace SiemActors.Pipeline.Tests;
 
 public sealed class TopicFormatTests
 {
-    private static PipelineSettings Settings(string hocon) => PipelineSettings.Create(ConfigurationFactory.ParseString(hocon));
+    private static PipelineSettings Settings(string hocon) => PipelineSettings.Create(ConfigurationFactory.ParseString(hocon).WithFallback(TestTopics.Config));
 
     [Fact]
     public void A_topic_with_a_configured_format_parses_as_it_and_dead_letters_anything_else()
