@@ -30,6 +30,9 @@ echo "== restore and build (Release)"
 dotnet restore SiemActors.sln
 dotnet build SiemActors.sln -c Release --no-restore -warnaserror
 
+echo "== package (dotnet pack SiemActors.Kafka, used by a project outside the repository)"
+scripts/check-package.sh
+
 echo "== test"
 set +e
 # --blame-hang-timeout: a hung test is killed with a dump instead of stalling the run.
