@@ -17,6 +17,9 @@ public sealed record ConsumerSettings<TKey, TValue>
         MaxBatchPerPoll = section.GetInt("max-batch-per-poll");
         BufferSize = section.GetInt("buffer-size");
         PartitionBufferSize = section.GetInt("partition-buffer-size");
+        BufferBytes = section.GetByteSize("buffer-bytes") ?? throw new ConfigurationException("akka.kafka.consumer.buffer-bytes is not set");
+        PartitionBufferBytes = section.GetByteSize("partition-buffer-bytes")
+            ?? throw new ConfigurationException("akka.kafka.consumer.partition-buffer-bytes is not set");
         WaitClosePartition = section.GetTimeSpan("wait-close-partition");
         StopTimeout = section.GetTimeSpan("stop-timeout");
         CloseTimeout = section.GetTimeSpan("close-timeout");
@@ -54,6 +57,12 @@ public sealed record ConsumerSettings<TKey, TValue>
     public int BufferSize { get; init; }
 
     public int PartitionBufferSize { get; init; }
+
+    /// <summary>The most key and value bytes the source holds that downstream has not taken (single sources).</summary>
+    public long BufferBytes { get; init; }
+
+    /// <summary>The same, per partition (partitioned sources).</summary>
+    public long PartitionBufferBytes { get; init; }
 
     public TimeSpan WaitClosePartition { get; init; }
 
@@ -100,6 +109,10 @@ public sealed record ConsumerSettings<TKey, TValue>
 
     public ConsumerSettings<TKey, TValue> WithPartitionBufferSize(int size) => this with { PartitionBufferSize = AtLeastOne(size) };
 
+    public ConsumerSettings<TKey, TValue> WithBufferBytes(long bytes) => this with { BufferBytes = AtLeastOne(bytes) };
+
+    public ConsumerSettings<TKey, TValue> WithPartitionBufferBytes(long bytes) => this with { PartitionBufferBytes = AtLeastOne(bytes) };
+
     public ConsumerSettings<TKey, TValue> WithWaitClosePartition(TimeSpan timeout) => this with { WaitClosePartition = timeout };
 
     public ConsumerSettings<TKey, TValue> WithStopTimeout(TimeSpan timeout) => this with { StopTimeout = timeout };
@@ -145,5 +158,8 @@ public sealed record ConsumerSettings<TKey, TValue>
         value > TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "must be positive");
 
     private static int AtLeastOne(int value) =>
+        value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "must be at least 1");
+
+    private static long AtLeastOne(long value) =>
         value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "must be at least 1");
 }

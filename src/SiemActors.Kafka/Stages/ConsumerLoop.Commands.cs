@@ -54,7 +54,7 @@ internal sealed partial class ConsumerLoop<TKey, TValue>
         var partitions = fetch.Partitions is null ? owned : fetch.Partitions.Where(owned.Contains).ToList();
         if (partitions.Count == 0) return;
         if (fetch.Paused) consumer.Pause(partitions);
-        else consumer.Resume(partitions);
+        else consumer.Resume(partitions.Where(tp => !_boundPaused.Contains(tp)).ToList()); // the budget's pause holds until it has room
         foreach (var tp in partitions)
         {
             if (fetch.Paused) _paused.Add(tp);

@@ -88,6 +88,6 @@ internal sealed partial class ConsumerLoop<TKey, TValue>
     {
         consumer.IncrementalUnassign([tp]);
         consumer.IncrementalAssign([new TopicPartitionOffset(tp, offset)]);
-        if (_fetchingStopped || _paused.Contains(tp)) consumer.Pause([tp]);
+        if (_fetchingStopped || _paused.Contains(tp) || _boundPaused.Contains(tp)) consumer.Pause([tp]);
     }
 }

@@ -42,6 +42,7 @@ internal sealed partial class ConsumerLoop<TKey, TValue>
         {
             _assignments.Remove(assignment.TopicPartition);
             _paused.Remove(assignment.TopicPartition);
+            _boundPaused.Remove(assignment.TopicPartition);
         }
         if (_pendingCommits.Count > 0) _retryNotBefore = default; // settle what is left: drop the revoked, retry the rest
 

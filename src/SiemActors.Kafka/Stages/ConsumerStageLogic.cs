@@ -25,17 +25,24 @@ internal abstract class ConsumerStageLogic<TKey, TValue> : GraphStageLogic, ICon
     private bool _stopHandled;
 
     protected ConsumerStageLogic(Shape shape, ConsumerSettings<TKey, TValue> settings, ISubscription subscription,
-        Attributes attributes) : base(shape)
+        Attributes attributes, FetchBudget budget) : base(shape)
     {
         Settings = settings;
+        Budget = budget;
         var strategy = attributes.GetAttribute<ActorAttributes.SupervisionStrategy>(null);
         Decider decider = strategy is not null ? strategy.Decider : KafkaConsumerDecider.Default.Decide;
-        Loop = new ConsumerLoop<TKey, TValue>(settings, subscription, this, e => decider(e));
+        Loop = new ConsumerLoop<TKey, TValue>(settings, subscription, this, e => decider(e), budget);
     }
 
     protected ConsumerSettings<TKey, TValue> Settings { get; }
 
     protected ConsumerLoop<TKey, TValue> Loop { get; }
+
+    /// <summary>What this source may hold that downstream has not taken; records leave the loop's thread only within it.</summary>
+    internal FetchBudget Budget { get; }
+
+    /// <summary>Polls the loop has done.</summary>
+    internal long LoopPolls => Loop.Polls;
 
     public override void PreStart()
     {

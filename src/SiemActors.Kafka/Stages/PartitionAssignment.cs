@@ -10,6 +10,8 @@ internal sealed class PartitionAssignment(TopicPartition topicPartition, string 
 {
     private long _emittedNext = -1;
     private volatile bool _revoked;
+    private long _heldRecords;
+    private long _heldBytes;
 
     public TopicPartition TopicPartition { get; } = topicPartition;
 
@@ -30,6 +32,17 @@ internal sealed class PartitionAssignment(TopicPartition topicPartition, string 
     public void MarkEmitted(long offset) => Volatile.Write(ref _emittedNext, offset + 1);
 
     public void MarkRevoked() => _revoked = true;
+
+    /// <summary>Records of this ownership handed to the stage and not yet emitted or dropped (<see cref="FetchBudget"/>).</summary>
+    public long HeldRecords => Interlocked.Read(ref _heldRecords);
+
+    public long HeldBytes => Interlocked.Read(ref _heldBytes);
+
+    internal void Hold(long records, long bytes)
+    {
+        Interlocked.Add(ref _heldRecords, records);
+        Interlocked.Add(ref _heldBytes, bytes);
+    }
 
     /// <summary>Everything emitted has been committed.</summary>
     public bool IsSettled => CommittedNext >= EmittedNext;

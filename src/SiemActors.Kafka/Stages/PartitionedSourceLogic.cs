@@ -10,7 +10,8 @@ namespace SiemActors.Kafka.Stages;
 
 /// <summary>
 /// Emits a (partition, substream) pair per assigned partition; the substream completes when the partition is revoked.
-/// Each partition buffers up to <c>partition-buffer-size</c> messages, and only that partition pauses when it is full.
+/// Each partition holds at most <c>partition-buffer-size</c> records and <c>partition-buffer-bytes</c> that its
+/// substream has not taken (<see cref="FetchBudget"/>: the loop pauses only that partition at the bound).
 /// An element of a substream is made of up to <c>maxRecords</c> buffered records (one, or a chunk of what is
 /// buffered when the substream pulls: one hand-over to the substream per chunk instead of per record).
 /// </summary>
@@ -26,7 +27,7 @@ internal sealed class PartitionedSourceLogic<TKey, TValue, TMessage> : ConsumerS
     public PartitionedSourceLogic(SourceShape<(TopicPartition, Source<TMessage, NotUsed>)> shape,
         ConsumerSettings<TKey, TValue> settings, ISubscription subscription, Attributes attributes,
         int maxRecords, Func<List<ConsumeResult<TKey, TValue>>, PartitionAssignment, TMessage> toElement)
-        : base(shape, settings, subscription, attributes)
+        : base(shape, settings, subscription, attributes, FetchBudget.ForEachPartition(settings.PartitionBufferSize, settings.PartitionBufferBytes))
     {
         _out = shape.Outlet;
         _maxRecords = maxRecords;
@@ -38,7 +39,7 @@ internal sealed class PartitionedSourceLogic<TKey, TValue, TMessage> : ConsumerS
 
     public void OnDownstreamFinish(Exception cause)
     {
-        foreach (var p in _partitions.Values) p.Outlet.Complete();
+        foreach (var p in _partitions.Values) p.Close();
         _partitions.Clear();
         CompleteStage();
     }
@@ -47,7 +48,7 @@ internal sealed class PartitionedSourceLogic<TKey, TValue, TMessage> : ConsumerS
     {
         foreach (var a in assigned)
         {
-            if (_partitions.Remove(a.TopicPartition, out var previous)) previous.Outlet.Complete();
+            if (_partitions.Remove(a.TopicPartition, out var previous)) previous.Close();
             var partition = new PartitionOutlet(this, a);
             _partitions[a.TopicPartition] = partition;
             _unannounced.Enqueue(partition);
@@ -62,7 +63,7 @@ internal sealed class PartitionedSourceLogic<TKey, TValue, TMessage> : ConsumerS
             if (_partitions.TryGetValue(a.TopicPartition, out var p) && ReferenceEquals(p.Assignment, a))
             {
                 _partitions.Remove(a.TopicPartition);
-                p.Outlet.Complete();
+                p.Close();
             }
         }
     }
@@ -72,22 +73,17 @@ internal sealed class PartitionedSourceLogic<TKey, TValue, TMessage> : ConsumerS
         foreach (var record in batch)
         {
             if (_partitions.TryGetValue(record.TopicPartition, out var p)) p.Buffer.Enqueue(record);
+            else Budget.Release(null, 1, FetchBudget.SizeOf(record)); // its ownership ended (or its substream was cancelled)
         }
         foreach (var p in _partitions.Values)
         {
-            if (p.Buffer.Count == 0) continue;
-            p.TryPush();
-            if (!p.Paused && p.Buffer.Count > Settings.PartitionBufferSize)
-            {
-                p.Paused = true;
-                Loop.SetFetching([p.Assignment.TopicPartition], paused: true);
-            }
+            if (p.Buffer.Count > 0) p.TryPush();
         }
     }
 
     protected override void HandleStop()
     {
-        foreach (var p in _partitions.Values) p.Outlet.Complete();
+        foreach (var p in _partitions.Values) p.Close();
         _partitions.Clear();
         _unannounced.Clear();
         Complete(_out);
@@ -121,8 +117,6 @@ internal sealed class PartitionedSourceLogic<TKey, TValue, TMessage> : ConsumerS
 
         public Queue<ConsumeResult<TKey, TValue>> Buffer { get; } = new();
 
-        public bool Paused { get; set; }
-
         public bool Closed => Outlet.IsClosed;
 
         public void OnPull() => TryPush();
@@ -133,11 +127,23 @@ internal sealed class PartitionedSourceLogic<TKey, TValue, TMessage> : ConsumerS
         /// </summary>
         public void OnDownstreamFinish(Exception cause)
         {
-            Buffer.Clear();
+            DropBuffer();
             Assignment.MarkRevoked();
             _logic.Loop.SetFetching([Assignment.TopicPartition], paused: true);
             if (_logic._partitions.TryGetValue(Assignment.TopicPartition, out var p) && ReferenceEquals(p, this))
                 _logic._partitions.Remove(Assignment.TopicPartition);
+        }
+
+        /// <summary>The substream ends (revoked, reassigned, stopped): what it never took is dropped.</summary>
+        public void Close()
+        {
+            DropBuffer();
+            Outlet.Complete();
+        }
+
+        private void DropBuffer()
+        {
+            while (Buffer.TryDequeue(out var dropped)) _logic.Budget.Release(Assignment, 1, FetchBudget.SizeOf(dropped));
         }
 
         public void TryPush()
@@ -145,18 +151,16 @@ internal sealed class PartitionedSourceLogic<TKey, TValue, TMessage> : ConsumerS
             if (!Outlet.IsAvailable || Assignment.IsRevoked) return;
             var taken = _logic._taken;
             taken.Clear();
+            long bytes = 0;
             while (taken.Count < _logic._maxRecords && TryDequeueNext(out var record))
             {
                 Assignment.MarkEmitted(record.Offset.Value);
                 taken.Add(record);
+                bytes += FetchBudget.SizeOf(record);
             }
             if (taken.Count == 0) return;
+            _logic.Budget.Release(Assignment, taken.Count, bytes);
             Outlet.Push(_logic._toElement(taken, Assignment));
-            if (Paused && Buffer.Count <= _logic.Settings.PartitionBufferSize / 2)
-            {
-                Paused = false;
-                _logic.Loop.SetFetching([Assignment.TopicPartition], paused: false);
-            }
         }
 
         /// <summary>
@@ -175,6 +179,7 @@ internal sealed class PartitionedSourceLogic<TKey, TValue, TMessage> : ConsumerS
                     found = true;
                     break;
                 }
+                _logic.Budget.Release(Assignment, 1, FetchBudget.SizeOf(record));
                 skipped++;
             }
             if (skipped > 0)

@@ -6,8 +6,8 @@ using SiemActors.Kafka.Settings;
 namespace SiemActors.Kafka.Stages;
 
 /// <summary>
-/// One outlet for all assigned partitions, in consume order. Fetching pauses while more than
-/// <c>buffer-size</c> messages wait for demand and resumes at half.
+/// One outlet for all assigned partitions, in consume order. The records waiting for demand are bounded by
+/// <c>buffer-size</c> and <c>buffer-bytes</c> across partitions (<see cref="FetchBudget"/>, enforced by the loop).
 /// </summary>
 internal sealed class SingleSourceLogic<TKey, TValue, TMessage> : ConsumerStageLogic<TKey, TValue>, IOutHandler
 {
@@ -15,11 +15,10 @@ internal sealed class SingleSourceLogic<TKey, TValue, TMessage> : ConsumerStageL
     private readonly Func<ConsumeResult<TKey, TValue>, PartitionAssignment, TMessage> _toMessage;
     private readonly Dictionary<TopicPartition, PartitionAssignment> _owned = new();
     private readonly Queue<(ConsumeResult<TKey, TValue> Record, PartitionAssignment Assignment)> _buffer = new();
-    private bool _paused;
 
     public SingleSourceLogic(SourceShape<TMessage> shape, ConsumerSettings<TKey, TValue> settings, ISubscription subscription,
         Attributes attributes, Func<ConsumeResult<TKey, TValue>, PartitionAssignment, TMessage> toMessage)
-        : base(shape, settings, subscription, attributes)
+        : base(shape, settings, subscription, attributes, FetchBudget.ForAll(settings.BufferSize, settings.BufferBytes))
     {
         _out = shape.Outlet;
         _toMessage = toMessage;
@@ -33,7 +32,6 @@ internal sealed class SingleSourceLogic<TKey, TValue, TMessage> : ConsumerStageL
     protected override void HandleAssigned(IReadOnlyList<PartitionAssignment> assigned)
     {
         foreach (var a in assigned) _owned[a.TopicPartition] = a;
-        if (_paused) Loop.SetFetching(assigned.Select(a => a.TopicPartition).ToList(), paused: true);
     }
 
     protected override void HandleRevoked(IReadOnlyList<PartitionAssignment> revoked)
@@ -50,18 +48,14 @@ internal sealed class SingleSourceLogic<TKey, TValue, TMessage> : ConsumerStageL
         foreach (var record in batch)
         {
             if (_owned.TryGetValue(record.TopicPartition, out var a) && !a.IsRevoked) _buffer.Enqueue((record, a));
-        }
-        if (!_paused && _buffer.Count > Settings.BufferSize)
-        {
-            _paused = true;
-            Loop.SetFetching(null, paused: true);
+            else Budget.Release(null, 1, FetchBudget.SizeOf(record));
         }
         TryPush();
     }
 
     protected override void HandleStop()
     {
-        _buffer.Clear();
+        while (_buffer.TryDequeue(out var dropped)) Budget.Release(dropped.Assignment, 1, FetchBudget.SizeOf(dropped.Record));
         Complete(_out);
     }
 
@@ -69,14 +63,10 @@ internal sealed class SingleSourceLogic<TKey, TValue, TMessage> : ConsumerStageL
     {
         while (IsAvailable(_out) && _buffer.TryDequeue(out var next))
         {
+            Budget.Release(next.Assignment, 1, FetchBudget.SizeOf(next.Record));
             if (next.Assignment.IsRevoked) continue;
             next.Assignment.MarkEmitted(next.Record.Offset.Value);
             Push(_out, _toMessage(next.Record, next.Assignment));
-        }
-        if (_paused && _buffer.Count <= Settings.BufferSize / 2)
-        {
-            _paused = false;
-            Loop.SetFetching(null, paused: false);
         }
     }
 }
