@@ -27,6 +27,21 @@ public static class Committer
     public static Sink<ICommittable, Task<Done>> Sink(CommitterSettings settings) =>
         Flow(settings).ToMaterialized(Akka.Streams.Dsl.Sink.Ignore<Done>(), Keep.Right);
 
+    /// <summary>
+    /// For a stream with the offsets as context (<see cref="KafkaConsumer.SourceWithOffsetContext{TKey,TValue}"/>):
+    /// commits each element's offset, batched as <see cref="Sink"/> does, ignoring the element.
+    /// </summary>
+    public static Sink<(T Element, ICommittableOffset Offset), Task<Done>> SinkWithOffsetContext<T>(CommitterSettings settings) =>
+        Akka.Streams.Dsl.Flow.Create<(T Element, ICommittableOffset Offset)>()
+            .Select(pair => (ICommittable)pair.Offset)
+            .ToMaterialized(Sink(settings), Keep.Right);
+
+    /// <summary>The same as a flow: emits <see cref="Done"/> per committed batch.</summary>
+    public static Flow<(T Element, ICommittableOffset Offset), Done, NotUsed> FlowWithOffsetContext<T>(CommitterSettings settings) =>
+        Akka.Streams.Dsl.Flow.Create<(T Element, ICommittableOffset Offset)>()
+            .Select(pair => (ICommittable)pair.Offset)
+            .Via(Flow(settings));
+
     private static CommittableOffsetBatch Fold(IEnumerable<ICommittable> group)
     {
         var batch = CommittableOffsetBatch.Empty;

@@ -23,4 +23,16 @@ public static class KafkaProducer
     public static Flow<IEnvelope<TKey, TValue, TPassThrough>, IResults<TKey, TValue, TPassThrough>, NotUsed>
         FlexiFlow<TKey, TValue, TPassThrough>(ProducerSettings<TKey, TValue> settings) =>
         Flow.FromGraph(new ProducerStage<TKey, TValue, TPassThrough>(settings));
+
+    /// <summary>
+    /// <see cref="FlexiFlow{TKey,TValue,TPassThrough}"/> for streams with a context (a committable offset, say): each
+    /// envelope's records are produced, and its result leaves with the envelope's context, in order.
+    /// </summary>
+    public static FlowWithContext<IEnvelope<TKey, TValue, NotUsed>, TContext, IResults<TKey, TValue, TContext>, TContext, NotUsed>
+        FlowWithContext<TKey, TValue, TContext>(ProducerSettings<TKey, TValue> settings) =>
+        Akka.Streams.Dsl.FlowWithContext.From(
+            Flow.Create<(IEnvelope<TKey, TValue, NotUsed>, TContext)>()
+                .Select(pair => ProducerMessage.Multi(pair.Item1.Records, pair.Item2))
+                .Via(FlexiFlow<TKey, TValue, TContext>(settings))
+                .Select(result => (result, result.PassThrough)));
 }

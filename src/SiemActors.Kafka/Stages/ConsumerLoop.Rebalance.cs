@@ -20,6 +20,25 @@ internal sealed partial class ConsumerLoop<TKey, TValue>
         _listener.OnAssigned(assigned);
     }
 
+    /// <summary>
+    /// The group assigned <paramref name="partitions"/>: the stage learns of them, and each starts from the offset a
+    /// manual-offset source's hook gives (awaited here, on the consumer's thread, before anything is fetched), else
+    /// from the group's committed offset.
+    /// </summary>
+    private IEnumerable<TopicPartitionOffset> StartingOffsets(List<TopicPartition> partitions)
+    {
+        OnPartitionsAssigned(partitions);
+        if (_hooks.OffsetsOnAssign is not { } offsetsOf || partitions.Count == 0)
+            return partitions.Select(tp => new TopicPartitionOffset(tp, Offset.Unset));
+        var asked = offsetsOf(partitions);
+        if (!asked.Wait(PartitionHooks.OffsetsTimeout))
+            throw new TimeoutException($"the offsets for {string.Join(", ", partitions)} were not given within {PartitionHooks.OffsetsTimeout}");
+        var offsets = asked.Result;
+        _log.Info("Group {0} starts {1} partition(s) at the offsets given on assignment: {2}", _groupId, partitions.Count,
+            string.Join(", ", partitions.Select(tp => offsets.TryGetValue(tp, out var o) ? $"{tp}@{o}" : $"{tp}@committed")));
+        return partitions.Select(tp => new TopicPartitionOffset(tp, offsets.TryGetValue(tp, out var o) ? new Offset(o) : Offset.Unset));
+    }
+
     /// <summary>For <see cref="Subscriptions.Assignment"/>: no group protocol, the partitions are ours at once.</summary>
     private void AssignManually(IReadOnlyList<TopicPartition> partitions) => OnPartitionsAssigned(partitions);
 
@@ -56,6 +75,7 @@ internal sealed partial class ConsumerLoop<TKey, TValue>
             _log.Info("Group {0}: {1} record(s) read from revoked partitions in the same poll were dropped; their next owner reads them",
                 _groupId, dropped);
         _listener.OnRevoked(revoked);
+        _hooks.OnRevoke?.Invoke(revoked.Select(a => a.TopicPartition).ToList());
     }
 
     /// <summary>

@@ -30,14 +30,17 @@ internal sealed partial class ConsumerLoop<TKey, TValue> : IOffsetCommitter
     private DateTime? _stopDeadline;
     private List<ConsumeResult<TKey, TValue>>? _polling;
     private readonly FetchBudget _budget;
+    private readonly PartitionHooks _hooks;
     private readonly HashSet<TopicPartition> _boundPaused = [];
     private readonly Dictionary<TopicPartition, (long Records, long Bytes)> _taking = new();
 
     public ConsumerLoop(ConsumerSettings<TKey, TValue> settings, ISubscription subscription,
-        IConsumerLoopListener<TKey, TValue> listener, Func<Exception, Akka.Streams.Supervision.Directive> decider, FetchBudget budget)
+        IConsumerLoopListener<TKey, TValue> listener, Func<Exception, Akka.Streams.Supervision.Directive> decider, FetchBudget budget,
+        PartitionHooks hooks)
     {
         _settings = settings;
         _budget = budget;
+        _hooks = hooks;
         _subscription = subscription;
         _listener = listener;
         _decider = decider;
@@ -107,7 +110,7 @@ internal sealed partial class ConsumerLoop<TKey, TValue> : IOffsetCommitter
     private IConsumer<TKey, TValue> Build()
     {
         var builder = new ConsumerBuilder<TKey, TValue>(_settings.ToConsumerConfig())
-            .SetPartitionsAssignedHandler((_, partitions) => OnPartitionsAssigned(partitions))
+            .SetPartitionsAssignedHandler((_, partitions) => StartingOffsets(partitions))
             .SetPartitionsRevokedHandler((_, partitions) => OnPartitionsRevoked(partitions, lost: false))
             .SetPartitionsLostHandler((_, partitions) => OnPartitionsRevoked(partitions, lost: true))
             .SetErrorHandler((_, error) => OnError(error))

@@ -46,10 +46,12 @@ internal sealed class PartitionedSourceStage<TKey, TValue, TMessage>
     private readonly ISubscription _subscription;
     private readonly int _maxRecords;
     private readonly Func<List<ConsumeResult<TKey, TValue>>, PartitionAssignment, TMessage> _toElement;
+    private readonly PartitionHooks? _hooks;
 
     public PartitionedSourceStage(ConsumerSettings<TKey, TValue> settings, ISubscription subscription, int maxRecords,
-        Func<List<ConsumeResult<TKey, TValue>>, PartitionAssignment, TMessage> toElement)
+        Func<List<ConsumeResult<TKey, TValue>>, PartitionAssignment, TMessage> toElement, PartitionHooks? hooks = null)
     {
+        _hooks = hooks;
         _settings = settings ?? throw new ArgumentNullException(nameof(settings));
         _subscription = subscription ?? throw new ArgumentNullException(nameof(subscription));
         if (maxRecords < 1) throw new ArgumentOutOfRangeException(nameof(maxRecords), maxRecords, "at least one record per element");
@@ -65,7 +67,7 @@ internal sealed class PartitionedSourceStage<TKey, TValue, TMessage>
 
     public override ILogicAndMaterializedValue<IControl> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
     {
-        var logic = new PartitionedSourceLogic<TKey, TValue, TMessage>(Shape, _settings, _subscription, inheritedAttributes, _maxRecords, _toElement);
+        var logic = new PartitionedSourceLogic<TKey, TValue, TMessage>(Shape, _settings, _subscription, inheritedAttributes, _maxRecords, _toElement, _hooks);
         return new LogicAndMaterializedValue<IControl>(logic, logic);
     }
 }

@@ -25,13 +25,13 @@ internal abstract class ConsumerStageLogic<TKey, TValue> : GraphStageLogic, ICon
     private bool _stopHandled;
 
     protected ConsumerStageLogic(Shape shape, ConsumerSettings<TKey, TValue> settings, ISubscription subscription,
-        Attributes attributes, FetchBudget budget) : base(shape)
+        Attributes attributes, FetchBudget budget, PartitionHooks? hooks = null) : base(shape)
     {
         Settings = settings;
         Budget = budget;
         var strategy = attributes.GetAttribute<ActorAttributes.SupervisionStrategy>(null);
         Decider decider = strategy is not null ? strategy.Decider : KafkaConsumerDecider.Default.Decide;
-        Loop = new ConsumerLoop<TKey, TValue>(settings, subscription, this, e => decider(e), budget);
+        Loop = new ConsumerLoop<TKey, TValue>(settings, subscription, this, e => decider(e), budget, hooks ?? PartitionHooks.None);
     }
 
     protected ConsumerSettings<TKey, TValue> Settings { get; }

@@ -26,8 +26,8 @@ internal sealed class PartitionedSourceLogic<TKey, TValue, TMessage> : ConsumerS
 
     public PartitionedSourceLogic(SourceShape<(TopicPartition, Source<TMessage, NotUsed>)> shape,
         ConsumerSettings<TKey, TValue> settings, ISubscription subscription, Attributes attributes,
-        int maxRecords, Func<List<ConsumeResult<TKey, TValue>>, PartitionAssignment, TMessage> toElement)
-        : base(shape, settings, subscription, attributes, FetchBudget.ForEachPartition(settings.PartitionBufferSize, settings.PartitionBufferBytes))
+        int maxRecords, Func<List<ConsumeResult<TKey, TValue>>, PartitionAssignment, TMessage> toElement, PartitionHooks? hooks = null)
+        : base(shape, settings, subscription, attributes, FetchBudget.ForEachPartition(settings.PartitionBufferSize, settings.PartitionBufferBytes), hooks)
     {
         _out = shape.Outlet;
         _maxRecords = maxRecords;
