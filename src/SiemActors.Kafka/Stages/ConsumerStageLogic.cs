@@ -49,7 +49,7 @@ internal abstract class ConsumerStageLogic<TKey, TValue> : GraphStageLogic, ICon
         _onAssigned = GetAsyncCallback<IReadOnlyList<PartitionAssignment>>(HandleAssigned);
         _onRevoked = GetAsyncCallback<IReadOnlyList<PartitionAssignment>>(HandleRevoked);
         _onMessages = GetAsyncCallback<List<ConsumeResult<TKey, TValue>>>(HandleMessages);
-        _onFailure = GetAsyncCallback<Exception>(FailStage);
+        _onFailure = GetAsyncCallback<Exception>(HandleFailure);
         _onStop = GetAsyncCallback<NotUsed>(_ => HandleStopOnce());
         if (_stopRequested) HandleStopOnce();
         Loop.Start(Log);
@@ -58,9 +58,21 @@ internal abstract class ConsumerStageLogic<TKey, TValue> : GraphStageLogic, ICon
     public override void PostStop()
     {
         _stopped.TrySetResult();
-        if (_stopRequested) Loop.StopFetching(stageGone: true); // stays open for commits until Shutdown or stop-timeout
+        // Stopped through the control, or cancelled by a downstream that needs no more (Take, a completed sink): the
+        // consumer stays open for the commits of what was emitted, until Shutdown or stop-timeout. Failed, or cancelled
+        // by a failure: it leaves the group at once, so the partitions move without waiting.
+        if (_stopRequested || CancelledNormally) Loop.StopFetching(stageGone: true);
         else Loop.RequestShutdown();
     }
+
+    /// <summary>Set when downstream cancelled without a failure.</summary>
+    protected bool CancelledNormally { get; set; }
+
+    /// <summary>Whether a downstream cancellation carries no failure (Take, a completed sink).</summary>
+    protected static bool IsNormal(Exception cause) => cause is Akka.Streams.SubscriptionWithCancelException.NonFailureCancellation;
+
+    /// <summary>A failure from the loop; record-level ones (<see cref="KafkaConsumeFailedException"/>) may wait for what precedes them.</summary>
+    protected virtual void HandleFailure(Exception cause) => FailStage(cause);
 
     /// <summary>New partitions, in the order the group gave them.</summary>
     protected abstract void HandleAssigned(IReadOnlyList<PartitionAssignment> assigned);

@@ -39,6 +39,7 @@ internal sealed class PartitionedSourceLogic<TKey, TValue, TMessage> : ConsumerS
 
     public void OnDownstreamFinish(Exception cause)
     {
+        CancelledNormally = IsNormal(cause);
         foreach (var p in _partitions.Values) p.Close();
         _partitions.Clear();
         CompleteStage();

@@ -27,7 +27,23 @@ internal sealed class SingleSourceLogic<TKey, TValue, TMessage> : ConsumerStageL
 
     public void OnPull() => TryPush();
 
-    public void OnDownstreamFinish(Exception cause) => CompleteStage();
+    public void OnDownstreamFinish(Exception cause)
+    {
+        CancelledNormally = IsNormal(cause);
+        CompleteStage();
+    }
+
+    /// <summary>
+    /// A record that cannot be consumed fails the source after the records read before it are emitted (they were
+    /// handed over first), so a stopped source has delivered everything up to the bad record.
+    /// </summary>
+    protected override void HandleFailure(Exception cause)
+    {
+        if (cause is Supervision.KafkaConsumeFailedException && _buffer.Count > 0) _failAfterBuffer = cause;
+        else FailStage(cause);
+    }
+
+    private Exception? _failAfterBuffer;
 
     protected override void HandleAssigned(IReadOnlyList<PartitionAssignment> assigned)
     {
@@ -68,5 +84,6 @@ internal sealed class SingleSourceLogic<TKey, TValue, TMessage> : ConsumerStageL
             next.Assignment.MarkEmitted(next.Record.Offset.Value);
             Push(_out, _toMessage(next.Record, next.Assignment));
         }
+        if (_failAfterBuffer is { } failure && _buffer.Count == 0) FailStage(failure);
     }
 }
