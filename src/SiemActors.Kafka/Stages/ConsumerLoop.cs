@@ -183,14 +183,24 @@ internal sealed partial class ConsumerLoop<TKey, TValue> : IOffsetCommitter
             return true;
         }
         var size = FetchBudget.SizeOf(record);
-        var taking = _taking.GetValueOrDefault(tp);
-        var pending = _budget.PerPartition ? taking : takingAll;
-        if (_budget.Admits(assignment, pending.Records, pending.Bytes, size))
+        if (!_budget.PerPartition)
         {
-            batch.Add(record);
-            _taking[tp] = (taking.Records + 1, taking.Bytes + size);
-            takingAll = (takingAll.Records + 1, takingAll.Bytes + size);
-            return true;
+            if (_budget.Admits(assignment, takingAll.Records, takingAll.Bytes, size))
+            {
+                batch.Add(record);
+                takingAll = (takingAll.Records + 1, takingAll.Bytes + size);
+                return true;
+            }
+        }
+        else
+        {
+            var taking = _taking.GetValueOrDefault(tp);
+            if (_budget.Admits(assignment, taking.Records, taking.Bytes, size))
+            {
+                batch.Add(record);
+                _taking[tp] = (taking.Records + 1, taking.Bytes + size);
+                return true;
+            }
         }
         consumer.Seek(new TopicPartitionOffset(tp, record.Offset));
         PauseAtBound(consumer, _budget.PerPartition ? [tp] : consumer.Assignment);
@@ -200,6 +210,14 @@ internal sealed partial class ConsumerLoop<TKey, TValue> : IOffsetCommitter
     /// <summary>Counts the batch as held by the stage, and pauses what is at its bound already (no fetch to throw away).</summary>
     private void HoldForStage(IConsumer<TKey, TValue> consumer, List<ConsumeResult<TKey, TValue>> batch)
     {
+        if (!_budget.PerPartition)
+        {
+            long bytes = 0;
+            foreach (var record in batch) bytes += FetchBudget.SizeOf(record);
+            _budget.Hold(null, batch.Count, bytes);
+            if (_budget.Records >= _budget.MaxRecords || _budget.Bytes >= _budget.MaxBytes) PauseAtBound(consumer, consumer.Assignment);
+            return;
+        }
         _taking.Clear();
         foreach (var record in batch)
         {
@@ -213,7 +231,7 @@ internal sealed partial class ConsumerLoop<TKey, TValue> : IOffsetCommitter
             _budget.Hold(assignment, records, bytes);
             if (!_budget.Admits(assignment, 0, 0, FetchBudget.RecordOverhead)) (full ??= []).Add(tp);
         }
-        if (full is not null) PauseAtBound(consumer, _budget.PerPartition ? full : consumer.Assignment);
+        if (full is not null) PauseAtBound(consumer, full);
     }
 
     private void PauseAtBound(IConsumer<TKey, TValue> consumer, IEnumerable<TopicPartition> partitions)

@@ -75,13 +75,13 @@ internal sealed class FetchBudget
         return records <= MaxRecords / 2 && bytes <= MaxBytes / 2;
     }
 
-    /// <summary>The loop hands <paramref name="records"/> records of <paramref name="bytes"/> bytes of the assignment to the stage.</summary>
-    public void Hold(PartitionAssignment assignment, long records, long bytes)
+    /// <summary>The loop hands <paramref name="records"/> records (per partition only: the assignment's counts are kept for per-partition bounds) of <paramref name="bytes"/> bytes of the assignment to the stage.</summary>
+    public void Hold(PartitionAssignment? assignment, long records, long bytes)
     {
-        assignment.Hold(records, bytes);
+        if (PerPartition) assignment?.Hold(records, bytes);
         var totalRecords = Interlocked.Add(ref _records, records);
         var totalBytes = Interlocked.Add(ref _bytes, bytes);
-        var (r, b) = PerPartition ? (assignment.HeldRecords, assignment.HeldBytes) : (totalRecords, totalBytes);
+        var (r, b) = PerPartition && assignment is not null ? (assignment.HeldRecords, assignment.HeldBytes) : (totalRecords, totalBytes);
         Raise(ref _highestRecords, r);
         Raise(ref _highestBytes, b);
     }
@@ -89,7 +89,7 @@ internal sealed class FetchBudget
     /// <summary>The stage emitted or dropped them (null assignment: an ownership that has ended; only the totals count).</summary>
     public void Release(PartitionAssignment? assignment, long records, long bytes)
     {
-        assignment?.Hold(-records, -bytes);
+        if (PerPartition) assignment?.Hold(-records, -bytes);
         Interlocked.Add(ref _records, -records);
         Interlocked.Add(ref _bytes, -bytes);
     }
