@@ -21,7 +21,7 @@ namespace SiemActors.Kafka.Tests;
 public sealed class ParitySourcesTests(EmbeddedKafkaFixture kafka, ITestOutputHelper output) : KafkaStreamTest(kafka, output)
 {
     [Fact]
-    public async Task PlainPartitionedSource_gives_each_partition_its_own_substream_in_offset_order()
+    public Task PlainPartitionedSource_gives_each_partition_its_own_substream_in_offset_order() => AllStagesStopped(async () =>
     {
         var topic = Kafka.NewTopic(4);
         await Kafka.ProduceAsync(topic, 4, 200);
@@ -38,10 +38,10 @@ public sealed class ParitySourcesTests(EmbeddedKafkaFixture kafka, ITestOutputHe
             Assert.All(partition, s => Assert.StartsWith($"{s.Partition}:", s.Value));
         }
         Assert.Equal(4, seen.Select(s => s.Partition).Distinct().Count());
-    }
+    });
 
     [Fact]
-    public async Task PlainPartitionedManualOffsetSource_starts_each_partition_where_the_hook_says_and_tells_of_revocations()
+    public Task PlainPartitionedManualOffsetSource_starts_each_partition_where_the_hook_says_and_tells_of_revocations() => AllStagesStopped(async () =>
     {
         var topic = Kafka.NewTopic(4);
         await Kafka.ProduceAsync(topic, 4, 400);
@@ -69,10 +69,10 @@ public sealed class ParitySourcesTests(EmbeddedKafkaFixture kafka, ITestOutputHe
         foreach (var partition in seen.GroupBy(s => s.Partition))
             Assert.Equal(Enumerable.Range(partition.Key < 2 ? 60 : 0, partition.Key < 2 ? 40 : 100).Select(i => (long)i), partition.Select(s => s.Offset));
         await Eventually.True(() => revoked.Distinct().Count() == 4, Patience, () => $"revoked: {string.Join(", ", revoked)}");
-    }
+    });
 
     [Fact]
-    public async Task CommittablePartitionedManualOffsetSource_commits_to_kafka_from_where_the_hook_started()
+    public Task CommittablePartitionedManualOffsetSource_commits_to_kafka_from_where_the_hook_started() => AllStagesStopped(async () =>
     {
         var topic = Kafka.NewTopic(2);
         var group = EmbeddedKafkaFixture.NewGroup();
@@ -87,10 +87,10 @@ public sealed class ParitySourcesTests(EmbeddedKafkaFixture kafka, ITestOutputHe
         await Eventually.True(() => Kafka.Committed(group, topic, 2).SequenceEqual([100L, 100L]), Patience,
             () => $"committed {string.Join(",", Kafka.Committed(group, topic, 2))}");
         await control.DrainAndShutdown().WaitAsync(Patience);
-    }
+    });
 
     [Fact]
-    public async Task AtMostOnceSource_commits_each_record_before_emitting_it()
+    public Task AtMostOnceSource_commits_each_record_before_emitting_it() => AllStagesStopped(async () =>
     {
         var topic = Kafka.NewTopic(1);
         var group = EmbeddedKafkaFixture.NewGroup();
@@ -104,10 +104,10 @@ public sealed class ParitySourcesTests(EmbeddedKafkaFixture kafka, ITestOutputHe
         Assert.Equal(Enumerable.Range(0, 10).Select(i => (long)i), taken);
         Assert.InRange(Kafka.Committed(group, topic, 1)[0], 10, 11);
         probe.Cancel();
-    }
+    });
 
     [Fact]
-    public async Task SourceWithOffsetContext_and_the_producers_FlowWithContext_carry_each_offset_to_its_commit()
+    public Task SourceWithOffsetContext_and_the_producers_FlowWithContext_carry_each_offset_to_its_commit() => AllStagesStopped(async () =>
     {
         var topic = Kafka.NewTopic(3);
         var output = Kafka.NewTopic(3);
@@ -128,5 +128,5 @@ public sealed class ParitySourcesTests(EmbeddedKafkaFixture kafka, ITestOutputHe
             () => $"committed {string.Join(",", Kafka.Committed(group, topic, 3))}");
         await control.DrainAndShutdown().WaitAsync(Patience);
         Assert.Equal(300, Kafka.EndOffsets(output, 3).Sum());
-    }
+    });
 }

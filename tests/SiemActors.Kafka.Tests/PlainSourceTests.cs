@@ -16,7 +16,7 @@ namespace SiemActors.Kafka.Tests;
 public sealed class PlainSourceTests(EmbeddedKafkaFixture kafka, ITestOutputHelper output) : KafkaStreamTest(kafka, output)
 {
     [Fact]
-    public async Task PlainSource_reads_assigned_partitions_from_their_start_or_from_given_offsets_without_rebalancing()
+    public Task PlainSource_reads_assigned_partitions_from_their_start_or_from_given_offsets_without_rebalancing() => AllStagesStopped(async () =>
     {
         var topic = Kafka.NewTopic(2);
         await Kafka.ProduceAsync(topic, 2, 100);
@@ -35,10 +35,10 @@ public sealed class PlainSourceTests(EmbeddedKafkaFixture kafka, ITestOutputHelp
         Assert.Equal(Enumerable.Range(45, 5).Select(i => (0, (long)i)), await fromOffset.Request(5).ExpectNextNAsync(5, Patience).ToListAsync());
         await fromOffset.Request(1).ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300)); // nothing past the end
         fromOffset.Cancel();
-    }
+    });
 
     [Fact]
-    public async Task A_record_that_cannot_be_deserialized_stops_the_source_unless_the_decider_skips_it()
+    public Task A_record_that_cannot_be_deserialized_stops_the_source_unless_the_decider_skips_it() => AllStagesStopped(async () =>
     {
         var topic = Kafka.NewTopic(1);
         await Kafka.ProduceAsync(topic, 1, 10); // values "0:0" … "0:9"; "0:4" does not deserialize below
@@ -70,10 +70,10 @@ public sealed class PlainSourceTests(EmbeddedKafkaFixture kafka, ITestOutputHelp
             .RunWith(this.SinkProbe<long>(), Materializer);
         Assert.Equal([0L, 1, 2, 3, 5, 6, 7, 8, 9], await skipping.Request(10).ExpectNextNAsync(9, Patience).ToListAsync());
         skipping.Cancel();
-    }
+    });
 
     [Fact]
-    public async Task Committer_Flow_emits_Done_per_committed_batch_and_the_group_resumes_after_it()
+    public Task Committer_Flow_emits_Done_per_committed_batch_and_the_group_resumes_after_it() => AllStagesStopped(async () =>
     {
         var topic = Kafka.NewTopic(2);
         var group = EmbeddedKafkaFixture.NewGroup();
@@ -87,7 +87,7 @@ public sealed class PlainSourceTests(EmbeddedKafkaFixture kafka, ITestOutputHelp
         await probe.Request(10).ExpectNextNAsync(4, Patience).ToListAsync(); // 100 offsets in batches of 25
         await probe.ExpectCompleteAsync();
         Assert.Equal([50L, 50L], Kafka.Committed(group, topic, 2));
-    }
+    });
 
     /// <summary>A value deserializer that refuses one value, as a schema mismatch would.</summary>
     private sealed class Refusing(string refused) : IDeserializer<string>

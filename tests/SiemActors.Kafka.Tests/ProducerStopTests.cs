@@ -36,7 +36,7 @@ public sealed class ProducerStopTests(EmbeddedKafkaFixture kafka, ITestOutputHel
     }
 
     [Fact]
-    public async Task A_producer_stage_stopped_by_a_failure_delivers_what_it_held_before_closing()
+    public Task A_producer_stage_stopped_by_a_failure_delivers_what_it_held_before_closing() => AllStagesStopped(async () =>
     {
         var topic = Kafka.NewTopic(4);
         var handedOver = 0;
@@ -59,10 +59,10 @@ public sealed class ProducerStopTests(EmbeddedKafkaFixture kafka, ITestOutputHel
 
         // PostStop flushed before it closed the client: every record reached the broker.
         Assert.Equal(Records, Kafka.EndOffsets(topic, 4).Sum());
-    }
+    });
 
     [Fact]
-    public async Task A_graceful_stop_emits_a_result_for_every_record_and_every_result_is_in_the_topic()
+    public Task A_graceful_stop_emits_a_result_for_every_record_and_every_result_is_in_the_topic() => AllStagesStopped(async () =>
     {
         var topic = Kafka.NewTopic(4);
         var (kill, results) = Source.From(Enumerable.Range(0, Records))
@@ -80,5 +80,5 @@ public sealed class ProducerStopTests(EmbeddedKafkaFixture kafka, ITestOutputHel
         Assert.Equal(Enumerable.Range(0, Records), acknowledged.Select(r => r.PassThrough));
         Assert.All(acknowledged.SelectMany(r => r.Deliveries), d => Assert.Equal(PersistenceStatus.Persisted, d.Status));
         Assert.Equal(Records, Kafka.EndOffsets(topic, 4).Sum());
-    }
+    });
 }

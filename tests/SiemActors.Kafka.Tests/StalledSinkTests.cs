@@ -27,7 +27,7 @@ public sealed class StalledSinkTests(EmbeddedKafkaFixture kafka, ITestOutputHelp
     private const int BoundRecords = 500; // the bytes bound binds first: about 30 records of 4 KB
 
     [Fact]
-    public async Task A_stalled_sink_keeps_what_the_source_holds_within_its_bounds_while_the_broker_holds_a_large_backlog()
+    public Task A_stalled_sink_keeps_what_the_source_holds_within_its_bounds_while_the_broker_holds_a_large_backlog() => AllStagesStopped(async () =>
     {
         var topic = Kafka.NewTopic(Partitions);
         ProduceBacklog(topic);
@@ -61,10 +61,10 @@ public sealed class StalledSinkTests(EmbeddedKafkaFixture kafka, ITestOutputHelp
         // Unstalled, everything flows: the bound paused, it did not lose.
         stalled.SetResult(new NoOffset());
         await control.Shutdown().WaitAsync(Patience);
-    }
+    });
 
     [Fact]
-    public async Task A_slow_sink_gets_every_record_once_and_in_order_through_the_bounds()
+    public Task A_slow_sink_gets_every_record_once_and_in_order_through_the_bounds() => AllStagesStopped(async () =>
     {
         var topic = Kafka.NewTopic(Partitions);
         ProduceBacklog(topic);
@@ -86,7 +86,7 @@ public sealed class StalledSinkTests(EmbeddedKafkaFixture kafka, ITestOutputHelp
 
         foreach (var (_, offsets) in seen) Assert.Equal(Enumerable.Range(0, PerPartition).Select(i => (long)i), offsets);
         Assert.InRange(logic.Budget.HighWater.Bytes, 1, BoundBytes);
-    }
+    });
 
     private ConsumerSettings<string, byte[]> Settings(string group) =>
         ConsumerSettings<string, byte[]>.Create(Sys, Deserializers.Utf8, Deserializers.ByteArray)

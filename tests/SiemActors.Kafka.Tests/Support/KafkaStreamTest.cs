@@ -5,6 +5,7 @@ using SiemActors.Kafka.Dsl;
 using SiemActors.Kafka.Messages;
 using Config = Akka.Configuration.Config;
 using Akka.Streams;
+using Akka.Streams.TestKit;
 using Confluent.Kafka;
 using SiemActors.Kafka.Settings;
 using Xunit;
@@ -61,6 +62,9 @@ public abstract class KafkaStreamTest : Akka.TestKit.Xunit2.TestKit
             .MapMaterializedValue(DrainingControl<Done>.Create)
             .Run(Materializer);
     }
+
+    /// <summary>Runs <paramref name="test"/>, then asserts that every stage it materialized has stopped (the stream TestKit's check).</summary>
+    protected Task AllStagesStopped(Func<Task> test) => this.AssertAllStagesStoppedAsync(test, Materializer, TimeSpan.FromMinutes(3)); // the timeout covers the test body too
 
     protected ProducerSettings<string, string> ProducerSettings =>
         ProducerSettings<string, string>.Create(Sys, Serializers.Utf8, Serializers.Utf8).WithBootstrapServers(Kafka.BootstrapServers);
