@@ -96,7 +96,7 @@ public sealed class PipelineService(ActorSystem system, ActorRegistry registry, 
             new RedisEventSink(new RedisEventWriter(redis, redisSettings, _log)),
             new ClickHouseEventSink(clickHouseWriter),
         };
-        if (outputProducer is not null) sinks.Add(new KafkaEventSink(outputProducer.Producer, settings.ProcessedTopic, _log));
+        if (outputProducer is not null) sinks.Add(new KafkaEventSink(outputProducer.Producer, settings.ProcessedTopic, settings.OutputRetry, _log));
 
         var epochs = new LogEpochResolver(new RedisLogEpochStore(redis, redisSettings), topicIds, groupLag.EndOffsetAsync, sinks, _log);
 

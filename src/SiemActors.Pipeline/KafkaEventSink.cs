@@ -14,12 +14,12 @@ namespace SiemActors.Pipeline;
 /// so the commit waits for it like for the other sinks. Across a crash, a replayed batch is produced again: the output
 /// is at least once (transactions cannot be verified on the mock broker; see docs/delivery.md). An event too large for
 /// the topic, or whose JSON cannot be written, is refused (and dead-lettered by the pipeline); any other failure is
-/// retried with backoff for as long as it lasts.
+/// retried with backoff (<c>siem.pipeline.output-retry-*</c>) for as long as it lasts.
 /// </summary>
-public sealed class KafkaEventSink(IProducer<string, byte[]> producer, string topic, ILoggingAdapter log) : IEventSink
+public sealed class KafkaEventSink(IProducer<string, byte[]> producer, string topic, RetrySettings retrySettings, ILoggingAdapter log) : IEventSink
 {
     /// <summary>Failures that pass: not a fatal producer error, nor one about the event itself (its size).</summary>
-    private readonly ResiliencePipeline _retries = Retries.Forever("kafka-output", new RetrySettings(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10)),
+    private readonly ResiliencePipeline _retries = Retries.Forever("kafka-output", retrySettings,
         ex => ex is ProduceException<string, byte[]> { Error: { IsFatal: false, Code: not (ErrorCode.MsgSizeTooLarge or ErrorCode.RecordListTooLarge) } },
         retry => log.Error("Kafka output to {0} failed for {1} (attempt {2}): {3}; retrying in {4}", topic, retry.What, retry.Attempt, retry.Failure.Message,
             retry.Wait));

@@ -1,5 +1,6 @@
 using Akka.Configuration;
 using SiemActors.Domain.Normalization;
+using SiemActors.Resilience;
 
 namespace SiemActors.Pipeline;
 
@@ -25,6 +26,7 @@ public sealed record PipelineSettings
         if (EntityAskParallelism < 1) throw new ConfigurationException("siem.pipeline.entity-ask-parallelism must be at least 1");
         AskRetryMinBackoff = p.GetTimeSpan("ask-retry-min-backoff");
         AskRetryMaxBackoff = p.GetTimeSpan("ask-retry-max-backoff");
+        OutputRetry = new RetrySettings(p.GetTimeSpan("output-retry-min-backoff"), p.GetTimeSpan("output-retry-max-backoff")).Validated("siem.pipeline.output-retry");
         GapAlarmDuration = p.GetTimeSpan("gap-alarm-duration");
         OffsetOutOfRange = config.GetString("siem.kafka.on-offset-out-of-range") switch
         {
@@ -77,6 +79,9 @@ public sealed record PipelineSettings
     public TimeSpan AskRetryMinBackoff { get; init; }
 
     public TimeSpan AskRetryMaxBackoff { get; init; }
+
+    /// <summary>How the Kafka output retries a produce the broker did not take.</summary>
+    public RetrySettings OutputRetry { get; init; }
 
     public NormalizerLimits Limits { get; init; }
 
