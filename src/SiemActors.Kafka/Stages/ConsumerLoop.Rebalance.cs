@@ -87,7 +87,9 @@ internal sealed partial class ConsumerLoop<TKey, TValue>
     {
         if (_polling is not { Count: > 0 } polled || revoked.Count == 0) return 0;
         var gone = revoked.Select(a => a.TopicPartition).ToHashSet();
-        return polled.RemoveAll(r => gone.Contains(r.TopicPartition));
+        var dropped = polled.RemoveAll(r => gone.Contains(r.TopicPartition));
+        if (dropped > 0) _takingStale = true;
+        return dropped;
     }
 
     private void WaitUntilSettled(List<PartitionAssignment> revoked)

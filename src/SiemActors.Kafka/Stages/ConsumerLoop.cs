@@ -31,8 +31,6 @@ internal sealed partial class ConsumerLoop<TKey, TValue> : IOffsetCommitter
     private List<ConsumeResult<TKey, TValue>>? _polling;
     private readonly FetchBudget _budget;
     private readonly PartitionHooks _hooks;
-    private readonly HashSet<TopicPartition> _boundPaused = [];
-    private readonly Dictionary<TopicPartition, (long Records, long Bytes)> _taking = new();
 
     public ConsumerLoop(ConsumerSettings<TKey, TValue> settings, ISubscription subscription,
         IConsumerLoopListener<TKey, TValue> listener, Func<Exception, Akka.Streams.Supervision.Directive> decider, FetchBudget budget,
@@ -120,30 +118,23 @@ internal sealed partial class ConsumerLoop<TKey, TValue> : IOffsetCommitter
         return builder.Build();
     }
 
-    /// <summary>Polls done so far (for tests: "the loop went on polling meanwhile").</summary>
-    public long Polls => Interlocked.Read(ref _polls);
-
-    private long _polls;
-
     private void Poll()
     {
-        Interlocked.Increment(ref _polls);
         var consumer = _consumer!;
         ResumeWithinBudget(consumer);
         var batch = new List<ConsumeResult<TKey, TValue>>(Math.Min(_settings.MaxBatchPerPoll, 1024));
         _polling = batch; // a rebalance inside Consume drops the records of the partitions it takes away
-        _taking.Clear();
-        (long Records, long Bytes) takingAll = default;
+        StartTaking();
         ConsumeException? error = null;
         try
         {
             var first = consumer.Consume(_settings.PollTimeout);
-            var more = first is null || first.IsPartitionEOF || Take(consumer, first, batch, ref takingAll);
+            var more = first is null || first.IsPartitionEOF || Take(consumer, first, batch);
             while (more && first is not null && batch.Count < _settings.MaxBatchPerPoll)
             {
                 var next = consumer.Consume(TimeSpan.Zero);
                 if (next is null) break;
-                if (!next.IsPartitionEOF) more = Take(consumer, next, batch, ref takingAll);
+                if (!next.IsPartitionEOF) more = Take(consumer, next, batch);
             }
         }
         catch (ConsumeException ex)
@@ -166,97 +157,6 @@ internal sealed partial class ConsumerLoop<TKey, TValue> : IOffsetCommitter
             _listener.OnMessages(batch);
         }
         if (error is not null) OnConsumeError(error);
-    }
-
-    /// <summary>
-    /// Takes <paramref name="record"/> into the batch if the budget has room for it; otherwise seeks its partition
-    /// back to it and pauses the partition (all of them, for a budget across partitions), so it is read again once
-    /// downstream took half. Returns whether to go on polling for this batch.
-    /// </summary>
-    private bool Take(IConsumer<TKey, TValue> consumer, ConsumeResult<TKey, TValue> record, List<ConsumeResult<TKey, TValue>> batch,
-        ref (long Records, long Bytes) takingAll)
-    {
-        var tp = record.TopicPartition;
-        if (!_assignments.TryGetValue(tp, out var assignment))
-        {
-            batch.Add(record); // not ours (any more): the stage drops it
-            return true;
-        }
-        var size = FetchBudget.SizeOf(record);
-        if (!_budget.PerPartition)
-        {
-            if (_budget.Admits(assignment, takingAll.Records, takingAll.Bytes, size))
-            {
-                batch.Add(record);
-                takingAll = (takingAll.Records + 1, takingAll.Bytes + size);
-                return true;
-            }
-        }
-        else
-        {
-            var taking = _taking.GetValueOrDefault(tp);
-            if (_budget.Admits(assignment, taking.Records, taking.Bytes, size))
-            {
-                batch.Add(record);
-                _taking[tp] = (taking.Records + 1, taking.Bytes + size);
-                return true;
-            }
-        }
-        consumer.Seek(new TopicPartitionOffset(tp, record.Offset));
-        PauseAtBound(consumer, _budget.PerPartition ? [tp] : consumer.Assignment);
-        return _budget.PerPartition;
-    }
-
-    /// <summary>Counts the batch as held by the stage, and pauses what is at its bound already (no fetch to throw away).</summary>
-    private void HoldForStage(IConsumer<TKey, TValue> consumer, List<ConsumeResult<TKey, TValue>> batch)
-    {
-        if (!_budget.PerPartition)
-        {
-            long bytes = 0;
-            foreach (var record in batch) bytes += FetchBudget.SizeOf(record);
-            _budget.Hold(null, batch.Count, bytes);
-            if (_budget.Records >= _budget.MaxRecords || _budget.Bytes >= _budget.MaxBytes) PauseAtBound(consumer, consumer.Assignment);
-            return;
-        }
-        _taking.Clear();
-        foreach (var record in batch)
-        {
-            var taking = _taking.GetValueOrDefault(record.TopicPartition);
-            _taking[record.TopicPartition] = (taking.Records + 1, taking.Bytes + FetchBudget.SizeOf(record));
-        }
-        List<TopicPartition>? full = null;
-        foreach (var (tp, (records, bytes)) in _taking)
-        {
-            if (!_assignments.TryGetValue(tp, out var assignment)) continue;
-            _budget.Hold(assignment, records, bytes);
-            if (!_budget.Admits(assignment, 0, 0, FetchBudget.RecordOverhead)) (full ??= []).Add(tp);
-        }
-        if (full is not null) PauseAtBound(consumer, full);
-    }
-
-    private void PauseAtBound(IConsumer<TKey, TValue> consumer, IEnumerable<TopicPartition> partitions)
-    {
-        var pause = partitions.Where(tp => _assignments.ContainsKey(tp) && _boundPaused.Add(tp)).ToList();
-        if (pause.Count > 0) consumer.Pause(pause);
-    }
-
-    /// <summary>Partitions paused at their bound fetch again once downstream took half (unless the stage paused them itself).</summary>
-    private void ResumeWithinBudget(IConsumer<TKey, TValue> consumer)
-    {
-        if (_boundPaused.Count == 0) return;
-        List<TopicPartition>? resume = null;
-        foreach (var tp in _boundPaused.ToList())
-        {
-            if (!_assignments.TryGetValue(tp, out var assignment))
-            {
-                _boundPaused.Remove(tp);
-                continue;
-            }
-            if (!_budget.HasRoom(assignment)) continue;
-            _boundPaused.Remove(tp);
-            if (!_fetchingStopped && !_paused.Contains(tp)) (resume ??= []).Add(tp);
-        }
-        if (resume is not null) consumer.Resume(resume);
     }
 
     private void OnConsumeError(ConsumeException error)

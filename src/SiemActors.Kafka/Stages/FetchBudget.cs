@@ -62,7 +62,7 @@ internal sealed class FetchBudget
     /// </summary>
     public bool Admits(PartitionAssignment assignment, long pendingRecords, long pendingBytes, long size)
     {
-        var (records, bytes) = PerPartition ? (assignment.HeldRecords, assignment.HeldBytes) : (Records, Bytes);
+        var (records, bytes) = Held(assignment);
         records += pendingRecords;
         bytes += pendingBytes;
         return records == 0 || (records + 1 <= MaxRecords && bytes + size <= MaxBytes);
@@ -71,7 +71,7 @@ internal sealed class FetchBudget
     /// <summary>Downstream took at least half: a partition paused at its bound may fetch again.</summary>
     public bool HasRoom(PartitionAssignment assignment)
     {
-        var (records, bytes) = PerPartition ? (assignment.HeldRecords, assignment.HeldBytes) : (Records, Bytes);
+        var (records, bytes) = Held(assignment);
         return records <= MaxRecords / 2 && bytes <= MaxBytes / 2;
     }
 
@@ -81,7 +81,8 @@ internal sealed class FetchBudget
         if (PerPartition) assignment?.Hold(records, bytes);
         var totalRecords = Interlocked.Add(ref _records, records);
         var totalBytes = Interlocked.Add(ref _bytes, bytes);
-        var (r, b) = PerPartition && assignment is not null ? (assignment.HeldRecords, assignment.HeldBytes) : (totalRecords, totalBytes);
+        if (PerPartition && assignment is null) return; // records of an ended ownership: in the totals, under no partition's bound
+        var (r, b) = PerPartition ? Held(assignment!) : (totalRecords, totalBytes);
         Raise(ref _highestRecords, r);
         Raise(ref _highestBytes, b);
     }
@@ -93,6 +94,10 @@ internal sealed class FetchBudget
         Interlocked.Add(ref _records, -records);
         Interlocked.Add(ref _bytes, -bytes);
     }
+
+    /// <summary>What the bound that covers <paramref name="assignment"/> holds now: its own counts, or the totals.</summary>
+    private (long Records, long Bytes) Held(PartitionAssignment assignment) =>
+        PerPartition ? (assignment.HeldRecords, assignment.HeldBytes) : (Records, Bytes);
 
     private static void Raise(ref long highest, long value)
     {

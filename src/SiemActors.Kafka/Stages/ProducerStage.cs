@@ -60,25 +60,31 @@ internal sealed class ProducerStage<TKey, TValue, TPassThrough>
         /// <summary>
         /// The stage stops (completed, failed or cancelled): what librdkafka still holds is flushed for up to
         /// <c>close-timeout</c> before the client goes, so records handed over before the stop are delivered rather
-        /// than dropped. Their results are not emitted (the stage is gone): a pass-through offset is not committed, so
-        /// a consumer reading it processes them again, and they are at least once as before.
+        /// than dropped. The flush blocks, so it runs on a pool thread, never on the stage's. Its records' results are
+        /// not emitted (the stage is gone): a pass-through offset is not committed, so a consumer reading it
+        /// processes them again, and they are at least once as before.
         /// </summary>
         public override void PostStop()
         {
-            if (_producer is null) return;
-            try
+            if (_producer is not { } producer) return;
+            var closeTimeout = _stage._settings.CloseTimeout;
+            var log = Log;
+            _ = Task.Run(() =>
             {
-                var left = _producer.Flush(_stage._settings.CloseTimeout);
-                if (left > 0) Log.Warning("Kafka producer stopped with {0} record(s) undelivered after close-timeout {1}", left, _stage._settings.CloseTimeout);
-            }
-            catch (Exception ex) when (ex is KafkaException or ObjectDisposedException)
-            {
-                Log.Warning("Kafka producer could not flush on stop: {0}", ex.Message);
-            }
-            finally
-            {
-                _producer.Dispose();
-            }
+                try
+                {
+                    var left = producer.Flush(closeTimeout);
+                    if (left > 0) log.Warning("Kafka producer stopped with {0} record(s) undelivered after close-timeout {1}", left, closeTimeout);
+                }
+                catch (Exception ex) when (ex is KafkaException or ObjectDisposedException)
+                {
+                    log.Warning("Kafka producer could not flush on stop: {0}", ex.Message);
+                }
+                finally
+                {
+                    producer.Dispose();
+                }
+            });
         }
 
         public override void OnPush()

@@ -15,6 +15,7 @@ internal sealed class SingleSourceLogic<TKey, TValue, TMessage> : ConsumerStageL
     private readonly Func<ConsumeResult<TKey, TValue>, PartitionAssignment, TMessage> _toMessage;
     private readonly Dictionary<TopicPartition, PartitionAssignment> _owned = new();
     private readonly Queue<(ConsumeResult<TKey, TValue> Record, PartitionAssignment Assignment)> _buffer = new();
+    private Exception? _failAfterBuffer; // a record-level failure, raised once the records before it are emitted
 
     public SingleSourceLogic(SourceShape<TMessage> shape, ConsumerSettings<TKey, TValue> settings, ISubscription subscription,
         Attributes attributes, Func<ConsumeResult<TKey, TValue>, PartitionAssignment, TMessage> toMessage)
@@ -42,8 +43,6 @@ internal sealed class SingleSourceLogic<TKey, TValue, TMessage> : ConsumerStageL
         if (cause is Supervision.KafkaConsumeFailedException && _buffer.Count > 0) _failAfterBuffer = cause;
         else FailStage(cause);
     }
-
-    private Exception? _failAfterBuffer;
 
     protected override void HandleAssigned(IReadOnlyList<PartitionAssignment> assigned)
     {

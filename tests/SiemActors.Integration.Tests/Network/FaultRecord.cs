@@ -17,7 +17,7 @@ public sealed record FaultRecord(string Fault, double HeldSeconds, long StoredMe
     /// </summary>
     public static async Task<FaultRecord> Run(Fault fault, LabCluster cluster, PipelineHarness harness, TimeSpan patience)
     {
-        var twiceBefore = await ContractAudit.StoredTwiceSoFar(harness);
+        var twiceBefore = await ContractAudit.LedgerOverlaps(harness);
         var rowsBefore = await harness.ClickHouseRawRows(patience);
         var latencyBefore = await cluster.ReadLatencies();
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -27,7 +27,7 @@ public sealed record FaultRecord(string Fault, double HeldSeconds, long StoredMe
         var during = await harness.ClickHouseRawRows(patience) - rowsBefore;
         var restarts = await cluster.RestartExited(patience);
         var caughtUp = await harness.UntilCommitted(harness.EndOffsets(), patience);
-        var twiceAfter = await ContractAudit.StoredTwiceSoFar(harness);
+        var twiceAfter = await ContractAudit.LedgerOverlaps(harness);
         var latency = (await cluster.ReadLatencies()).Aggregate(LatencyHistogram.Empty,
             (sum, node) => sum.Plus(node.Value.Minus(latencyBefore.GetValueOrDefault(node.Key, LatencyHistogram.Empty))));
         return new FaultRecord(fault.Name, held.TotalSeconds, during, caughtUp.TotalSeconds, twiceAfter - twiceBefore, restarts,

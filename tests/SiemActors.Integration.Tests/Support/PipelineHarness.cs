@@ -108,12 +108,14 @@ public sealed class PipelineHarness : IAsyncDisposable
     }
 
     /// <summary>JSON events with unique ids it-{n}, partition n % 16, many hosts and sources.</summary>
-    public static byte[] Event(int n) => Encoding.UTF8.GetBytes(
-        $$"""{"id":"it-{{n}}","timestamp":"2026-11-27T04:{{n / 60 % 60:D2}}:{{n % 60:D2}}Z","host":"host-{{n % 37}}","source_type":"{{(n % 3 == 0 ? "firewall" : n % 3 == 1 ? "sshd" : "nginx")}}","severity":"{{n % 8}}","message":"event {{n}}","src_ip":"10.0.{{n % 250}}.{{n % 200 + 1}}"}""");
+    public static byte[] Event(int n) => EventWithTime(n, $"\"2026-11-27T04:{n / 60 % 60:D2}:{n % 60:D2}Z\"");
 
     /// <summary>Event <paramref name="n"/> with its time given (Unix ms), e.g. the moment it is produced.</summary>
-    public static byte[] Event(int n, long timestampMs) => Encoding.UTF8.GetBytes(
-        $$"""{"id":"it-{{n}}","timestamp":{{timestampMs}},"host":"host-{{n % 37}}","source_type":"{{(n % 3 == 0 ? "firewall" : n % 3 == 1 ? "sshd" : "nginx")}}","severity":"{{n % 8}}","message":"event {{n}}","src_ip":"10.0.{{n % 250}}.{{n % 200 + 1}}"}""");
+    public static byte[] Event(int n, long timestampMs) => EventWithTime(n, timestampMs.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>Event <paramref name="n"/> with <paramref name="timestamp"/> as its JSON time value.</summary>
+    private static byte[] EventWithTime(int n, string timestamp) => Encoding.UTF8.GetBytes(
+        $$"""{"id":"it-{{n}}","timestamp":{{timestamp}},"host":"host-{{n % 37}}","source_type":"{{(n % 3 == 0 ? "firewall" : n % 3 == 1 ? "sshd" : "nginx")}}","severity":"{{n % 8}}","message":"event {{n}}","src_ip":"10.0.{{n % 250}}.{{n % 200 + 1}}"}""");
 
     /// <summary>Produces events first..first+count-1 at about <paramref name="perSecond"/>, in slices of 100 ms.</summary>
     public Task ProduceAsync(int first, int count, int perSecond, CancellationToken ct = default) => ProduceAsync(first, count, perSecond, Event, ct);
