@@ -12,6 +12,13 @@
 #   scripts/services.sh kill [redis|clickhouse]
 #                                 SIGKILL what `start` started: a crash, for outage tests (ClickHouse 18.16 does not
 #                                 exit on SIGTERM while clients keep HTTP connections open; `stop` waits 30 s for it)
+#   scripts/services.sh start|stop|kill redis-cluster
+#                                 a Redis Cluster of three masters and three replicas (127.0.0.1:7000-7005, cluster bus
+#                                 17000-17005; SIEM_REDIS_CLUSTER_PORT moves the first port): every node that does not
+#                                 answer is started, the cluster is created when its nodes are new (redis-cli --cluster
+#                                 create) and awaited until every node reports cluster_state:ok. A node started again
+#                                 after a kill rejoins with its nodes.conf (as a replica when its master failed over).
+#                                 Not part of plain `start`/`stop`: name it.
 #   scripts/services.sh status
 # Ports: SIEM_REDIS_PORT, SIEM_CLICKHOUSE_HTTP_PORT, SIEM_CLICKHOUSE_TCP_PORT, SIEM_CLICKHOUSE_INTERSERVER_PORT.
 # SIEM_REDIS_PERSIST=1 gives Redis an append-only file, so data survives a stop and start (the outage tests use it).
@@ -24,6 +31,8 @@ redis_port=${SIEM_REDIS_PORT:-6379}
 ch_http_port=${SIEM_CLICKHOUSE_HTTP_PORT:-8123}
 ch_tcp_port=${SIEM_CLICKHOUSE_TCP_PORT:-9000}
 ch_interserver_port=${SIEM_CLICKHOUSE_INTERSERVER_PORT:-9009}
+cluster_port=${SIEM_REDIS_CLUSTER_PORT:-7000}
+cluster_ports=("$cluster_port" $((cluster_port + 1)) $((cluster_port + 2)) $((cluster_port + 3)) $((cluster_port + 4)) $((cluster_port + 5)))
 
 sudo_if_needed() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -81,6 +90,47 @@ start_clickhouse() {
   echo "services: ClickHouse $(curl -s "http://127.0.0.1:$ch_http_port/" --data-binary 'SELECT version()') on 127.0.0.1:$ch_http_port (pid $(cat "$dir/clickhouse.pid"))"
 }
 
+cluster_ok() { # every node answers and reports cluster_state:ok with six known nodes
+  local port
+  for port in "${cluster_ports[@]}"; do
+    local info; info=$(redis-cli -h 127.0.0.1 -p "$port" cluster info 2>/dev/null) || return 1
+    [[ $info == *cluster_state:ok* && $info == *cluster_known_nodes:6* ]] || return 1
+  done
+  # and three replicas, each in sync with its master
+  (($(redis-cli -h 127.0.0.1 -p "$cluster_port" cluster nodes | grep -c ' slave ') == 3)) || return 1
+  for port in "${cluster_ports[@]}"; do
+    local role; role=$(redis-cli -h 127.0.0.1 -p "$port" info replication)
+    [[ $role == *role:master* || $role == *master_link_status:up* ]] || return 1
+  done
+}
+
+start_redis_cluster() {
+  local port
+  for port in "${cluster_ports[@]}"; do
+    answers "$port" && continue
+    mkdir -p "$dir/redis-cluster/$port"
+    # cluster-node-timeout 2 s: a killed master is failed over within a few seconds. No persistence: a node started
+    # again rejoins from its nodes.conf and takes a full copy from its master.
+    redis-server --daemonize yes --bind 127.0.0.1 --port "$port" --save "" --appendonly no \
+      --cluster-enabled yes --cluster-config-file "$dir/redis-cluster/$port/nodes.conf" --cluster-node-timeout 2000 \
+      --dir "$dir/redis-cluster/$port" --pidfile "$dir/redis-cluster/$port.pid" --logfile "$dir/redis-cluster/$port/redis.log"
+  done
+  for port in "${cluster_ports[@]}"; do wait_until "Redis cluster node $port" 30 redis-cli -h 127.0.0.1 -p "$port" ping; done
+  if [[ $(redis-cli -h 127.0.0.1 -p "$cluster_port" cluster info) == *cluster_known_nodes:1[^0-9]* ]]; then
+    redis-cli --cluster create $(printf '127.0.0.1:%s ' "${cluster_ports[@]}") --cluster-replicas 1 --cluster-yes >/dev/null
+  fi
+  wait_until "Redis Cluster (cluster_state:ok on every node)" 60 cluster_ok
+  echo "services: Redis Cluster on 127.0.0.1:${cluster_ports[0]}-${cluster_ports[5]}"
+}
+
+stop_redis_cluster() { # signal
+  local port
+  for port in "${cluster_ports[@]}"; do stop_one "Redis cluster node $port" "$dir/redis-cluster/$port.pid" "$1"; done
+  # Stopped nodes forget nothing they need: the next start creates the cluster anew.
+  [[ $1 == TERM ]] && rm -rf "$dir/redis-cluster"
+  return 0
+}
+
 stop_one() { # name pidfile [signal]
   local pidfile=$2 signal=${3:-TERM}
   [[ -f $pidfile ]] || return 0
@@ -99,19 +149,23 @@ case ${1:-} in
   install) install_packages "${2:-}" ;;
   start)
     mkdir -p "$dir"
+    if [[ ${2:-} == redis-cluster ]]; then start_redis_cluster; exit 0; fi
     if [[ ${2:-redis} == redis ]]; then start_redis; fi
     if [[ ${2:-clickhouse} == clickhouse ]]; then start_clickhouse; fi
     ;;
   stop)
+    if [[ ${2:-} == redis-cluster ]]; then stop_redis_cluster TERM; exit 0; fi
     if [[ ${2:-redis} == redis ]]; then stop_one Redis "$dir/redis.pid"; fi
     if [[ ${2:-clickhouse} == clickhouse ]]; then stop_one ClickHouse "$dir/clickhouse.pid"; fi
     ;;
   kill)
+    if [[ ${2:-} == redis-cluster ]]; then stop_redis_cluster KILL; exit 0; fi
     if [[ ${2:-redis} == redis ]]; then stop_one Redis "$dir/redis.pid" KILL; fi
     if [[ ${2:-clickhouse} == clickhouse ]]; then stop_one ClickHouse "$dir/clickhouse.pid" KILL; fi
     ;;
   status)
     answers "$redis_port" && echo "Redis: up on 127.0.0.1:$redis_port" || echo "Redis: down"
-    answers "$ch_http_port" && echo "ClickHouse: up on 127.0.0.1:$ch_http_port" || echo "ClickHouse: down" ;;
-  *) echo "usage: $0 install|start|stop|kill|status [redis|clickhouse]" >&2; exit 2 ;;
+    answers "$ch_http_port" && echo "ClickHouse: up on 127.0.0.1:$ch_http_port" || echo "ClickHouse: down"
+    cluster_ok && echo "Redis Cluster: ok on 127.0.0.1:${cluster_ports[0]}-${cluster_ports[5]}" || echo "Redis Cluster: down" ;;
+  *) echo "usage: $0 install|start|stop|kill|status [redis|clickhouse|redis-cluster]" >&2; exit 2 ;;
 esac

@@ -28,6 +28,7 @@ public sealed record ApiSettings
             Live = new LiveSettings(
                 ReadCount: live.GetInt("read-count"),
                 ReadBlock: live.GetTimeSpan("read-block"),
+                ClusterPollInterval: live.GetTimeSpan("cluster-poll-interval"),
                 StreamsRefresh: live.GetTimeSpan("streams-refresh"),
                 MaxSubscriptionsPerConnection: live.GetInt("max-subscriptions-per-connection"),
                 BufferPerConnection: live.GetInt("buffer-per-connection"),
@@ -85,7 +86,7 @@ public sealed record ApiSettings
         if (History.DefaultLimit > History.MaxLimit) throw new ConfigurationException("siem.api.history.default-limit exceeds max-limit");
         if (History.DefaultRange > History.MaxRange) throw new ConfigurationException("siem.api.history.default-range exceeds max-range");
         if (Live.ReadBlock <= TimeSpan.Zero || Live.PushInterval <= TimeSpan.Zero || Live.StatsInterval <= TimeSpan.Zero || Live.MaxDelay <= TimeSpan.Zero || Live.SendTimeout <= TimeSpan.Zero
-            || Live.AlertsPollInterval <= TimeSpan.Zero)
+            || Live.AlertsPollInterval <= TimeSpan.Zero || Live.ClusterPollInterval <= TimeSpan.Zero)
             throw new ConfigurationException("siem.api.live intervals must be positive");
     }
 
@@ -96,7 +97,7 @@ public sealed record ApiSettings
 }
 
 /// <summary><c>siem.api.live</c>: the bridge actor and the per-connection outboxes.</summary>
-public sealed record LiveSettings(int ReadCount, TimeSpan ReadBlock, TimeSpan StreamsRefresh, int MaxSubscriptionsPerConnection,
+public sealed record LiveSettings(int ReadCount, TimeSpan ReadBlock, TimeSpan ClusterPollInterval, TimeSpan StreamsRefresh, int MaxSubscriptionsPerConnection,
     int BufferPerConnection, int MaxEventsPerSecond, int PushBatch, TimeSpan PushInterval, TimeSpan StatsInterval, TimeSpan MaxDelay, TimeSpan SendTimeout,
     TimeSpan AlertsPollInterval, int RecentAlerts, RetrySettings ReadRetry);
 

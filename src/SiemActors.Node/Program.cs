@@ -126,12 +126,14 @@ finally
 internal static partial class Program
 {
     /// <summary>
-    /// The persistence plugins use the sinks' Redis unless configured otherwise, under the sinks' key prefix (so nodes
+    /// The persistence plugins use the sinks' Redis and replica acknowledgements unless configured otherwise, under the sinks' key prefix (so nodes
     /// of one deployment share entity state, and separate deployments or tests on one Redis do not).
     /// </summary>
     private static Akka.Configuration.Config PersistenceDefaults(RedisSinkSettings redis) => Akka.Configuration.ConfigurationFactory.ParseString($$"""
-        akka.persistence.journal.redis { connection = {{Quote(redis.Connection)}}, key-prefix = {{Quote(redis.KeyPrefix + ":persistence")}} }
-        akka.persistence.snapshot-store.redis { connection = {{Quote(redis.Connection)}}, key-prefix = {{Quote(redis.KeyPrefix + ":persistence")}} }
+        akka.persistence.journal.redis { connection = {{Quote(redis.Connection)}}, key-prefix = {{Quote(redis.KeyPrefix + ":persistence")}},
+          wait-replicas = {{redis.WaitReplicas}}, wait-timeout = {{(long)redis.WaitTimeout.TotalMilliseconds}}ms }
+        akka.persistence.snapshot-store.redis { connection = {{Quote(redis.Connection)}}, key-prefix = {{Quote(redis.KeyPrefix + ":persistence")}},
+          wait-replicas = {{redis.WaitReplicas}}, wait-timeout = {{(long)redis.WaitTimeout.TotalMilliseconds}}ms }
         """);
 
     private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";

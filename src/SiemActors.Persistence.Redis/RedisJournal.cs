@@ -53,8 +53,10 @@ public sealed class RedisJournal : AsyncWriteJournal
             scripts.Add(db.ScriptEvaluateAsync(LuaScripts.WriteEvents,
                 [(RedisKey)_settings.JournalKey(write.PersistenceId), (RedisKey)_settings.HighestKey(write.PersistenceId)], args));
         }
-        // A Redis failure fails the whole call: every write of it is reported failed and the actors stop.
+        // A Redis failure fails the whole call: every write of it is reported failed and the actors stop. So do too few
+        // replica acknowledgements (wait-replicas).
         await Task.WhenAll(scripts).ConfigureAwait(false);
+        await _settings.Wait.AfterAsync(db.Multiplexer, writes.Select(w => (RedisKey)_settings.HighestKey(w.PersistenceId))).ConfigureAwait(false);
         return results.ToImmutableList();
     }
 

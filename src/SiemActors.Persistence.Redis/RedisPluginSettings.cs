@@ -14,6 +14,9 @@ public sealed record RedisPluginSettings(string Connection, string KeyPrefix, in
     /// </summary>
     public TimeSpan ExpireAfter { get; init; }
 
+    /// <summary>Replicas that must acknowledge each write (<c>wait-replicas</c>, <c>wait-timeout</c>); none by default.</summary>
+    public ReplicaWait Wait { get; init; } = ReplicaWait.None;
+
     /// <summary>Which persistence ids <see cref="ExpireAfter"/> applies to (empty: all).</summary>
     public string ExpirePrefix { get; init; } = "";
 
@@ -45,7 +48,15 @@ public sealed record RedisPluginSettings(string Connection, string KeyPrefix, in
         if (ttl < TimeSpan.Zero) throw new ConfigurationException($"{path}.empty-highest-ttl must not be negative");
         var expireAfter = config.GetTimeSpan("expire-after");
         if (expireAfter < TimeSpan.Zero) throw new ConfigurationException($"{path}.expire-after must not be negative");
-        return new RedisPluginSettings(connection, prefix, page, ttl) { ExpireAfter = expireAfter, ExpirePrefix = config.GetString("expire-prefix") };
+        var replicas = config.GetInt("wait-replicas");
+        if (replicas < 0) throw new ConfigurationException($"{path}.wait-replicas must not be negative");
+        var waitTimeout = config.GetTimeSpan("wait-timeout");
+        if (replicas > 0 && waitTimeout < TimeSpan.FromMilliseconds(1)) throw new ConfigurationException($"{path}.wait-timeout must be at least 1ms");
+        return new RedisPluginSettings(connection, prefix, page, ttl)
+        {
+            ExpireAfter = expireAfter, ExpirePrefix = config.GetString("expire-prefix"),
+            Wait = replicas == 0 ? ReplicaWait.None : new ReplicaWait(replicas, waitTimeout),
+        };
     }
 
     /// <summary>The sorted set of a persistence id's events, scored by sequence number.</summary>

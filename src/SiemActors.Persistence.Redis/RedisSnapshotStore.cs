@@ -51,6 +51,7 @@ public sealed class RedisSnapshotStore : SnapshotStore
         var db = await Database().ConfigureAwait(false);
         await db.ScriptEvaluateAsync(LuaScripts.SaveSnapshot, [(RedisKey)_settings.SnapshotKey(metadata.PersistenceId)],
             [metadata.SequenceNr, member, _settings.ExpireSeconds(metadata.PersistenceId)]).ConfigureAwait(false);
+        await _settings.Wait.AfterAsync(db.Multiplexer, [(RedisKey)_settings.SnapshotKey(metadata.PersistenceId)]).ConfigureAwait(false);
     }
 
     protected override async Task DeleteAsync(SnapshotMetadata metadata, CancellationToken cancellationToken)

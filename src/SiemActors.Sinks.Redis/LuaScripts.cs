@@ -6,12 +6,15 @@ internal static class LuaScripts
     private static readonly Lazy<string> WriteBatchText = new(() => Load("WriteBatch"));
     private static readonly Lazy<string> WriteAlertsText = new(() => Load("WriteAlerts"));
     private static readonly Lazy<string> AdvanceEpochText = new(() => Load("AdvanceEpoch"));
+    private static readonly Lazy<string> RaiseMarkText = new(() => Load("RaiseMark"));
 
     public static string WriteBatch => WriteBatchText.Value;
 
     public static string WriteAlerts => WriteAlertsText.Value;
 
     public static string AdvanceEpoch => AdvanceEpochText.Value;
+
+    public static string RaiseMark => RaiseMarkText.Value;
 
     private static string Load(string name)
     {

@@ -6,7 +6,8 @@ namespace SiemActors.Sinks.Redis;
 /// <summary>
 /// Writes alerts to the Redis stream <c>&lt;prefix&gt;:alerts</c> (entry fields <c>alert_id</c> and <c>alert</c>, the
 /// JSON of <see cref="AlertJson"/>), each once: <c>WriteAlerts.lua</c> keeps a marker per alert id for
-/// <c>alert-dedupe-ttl</c>. Failures are the caller's to retry (the detection entities' outbox does).
+/// <c>alert-dedupe-ttl</c>, in the stream's slot. With <c>wait-replicas</c> the write counts once replicas acknowledged
+/// it. Failures are the caller's to retry (the detection entities' outbox does).
 /// </summary>
 public sealed class RedisAlertWriter(IConnectionMultiplexer redis, RedisSinkSettings settings)
 {
@@ -14,16 +15,20 @@ public sealed class RedisAlertWriter(IConnectionMultiplexer redis, RedisSinkSett
     public async Task<int> WriteAsync(IReadOnlyList<Alert> alerts)
     {
         if (alerts.Count == 0) return 0;
-        var args = new RedisValue[3 + alerts.Count * 2];
-        args[0] = settings.AlertMarkerPrefix;
-        args[1] = (long)settings.AlertDedupeTtl.TotalSeconds;
-        args[2] = settings.AlertsStreamMaxLength;
-        for (var i = 0; i < alerts.Count; i++)
+        var n = alerts.Count;
+        var keys = new RedisKey[1 + n];
+        var args = new RedisValue[2 + 2 * n];
+        keys[0] = settings.AlertsStreamKey;
+        args[0] = (long)settings.AlertDedupeTtl.TotalSeconds;
+        args[1] = settings.AlertsStreamMaxLength;
+        for (var i = 0; i < n; i++)
         {
-            args[3 + i * 2] = alerts[i].AlertId;
-            args[4 + i * 2] = AlertJson.ToUtf8(alerts[i]);
+            keys[1 + i] = settings.AlertMarkerKey(alerts[i].AlertId);
+            args[2 + i] = alerts[i].AlertId;
+            args[2 + n + i] = AlertJson.ToUtf8(alerts[i]);
         }
-        var added = await redis.GetDatabase().ScriptEvaluateAsync(LuaScripts.WriteAlerts, [(RedisKey)settings.AlertsStreamKey], args).ConfigureAwait(false);
+        var added = await redis.GetDatabase().ScriptEvaluateAsync(LuaScripts.WriteAlerts, keys, args).ConfigureAwait(false);
+        await settings.ReplicaWait.AfterAsync(redis, [keys[0]]).ConfigureAwait(false);
         return (int)added;
     }
 }

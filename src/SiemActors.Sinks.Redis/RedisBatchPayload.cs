@@ -3,8 +3,13 @@ using StackExchange.Redis;
 
 namespace SiemActors.Sinks.Redis;
 
+/// <summary>The keys and arguments of one call of a Lua script.</summary>
+public sealed record RedisScriptCall(RedisKey[] Keys, RedisValue[] Arguments);
+
 /// <summary>
-/// A partition batch as the keys and arguments of <c>WriteBatch.lua</c>. Pure: unit tested without Redis.
+/// A partition batch as calls of <c>WriteBatch.lua</c>, one per source of the batch's events (each call's keys share
+/// the source's hash tag: one Redis Cluster slot), plus the streams to list in <c>&lt;prefix&gt;:streams</c> and the
+/// partition's mark. Pure: unit tested without Redis.
 /// The events' JSON arguments are slices of pooled segments (<see cref="EventJsonSegments"/>; not an array per event:
 /// an event routed to the Kafka output as well is serialized again there, which Confluent.Kafka needs as an array);
 /// dispose the payload once Redis has answered the write that carries it, or drop it undisposed when a write may still
@@ -15,63 +20,83 @@ public sealed class RedisBatchPayload : IDisposable
 {
     private readonly EventJsonSegments _json;
 
-    private RedisBatchPayload(RedisKey[] keys, RedisValue[] arguments, EventJsonSegments json) =>
-        (Keys, Arguments, _json) = (keys, arguments, json);
+    private RedisBatchPayload(IReadOnlyList<RedisScriptCall> sources, RedisValue[] streams, string partitionField, long lastOffset,
+        EventJsonSegments json) =>
+        (Sources, Streams, PartitionField, LastOffset, _json) = (sources, streams, partitionField, lastOffset, json);
 
-    public RedisKey[] Keys { get; }
+    /// <summary>One <c>WriteBatch.lua</c> call per source, in the order the sources first appear in the batch.</summary>
+    public IReadOnlyList<RedisScriptCall> Sources { get; }
 
-    public RedisValue[] Arguments { get; }
+    /// <summary>The stream keys the batch writes to, for <c>SADD &lt;prefix&gt;:streams</c>.</summary>
+    public RedisValue[] Streams { get; }
+
+    /// <summary>The partition's field in the mark hashes (<see cref="PartitionFieldOf"/>).</summary>
+    public string PartitionField { get; }
+
+    public long LastOffset { get; }
 
     /// <summary>
-    /// The batch's keys and arguments. An event whose JSON cannot be written (a bug meeting an unforeseen value) is left
+    /// The batch's script calls. An event whose JSON cannot be written (a bug meeting an unforeseen value) is left
     /// out and added to <paramref name="refused"/>; without a list to add it to, the exception propagates.
     /// </summary>
     public static RedisBatchPayload Build(EventBatch batch, RedisSinkSettings settings, List<RefusedEvent>? refused = null)
     {
         var events = batch.Events;
         var json = new EventJsonSegments();
-        var encoded = new ReadOnlyMemory<byte>[events.Count];
-        bool[]? leftOut = null;
-        var count = events.Count;
+        // A batch has a few sources: the indexes of each one's events, in offset order.
+        var bySource = new Dictionary<string, List<(int Index, ReadOnlyMemory<byte> Json)>>(StringComparer.Ordinal);
+        var order = new List<string>();
         for (var i = 0; i < events.Count; i++)
         {
+            ReadOnlyMemory<byte> encoded;
             try
             {
-                encoded[i] = json.Append(events[i]);
+                encoded = json.Append(events[i]);
             }
             catch (Exception ex) when (refused is not null && ex is not OutOfMemoryException)
             {
                 refused.Add(new RefusedEvent(events[i], $"the event's JSON could not be written: {ex.GetType().Name}: {ex.Message}"));
-                (leftOut ??= new bool[events.Count])[i] = true;
-                count--;
+                continue;
             }
+            var source = events[i].Event.Source;
+            if (!bySource.TryGetValue(source, out var list))
+            {
+                bySource[source] = list = [];
+                order.Add(source);
+            }
+            list.Add((i, encoded));
         }
-        var keys = new RedisKey[2 + 2 * count];
-        var args = new RedisValue[4 + 2 * count];
-        keys[0] = settings.OffsetsKey;
-        keys[1] = settings.StreamsKey;
-        args[0] = PartitionField(batch.MarkTopic, batch.Partition);
-        args[1] = (long)settings.EventTtl.TotalSeconds;
-        args[2] = settings.StreamMaxLength;
-        args[3] = batch.LastOffset;
-        var streams = new Dictionary<string, RedisKey>(StringComparer.Ordinal); // a batch has a few sources: one key each
-        var k = 0;
-        for (var i = 0; i < events.Count; i++)
+        var field = PartitionFieldOf(batch.MarkTopic, batch.Partition);
+        var ttl = (long)settings.EventTtl.TotalSeconds;
+        var calls = new RedisScriptCall[order.Count];
+        var streams = new RedisValue[order.Count];
+        for (var s = 0; s < order.Count; s++)
         {
-            if (leftOut?[i] == true) continue;
-            var e = events[i].Event;
-            keys[2 + 2 * k] = settings.EventKey(e.Timestamp, e.Source, e.EventId);
-            if (!streams.TryGetValue(e.Source, out var stream)) streams[e.Source] = stream = settings.StreamKey(e.Source);
-            keys[3 + 2 * k] = stream;
-            args[4 + 2 * k] = e.Origin.Offset;
-            args[5 + 2 * k] = encoded[i];
-            k++;
+            var source = order[s];
+            var list = bySource[source];
+            var keys = new RedisKey[2 + list.Count];
+            var args = new RedisValue[4 + 2 * list.Count];
+            keys[0] = settings.SourceMarksKey(source);
+            keys[1] = settings.StreamKey(source);
+            args[0] = field;
+            args[1] = ttl;
+            args[2] = settings.StreamMaxLength;
+            args[3] = batch.LastOffset;
+            for (var k = 0; k < list.Count; k++)
+            {
+                var e = events[list[k].Index].Event;
+                keys[2 + k] = settings.EventKey(e.Timestamp, e.Source, e.EventId);
+                args[4 + 2 * k] = e.Origin.Offset;
+                args[5 + 2 * k] = list[k].Json;
+            }
+            calls[s] = new RedisScriptCall(keys, args);
+            streams[s] = (string)keys[1]!;
         }
-        return new RedisBatchPayload(keys, args, json);
+        return new RedisBatchPayload(calls, streams, field, batch.LastOffset, json);
     }
 
-    /// <summary>The field of the offsets hash that holds a partition's high-water mark (<paramref name="topic"/>: the batch's mark topic).</summary>
-    public static string PartitionField(string topic, int partition) => $"{topic}:{partition}";
+    /// <summary>The field of the mark hashes that holds a partition's high-water mark (<paramref name="topic"/>: the batch's mark topic).</summary>
+    public static string PartitionFieldOf(string topic, int partition) => $"{topic}:{partition}";
 
     /// <summary>Returns the JSON segments to the pool: the arguments must not be used after.</summary>
     public void Dispose() => _json.Dispose();

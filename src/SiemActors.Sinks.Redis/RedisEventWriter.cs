@@ -8,12 +8,15 @@ using StackExchange.Redis;
 namespace SiemActors.Sinks.Redis;
 
 /// <summary>
-/// Writes partition batches to Redis with <c>WriteBatch.lua</c>: one atomic, idempotent script per batch. While
+/// Writes partition batches to Redis — a single server or a Redis Cluster — with <c>WriteBatch.lua</c>: one atomic,
+/// idempotent script per batch and source (a source's keys share one slot). While
 /// Redis is unreachable it retries (<see cref="Retries"/>: backoff with jitter, target <c>redis</c>) for as long as it
 /// takes or until the partition's token is cancelled, so the caller back-pressures instead of losing or skipping anything.
 /// </summary>
 public sealed class RedisEventWriter(IConnectionMultiplexer redis, RedisSinkSettings settings, ILoggingAdapter log)
 {
+    private readonly Persistence.Redis.ReplicaWait _wait = settings.ReplicaWait;
+
     private readonly ResiliencePipeline _retries = Retries.Forever("redis", new RetrySettings(settings.RetryMinBackoff, settings.RetryMaxBackoff),
         ex => ex is RedisException or TimeoutException,
         retry =>
@@ -35,10 +38,13 @@ public sealed class RedisEventWriter(IConnectionMultiplexer redis, RedisSinkSett
     }
 
     /// <summary>
-    /// Writes the batch; returns how many of its events were new (the rest were written by an earlier attempt) and the
-    /// events whose JSON could not be written. Every error Redis answers is retried with backoff for as long as it lasts
-    /// (unreachable, out of memory, busy, read-only, loading, a failing script): the partition waits, loudly, rather
-    /// than lose events or stop the node.
+    /// Writes the batch: one <c>WriteBatch.lua</c> call per source (each atomic and idempotent in its source's slot), the
+    /// streams into <c>&lt;prefix&gt;:streams</c>, then the partition's mark, then — with <c>wait-replicas</c> — a
+    /// <c>WAIT</c> on each master written to. Returns how many of its events were new (the rest were written by an
+    /// earlier attempt) and the events whose JSON could not be written. Every error Redis answers is retried with
+    /// backoff for as long as it lasts (unreachable, out of memory, busy, read-only, loading, a failing script, a
+    /// failover under way, too few replicas): the partition waits, loudly, rather than lose events or stop the node.
+    /// A retry writes again only what an earlier attempt did not.
     /// </summary>
     public async Task<SinkWrite> WriteAsync(EventBatch batch, CancellationToken cancellation = default)
     {
@@ -50,7 +56,15 @@ public sealed class RedisEventWriter(IConnectionMultiplexer redis, RedisSinkSett
             attempts++;
             CrashPoints.Reach(CrashPoint.RedisBeforeScript);
             // StackExchange.Redis takes no token: a call under way completes or times out by itself.
-            return await redis.GetDatabase().ScriptEvaluateAsync(LuaScripts.WriteBatch, payload.Keys, payload.Arguments).ConfigureAwait(false);
+            var db = redis.GetDatabase();
+            var sources = new Task<RedisResult>[payload.Sources.Count];
+            for (var i = 0; i < sources.Length; i++)
+                sources[i] = db.ScriptEvaluateAsync(LuaScripts.WriteBatch, payload.Sources[i].Keys, payload.Sources[i].Arguments);
+            var listed = payload.Streams.Length > 0 ? db.SetAddAsync(settings.StreamsKey, payload.Streams) : Task.FromResult(0L);
+            await Task.WhenAll(Task.WhenAll(sources), listed).ConfigureAwait(false);
+            await db.ScriptEvaluateAsync(LuaScripts.RaiseMark, [settings.OffsetsKey], [payload.PartitionField, payload.LastOffset]).ConfigureAwait(false);
+            await _wait.AfterAsync(redis, WrittenKeys(payload)).ConfigureAwait(false);
+            return sources.Sum(s => (long)s.Result);
         }, cancellation).ConfigureAwait(false);
         CrashPoints.Reach(CrashPoint.RedisAfterScript);
         if (attempts > 1) log.Info("Redis write of {0} succeeded after {1} attempts", batch, attempts);
@@ -58,6 +72,14 @@ public sealed class RedisEventWriter(IConnectionMultiplexer redis, RedisSinkSett
         // timeout) the client may still write it from its backlog, so the buffer is left to the GC.
         if (attempts == 1) payload.Dispose();
         return new SinkWrite((int)written, refused);
+    }
+
+    /// <summary>One key of each slot the batch wrote to: WAIT goes to the masters holding them.</summary>
+    private IEnumerable<RedisKey> WrittenKeys(RedisBatchPayload payload)
+    {
+        yield return settings.OffsetsKey;
+        yield return settings.StreamsKey;
+        foreach (var call in payload.Sources) yield return call.Keys[1];
     }
 
     /// <summary>Errors Redis answers while it cannot take writes for a while: expected to pass by themselves.</summary>
@@ -70,7 +92,7 @@ public sealed class RedisEventWriter(IConnectionMultiplexer redis, RedisSinkSett
     /// <summary>The partition's high-water mark: the highest offset written, or -1.</summary>
     public async Task<long> HighWaterMarkAsync(string topic, int partition)
     {
-        var value = await redis.GetDatabase().HashGetAsync(settings.OffsetsKey, RedisBatchPayload.PartitionField(topic, partition)).ConfigureAwait(false);
+        var value = await redis.GetDatabase().HashGetAsync(settings.OffsetsKey, RedisBatchPayload.PartitionFieldOf(topic, partition)).ConfigureAwait(false);
         return value.IsNull ? -1 : (long)value;
     }
 }

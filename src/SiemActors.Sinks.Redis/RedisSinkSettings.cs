@@ -18,6 +18,13 @@ public sealed record RedisSinkSettings
         RetryMaxBackoff = section.GetTimeSpan("retry-max-backoff");
         AlertsStreamMaxLength = section.GetInt("alerts-stream-max-length");
         AlertDedupeTtl = section.GetTimeSpan("alert-dedupe-ttl");
+        WaitReplicas = section.GetInt("wait-replicas");
+        WaitTimeout = section.GetTimeSpan("wait-timeout");
+        if (WaitReplicas < 0) throw new ConfigurationException("siem.sinks.redis.wait-replicas must not be negative");
+        if (WaitReplicas > 0 && WaitTimeout < TimeSpan.FromMilliseconds(1))
+            throw new ConfigurationException("siem.sinks.redis.wait-timeout must be at least 1ms when wait-replicas is set");
+        if (string.IsNullOrWhiteSpace(KeyPrefix) || KeyPrefix.AsSpan().IndexOfAny('{', '}') >= 0)
+            throw new ConfigurationException($"siem.sinks.redis.key-prefix must be non-empty and without braces (keys put their hash tag after it): \"{KeyPrefix}\"");
         if (AlertDedupeTtl < TimeSpan.FromSeconds(1)) throw new ConfigurationException("siem.sinks.redis.alert-dedupe-ttl must be at least 1s");
         if (string.IsNullOrWhiteSpace(Connection)) throw new ConfigurationException("siem.sinks.redis.connection is empty");
         if (StreamMaxLength < 1) throw new ConfigurationException("siem.sinks.redis.stream-max-length must be at least 1");
@@ -42,17 +49,40 @@ public sealed record RedisSinkSettings
 
     public TimeSpan AlertDedupeTtl { get; init; }
 
+    /// <summary>How many replicas must acknowledge each write before it counts (<c>WAIT</c>); 0: none asked.</summary>
+    public int WaitReplicas { get; init; }
+
+    public TimeSpan WaitTimeout { get; init; }
+
+    public Persistence.Redis.ReplicaWait ReplicaWait => WaitReplicas == 0 ? Persistence.Redis.ReplicaWait.None : new(WaitReplicas, WaitTimeout);
+
+    /// <summary>Each partition's high-water mark over all sources: raised once every source of a batch is written.</summary>
     public string OffsetsKey => KeyPrefix + ":offsets";
+
+    /// <summary>A source's marks: per partition, the highest offset written to this source. In the source's slot.</summary>
+    public string SourceMarksKey(string source) => $"{KeyPrefix}:offsets:{Tagged(source)}";
 
     /// <summary>The stream of alerts.</summary>
     public string AlertsStreamKey => KeyPrefix + ":alerts";
 
-    /// <summary>Keys <c>&lt;prefix&gt;:alerts:seen:&lt;alert id&gt;</c> mark alerts already in the stream.</summary>
-    public string AlertMarkerPrefix => KeyPrefix + ":alerts:seen:";
+    /// <summary>
+    /// The key that marks an alert already in the stream: <c>&lt;prefix&gt;:alerts:seen:{&lt;prefix&gt;:alerts}:&lt;alert id&gt;</c>,
+    /// tagged with the stream's name so that it shares the stream's Redis Cluster slot.
+    /// </summary>
+    public string AlertMarkerKey(string alertId) => $"{KeyPrefix}:alerts:seen:{{{AlertsStreamKey}}}:{alertId}";
 
     public string StreamsKey => KeyPrefix + ":streams";
 
-    public string StreamKey(string source) => $"{KeyPrefix}:stream:{source}";
+    /// <summary>A source's live stream. The source in braces is the key's hash tag: its slot on a Redis Cluster.</summary>
+    public string StreamKey(string source) => $"{KeyPrefix}:stream:{Tagged(source)}";
 
-    public string EventKey(long timestamp, string source, string eventId) => $"{KeyPrefix}:events:{timestamp}:{source}:{eventId}";
+    /// <summary>An event's key, in its source's slot (the source in braces).</summary>
+    public string EventKey(long timestamp, string source, string eventId) => $"{KeyPrefix}:events:{timestamp}:{Tagged(source)}:{eventId}";
+
+    /// <summary>
+    /// The source in braces: Redis Cluster hashes the text between the first <c>{</c> and the first <c>}</c> after it, so
+    /// every key that holds this (after a prefix without braces) is in one slot. A source that starts with <c>}</c> would
+    /// make that text empty (the whole key hashed): it gets a <c>~</c> in front.
+    /// </summary>
+    private static string Tagged(string source) => source.StartsWith('}') ? "{~" + source + "}" : "{" + source + "}";
 }

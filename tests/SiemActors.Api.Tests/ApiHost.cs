@@ -105,7 +105,7 @@ public class ApiHost : IAsyncLifetime
     public async Task AppendOldEntryAsync(string source, long storedAtMs, string json)
     {
         var db = _redis.GetDatabase();
-        var stream = $"{_prefix}:stream:{source}";
+        var stream = $"{_prefix}:stream:{{{source}}}";
         await db.ExecuteAsync("XADD", stream, $"{storedAtMs}-1", "event", json);
         await db.SetAddAsync($"{_prefix}:streams", stream);
     }

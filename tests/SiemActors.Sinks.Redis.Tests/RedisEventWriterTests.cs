@@ -8,9 +8,16 @@ using SiemActors.Sinks.Tests;
 
 namespace SiemActors.Sinks.Redis.Tests;
 
-public sealed class RedisEventWriterTests(RedisFixture fixture) : IClassFixture<RedisFixture>
+/// <summary>The writer on one Redis server.</summary>
+public sealed class RedisEventWriterTests(RedisFixture fixture) : RedisEventWriterContract(fixture), IClassFixture<RedisFixture>;
+
+/// <summary>The same writer, the same checks, on a Redis Cluster of three masters and three replicas, with WAIT for one replica.</summary>
+[Collection(RedisClusterCollection.Name)]
+public sealed class RedisClusterEventWriterTests(RedisClusterFixture fixture) : RedisEventWriterContract(fixture);
+
+public abstract class RedisEventWriterContract(RedisTarget fixture)
 {
-    private readonly RedisSinkSettings _settings = fixture.Settings(RedisFixture.Endpoint);
+    private readonly RedisSinkSettings _settings = fixture.Settings();
     private IDatabase Db => fixture.Redis.GetDatabase();
 
     private RedisEventWriter Writer() => new(fixture.Redis, _settings, NoLogger.Instance);
@@ -75,22 +82,46 @@ public sealed class RedisEventWriterTests(RedisFixture fixture) : IClassFixture<
     }
 
     [Fact]
-    public void The_payload_lists_each_events_key_stream_offset_and_JSON_in_order()
+    public async Task Every_source_keeps_its_own_mark_so_a_source_written_before_a_failure_is_not_written_again()
     {
-        var batch = TestEvents.Batch("t", 1, 7, 2, "a", "b");
+        var writer = Writer();
+        var batch = TestEvents.Batch("siem-events", 5, 0, 6, "a", "b");
+        Assert.Equal(6, (await writer.WriteAsync(batch)).Written);
+        // As if an attempt had written source a's script and failed before b's: b's mark removed, a's kept.
+        await Db.HashDeleteAsync(_settings.SourceMarksKey("b"), "siem-events:5");
+        await Db.KeyDeleteAsync(_settings.StreamKey("b"));
+
+        Assert.Equal(3, (await writer.WriteAsync(batch)).Written);
+
+        Assert.Equal(3, await Db.StreamLengthAsync(_settings.StreamKey("a")));
+        Assert.Equal(3, await Db.StreamLengthAsync(_settings.StreamKey("b")));
+    }
+
+    [Fact]
+    public void The_payload_is_one_script_call_per_source_with_its_keys_in_the_sources_slot()
+    {
+        var batch = TestEvents.Batch("t", 1, 7, 3, "a", "b");
         using var payload = RedisBatchPayload.Build(batch, _settings);
 
-        Assert.Equal([_settings.OffsetsKey, _settings.StreamsKey,
-            _settings.EventKey(1_800_000_000_007, "a", "id-1-7"), _settings.StreamKey("a"),
-            _settings.EventKey(1_800_000_000_008, "b", "id-1-8"), _settings.StreamKey("b")], payload.Keys.Select(k => (string)k!));
-        Assert.Equal("t:1", (string?)payload.Arguments[0]);
-        Assert.Equal(3600, (long)payload.Arguments[1]);
-        Assert.Equal(10_000, (long)payload.Arguments[2]);
-        Assert.Equal(8, (long)payload.Arguments[3]);
-        Assert.Equal(7, (long)payload.Arguments[4]);
-        Assert.Equal(8, (long)payload.Arguments[6]);
-        Assert.Equal(EventJson.ToUtf8(batch.Events[0]), (byte[])payload.Arguments[5]!);
-        Assert.Equal(EventJson.ToUtf8(batch.Events[1]), (byte[])payload.Arguments[7]!);
+        Assert.Equal(2, payload.Sources.Count);
+        var a = payload.Sources[0];
+        Assert.Equal([_settings.SourceMarksKey("a"), _settings.StreamKey("a"),
+            _settings.EventKey(1_800_000_000_007, "a", "id-1-7"), _settings.EventKey(1_800_000_000_009, "a", "id-1-9")], a.Keys.Select(k => (string)k!));
+        Assert.Equal(["t:1", "3600", "10000", "9", "7"], a.Arguments.Take(5).Select(v => (string)v!));
+        Assert.Equal(9, (long)a.Arguments[6]);
+        Assert.Equal(EventJson.ToUtf8(batch.Events[0]), (byte[])a.Arguments[5]!);
+        Assert.Equal(EventJson.ToUtf8(batch.Events[2]), (byte[])a.Arguments[7]!);
+        Assert.Equal([_settings.SourceMarksKey("b"), _settings.StreamKey("b"), _settings.EventKey(1_800_000_000_008, "b", "id-1-8")],
+            payload.Sources[1].Keys.Select(k => (string)k!));
+        Assert.Equal([_settings.StreamKey("a"), _settings.StreamKey("b")], payload.Streams.Select(v => (string)v!));
+        Assert.Equal("t:1", payload.PartitionField);
+        Assert.Equal(9, payload.LastOffset);
+        // One slot per call, whatever braces a source holds.
+        foreach (var source in new[] { "a", "sshd", "x}y", "{z", "{}", "a{b}c", "}", "}x{" })
+        {
+            var keys = new[] { _settings.SourceMarksKey(source), _settings.StreamKey(source), _settings.EventKey(1, source, "id{1}") };
+            Assert.Single(keys.Select(k => ClusterSlot.Of(k)).Distinct());
+        }
     }
 
     [Fact]
@@ -107,7 +138,8 @@ public sealed class RedisEventWriterTests(RedisFixture fixture) : IClassFixture<
         };
         using var payload = RedisBatchPayload.Build(batch, _settings);
 
-        for (var i = 0; i < batch.Events.Count; i++) Assert.Equal(EventJson.ToUtf8(batch.Events[i]), (byte[])payload.Arguments[5 + 2 * i]!);
+        var call = Assert.Single(payload.Sources);
+        for (var i = 0; i < batch.Events.Count; i++) Assert.Equal(EventJson.ToUtf8(batch.Events[i]), (byte[])call.Arguments[5 + 2 * i]!);
     }
 
     private static SecurityEvent Message(SecurityEvent e, string message) => new()

@@ -73,7 +73,7 @@ internal static class Bounds
         {
             if (normalizer.Normalize(value, new KafkaOrigin("siem-events", partition, offset), timestamp, now).Event is not { } e) continue;
             var json = EventJson.ToUtf8(new EnrichedEvent(e, new HostEnrichment(now, 1, 1)));
-            events.Add(($"{prefix}:events:{e.Timestamp}:{e.Source}:{e.EventId}", $"{prefix}:stream:{e.Source}", json));
+            events.Add(($"{prefix}:events:{e.Timestamp}:{{{e.Source}}}:{e.EventId}", $"{prefix}:stream:{{{e.Source}}}", json));
         }
         using var redis = await ConnectionMultiplexer.ConnectAsync(connection);
         var db = redis.GetDatabase();

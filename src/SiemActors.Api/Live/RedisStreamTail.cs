@@ -16,6 +16,9 @@ internal readonly record struct StreamEntryData(long StoredAt, byte[] Json);
 /// While the node has no subscription the tail reads nothing. Each read's entries are handed to
 /// <c>deliver</c>, awaited before the next read: a slow consumer slows the tail, never the pipeline writing the streams.
 /// Redis unreachable: reads are retried (<see cref="Retries.Forever"/>, <c>siem.api.live.retry-*</c>) until the node stops.
+/// On a Redis Cluster the streams live in different slots and one <c>XREAD</c> cannot name them all: each stream is read
+/// on its own, without blocking, all at once, and a read that found nothing is followed by a pause of
+/// <c>cluster-poll-interval</c>.
 /// </summary>
 internal sealed class RedisStreamTail(RedisSinkSettings keys, LiveSettings settings, Func<IReadOnlyList<StreamEntryData>, Task> deliver,
     Func<long> activeSince, ILoggingAdapter log)
@@ -34,6 +37,7 @@ internal sealed class RedisStreamTail(RedisSinkSettings keys, LiveSettings setti
         options.SyncTimeout = options.AsyncTimeout;
         await using var redis = await ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false);
         var db = redis.GetDatabase();
+        var cluster = redis.GetServers().Any(s => s.ServerType == ServerType.Cluster);
         var retries = Retries.Forever("live-tail", settings.ReadRetry, ex => ex is RedisException or TimeoutException,
             retry => log.Warning("Live bridge cannot read the Redis streams (attempt {0}: {1}); retrying in {2}", retry.Attempt,
                 retry.Failure.Message, retry.Wait));
@@ -57,10 +61,12 @@ internal sealed class RedisStreamTail(RedisSinkSettings keys, LiveSettings setti
             var entries = await retries.ExecuteAsync("XREAD", async _ =>
             {
                 await RefreshStreamsAsync(db).ConfigureAwait(false);
-                return _positions.Count == 0 ? null : await ReadAsync(db).ConfigureAwait(false);
+                if (_positions.Count == 0) return null;
+                return cluster ? await ReadEachAsync(db).ConfigureAwait(false) : await ReadAsync(db).ConfigureAwait(false);
             }, cancellation).ConfigureAwait(false);
             if (entries is null) await Task.Delay(Min(settings.StreamsRefresh, TimeSpan.FromSeconds(1)), cancellation).ConfigureAwait(false);
             else if (entries.Count > 0) await deliver(entries).ConfigureAwait(false);
+            else if (cluster) await Task.Delay(settings.ClusterPollInterval, cancellation).ConfigureAwait(false);
         }
     }
 
@@ -101,6 +107,26 @@ internal sealed class RedisStreamTail(RedisSinkSettings keys, LiveSettings setti
             {
                 var kv = (RedisResult[])pair!;
                 Collect(kv[0].ToString(), kv[1], entries);
+            }
+        }
+        return entries;
+    }
+
+    /// <summary>A Redis Cluster: every stream read on its own (routed to its slot's master), not blocking.</summary>
+    private async Task<List<StreamEntryData>> ReadEachAsync(IDatabase db)
+    {
+        var streamKeys = _positions.Keys.ToList();
+        var reads = streamKeys.Select(k => db.StreamReadAsync(k, _positions[k], settings.ReadCount)).ToArray();
+        await Task.WhenAll(reads).ConfigureAwait(false);
+        var entries = new List<StreamEntryData>();
+        for (var i = 0; i < streamKeys.Count; i++)
+        {
+            foreach (var entry in reads[i].Result)
+            {
+                var id = entry.Id.ToString();
+                _positions[streamKeys[i]] = id;
+                var json = entry["event"];
+                if (!json.IsNull) entries.Add(new StreamEntryData(StoredAt(id), (byte[])json!));
             }
         }
         return entries;

@@ -251,13 +251,13 @@ public sealed class PipelineHarness : IAsyncDisposable
         return (stored, ofRule);
     }
 
-    /// <summary>Event keys (counted with SCAN) and stream entries in Redis.</summary>
+    /// <summary>Event keys (counted with SCAN on every master: one server, or each of a cluster's) and stream entries in Redis.</summary>
     public async Task<(long Keys, long StreamEntries)> RedisCounts()
     {
         _redis ??= await ConnectionMultiplexer.ConnectAsync($"{_redisEndpoint},allowAdmin=true");
-        var server = _redis.GetServer(_redisEndpoint);
         long keys = 0;
-        await foreach (var _ in server.KeysAsync(pattern: $"{KeyPrefix}:events:*", pageSize: 5000)) keys++;
+        foreach (var server in _redis.GetServers().Where(s => s.IsConnected && !s.IsReplica))
+            await foreach (var _ in server.KeysAsync(pattern: $"{KeyPrefix}:events:*", pageSize: 5000)) keys++;
         var db = _redis.GetDatabase();
         long entries = 0;
         foreach (var stream in await db.SetMembersAsync($"{KeyPrefix}:streams")) entries += await db.StreamLengthAsync((string)stream!);
