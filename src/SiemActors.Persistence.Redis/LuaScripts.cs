@@ -9,6 +9,11 @@ internal static class LuaScripts
 
     public static readonly string SaveSnapshot = Load("SaveSnapshot");
 
+    /// <summary>The writes, run on their slot's owner so that a WAIT after them goes to the server that ran them.</summary>
+    public static readonly SlotOwnerScript WriteEventsOnOwner = new(WriteEvents);
+
+    public static readonly SlotOwnerScript SaveSnapshotOnOwner = new(SaveSnapshot);
+
     private static string Load(string name)
     {
         var resource = $"SiemActors.Persistence.Redis.{name}.lua";

@@ -34,7 +34,7 @@ public sealed class RedisJournal : AsyncWriteJournal
     {
         var writes = messages.ToList();
         var results = new Exception?[writes.Count];
-        var scripts = new List<Task>(writes.Count);
+        var scripts = new List<Task<(IServer Server, RedisResult Result)>>(writes.Count);
         var db = await Database().ConfigureAwait(false);
         for (var i = 0; i < writes.Count; i++)
         {
@@ -50,13 +50,13 @@ public sealed class RedisJournal : AsyncWriteJournal
                 results[i] = ex;
                 continue;
             }
-            scripts.Add(db.ScriptEvaluateAsync(LuaScripts.WriteEvents,
+            scripts.Add(LuaScripts.WriteEventsOnOwner.EvaluateAsync(db.Multiplexer,
                 [(RedisKey)_settings.JournalKey(write.PersistenceId), (RedisKey)_settings.HighestKey(write.PersistenceId)], args));
         }
         // A Redis failure fails the whole call: every write of it is reported failed and the actors stop. So do too few
         // replica acknowledgements (wait-replicas).
         await Task.WhenAll(scripts).ConfigureAwait(false);
-        await _settings.Wait.AfterAsync(db.Multiplexer, writes.Select(w => (RedisKey)_settings.HighestKey(w.PersistenceId))).ConfigureAwait(false);
+        await _settings.Wait.OnAsync(scripts.Select(s => s.Result.Server)).ConfigureAwait(false);
         return results.ToImmutableList();
     }
 

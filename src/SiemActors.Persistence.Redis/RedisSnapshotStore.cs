@@ -49,9 +49,9 @@ public sealed class RedisSnapshotStore : SnapshotStore
         BinaryPrimitives.WriteInt64BigEndian(member, metadata.Timestamp.ToUniversalTime().Ticks);
         body.CopyTo(member, TimestampBytes);
         var db = await Database().ConfigureAwait(false);
-        await db.ScriptEvaluateAsync(LuaScripts.SaveSnapshot, [(RedisKey)_settings.SnapshotKey(metadata.PersistenceId)],
+        var (server, _) = await LuaScripts.SaveSnapshotOnOwner.EvaluateAsync(db.Multiplexer, [(RedisKey)_settings.SnapshotKey(metadata.PersistenceId)],
             [metadata.SequenceNr, member, _settings.ExpireSeconds(metadata.PersistenceId)]).ConfigureAwait(false);
-        await _settings.Wait.AfterAsync(db.Multiplexer, [(RedisKey)_settings.SnapshotKey(metadata.PersistenceId)]).ConfigureAwait(false);
+        await _settings.Wait.OnAsync([server]).ConfigureAwait(false);
     }
 
     protected override async Task DeleteAsync(SnapshotMetadata metadata, CancellationToken cancellationToken)

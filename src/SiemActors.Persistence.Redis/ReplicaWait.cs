@@ -5,9 +5,9 @@ namespace SiemActors.Persistence.Redis;
 
 /// <summary>
 /// Makes an acknowledged write survive a master failover. Redis replicates asynchronously: a master that answered a
-/// write and dies before its replica has it loses the write when the replica is promoted. After the writes to some keys
-/// are answered, <see cref="AfterAsync"/> sends <c>WAIT replicas timeout</c> to the master of each key's slot, on the
-/// connection that carried the writes, so it returns once every write sent on that connection reached
+/// write and dies before its replica has it loses the write when the replica is promoted. After writes are answered,
+/// <see cref="OnAsync"/> sends <c>WAIT replicas timeout</c> to each server that ran them (<see cref="SlotOwnerScript"/>
+/// says which), on the connection that carried them, so it returns once every write sent on that connection reached
 /// <see cref="Replicas"/> replicas. Fewer acknowledgements within <see cref="Timeout"/> throw
 /// <see cref="ReplicaAcknowledgementException"/>: the caller retries its (idempotent) write and waits again rather
 /// than acknowledge what one machine holds. <see cref="Replicas"/> 0 sends nothing (a single server, or a cluster whose
@@ -19,15 +19,12 @@ public sealed record ReplicaWait(int Replicas, TimeSpan Timeout)
 
     public bool Enabled => Replicas > 0;
 
-    public async Task AfterAsync(IConnectionMultiplexer redis, IEnumerable<RedisKey> keys)
+    /// <summary>Waits on the servers that ran the writes (<see cref="SlotOwnerScript"/>), each once.</summary>
+    public async Task OnAsync(IEnumerable<IServer> ran)
     {
         if (!Enabled) return;
         var servers = new Dictionary<EndPoint, IServer>();
-        foreach (var key in keys)
-        {
-            var server = redis.GetServer(key);
-            servers.TryAdd(server.EndPoint, server);
-        }
+        foreach (var server in ran) servers.TryAdd(server.EndPoint, server);
         var timeoutMs = (long)Timeout.TotalMilliseconds;
         var answers = await Task.WhenAll(servers.Values.Select(async s => (s.EndPoint, Acks: (long)await s.ExecuteAsync("WAIT", Replicas, timeoutMs).ConfigureAwait(false))))
             .ConfigureAwait(false);

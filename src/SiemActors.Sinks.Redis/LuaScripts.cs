@@ -12,6 +12,12 @@ internal static class LuaScripts
 
     public static string WriteAlerts => WriteAlertsText.Value;
 
+    /// <summary><c>WriteBatch.lua</c>, run on its slot's owner (a WAIT after it goes to the same server).</summary>
+    public static readonly Persistence.Redis.SlotOwnerScript WriteBatchOnOwner = new(Load("WriteBatch"));
+
+    /// <summary><c>WriteAlerts.lua</c>, run on its slot's owner.</summary>
+    public static readonly Persistence.Redis.SlotOwnerScript WriteAlertsOnOwner = new(Load("WriteAlerts"));
+
     public static string AdvanceEpoch => AdvanceEpochText.Value;
 
     public static string RaiseMark => RaiseMarkText.Value;

@@ -27,8 +27,8 @@ public sealed class RedisAlertWriter(IConnectionMultiplexer redis, RedisSinkSett
             args[2 + i] = alerts[i].AlertId;
             args[2 + n + i] = AlertJson.ToUtf8(alerts[i]);
         }
-        var added = await redis.GetDatabase().ScriptEvaluateAsync(LuaScripts.WriteAlerts, keys, args).ConfigureAwait(false);
-        await settings.ReplicaWait.AfterAsync(redis, [keys[0]]).ConfigureAwait(false);
+        var (server, added) = await LuaScripts.WriteAlertsOnOwner.EvaluateAsync(redis, keys, args).ConfigureAwait(false);
+        await settings.ReplicaWait.OnAsync([server]).ConfigureAwait(false);
         return (int)added;
     }
 }

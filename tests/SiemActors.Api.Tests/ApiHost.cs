@@ -27,7 +27,11 @@ namespace SiemActors.Api.Tests;
 public class ApiHost : IAsyncLifetime
 {
     public const string Secret = "api-tests-secret-0123456789abcdefghijkl";
-    private static readonly string RedisEndpoint = Environment.GetEnvironmentVariable("SIEM_REDIS") ?? "127.0.0.1:6379";
+    /// <summary>The Redis the sinks write to and the api reads (a cluster in <see cref="ClusterApiHost"/>).</summary>
+    protected virtual string RedisEndpoint => Environment.GetEnvironmentVariable("SIEM_REDIS") ?? "127.0.0.1:6379";
+
+    /// <summary>Extra <c>siem.sinks.redis</c> settings.</summary>
+    protected virtual string RedisExtra => "";
     private static readonly string ClickHouseUrl = Environment.GetEnvironmentVariable("SIEM_CLICKHOUSE_URL") ?? "http://127.0.0.1:8123";
     private readonly string _prefix = "apitest-" + Guid.NewGuid().ToString("N")[..10];
     private readonly string _database = "apitest_" + Guid.NewGuid().ToString("N")[..10];
@@ -65,7 +69,7 @@ public class ApiHost : IAsyncLifetime
               auth { secret = "{{Secret}}", clock-skew = 0s }
               live { {{LiveConfig}} }
             }
-            siem.sinks.redis { connection = "{{RedisEndpoint}}", key-prefix = "{{_prefix}}", stream-max-length = 1000000 }
+            siem.sinks.redis { connection = "{{RedisEndpoint}}", key-prefix = "{{_prefix}}", stream-max-length = 1000000 {{RedisExtra}} }
             siem.sinks.clickhouse { url = "{{ClickHouseUrl}}", database = {{_database}}, retry-max-backoff = 500ms, request-timeout = 10s }
             """);
         Settings = ApiSettings.Create(config);
@@ -157,12 +161,12 @@ public class ApiHost : IAsyncLifetime
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
-        var server = _redis.GetServers()[0];
         try
         {
             // Large SCAN pages: a Redis that holds millions of other keys (a benchmark's, with their TTL) is scanned in
-            // a few hundred round trips instead of tens of thousands.
-            await foreach (var key in server.KeysAsync(pattern: _prefix + ":*", pageSize: 5000)) await _redis.GetDatabase().KeyDeleteAsync(key);
+            // a few hundred round trips instead of tens of thousands. Every master of a cluster.
+            foreach (var server in _redis.GetServers().Where(s => s.IsConnected && !s.IsReplica))
+                await foreach (var key in server.KeysAsync(pattern: _prefix + ":*", pageSize: 5000)) await _redis.GetDatabase().KeyDeleteAsync(key);
         }
         catch (RedisTimeoutException ex)
         {

@@ -255,6 +255,8 @@ public sealed class PipelineHarness : IAsyncDisposable
     public async Task<(long Keys, long StreamEntries)> RedisCounts()
     {
         _redis ??= await ConnectionMultiplexer.ConnectAsync($"{_redisEndpoint},allowAdmin=true");
+        // A cluster's masters change in a failover: read the roles again before choosing whom to scan.
+        if (_redis.GetServers().Any(s => s.ServerType == ServerType.Cluster)) await _redis.ConfigureAsync();
         long keys = 0;
         foreach (var server in _redis.GetServers().Where(s => s.IsConnected && !s.IsReplica))
             await foreach (var _ in server.KeysAsync(pattern: $"{KeyPrefix}:events:*", pageSize: 5000)) keys++;

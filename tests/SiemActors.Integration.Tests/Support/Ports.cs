@@ -5,6 +5,34 @@ namespace SiemActors.Integration.Tests.Support;
 
 internal static class Ports
 {
+    /// <summary>
+    /// A first port for a Redis Cluster of six nodes: it and the five after it free, and their cluster bus ports
+    /// (+10000) too. Searched in 20000-29999, below the ephemeral range that <see cref="Free"/> draws from.
+    /// </summary>
+    public static int FreeClusterBase()
+    {
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var first = Random.Shared.Next(2000, 2999) * 10;
+            if (Enumerable.Range(first, 6).All(p => IsFree(p) && IsFree(p + 10000))) return first;
+        }
+        throw new InvalidOperationException("no six free ports (and bus ports) in 20000-29999");
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
     public static int Free()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -1,11 +1,59 @@
 using System.Diagnostics;
 using StackExchange.Redis;
 
-namespace SiemActors.Sinks.Redis.Tests;
+namespace SiemActors.Testing;
 
-/// <summary>Crashes and restarts nodes of the test Redis Cluster (scripts/services.sh's).</summary>
-internal static class RedisClusterNodes
+/// <summary>
+/// A Redis Cluster of scripts/services.sh (<c>start redis-cluster</c>): three masters and three replicas from
+/// <paramref name="firstPort"/>, state in <paramref name="servicesDir"/> (null: the script's default, the cluster
+/// scripts/test.sh starts). Crashes and restarts its nodes.
+/// </summary>
+public sealed class RedisClusterNodes(int firstPort = 7000, string? servicesDir = null)
 {
+    /// <summary>The connection string: the first three nodes as seeds.</summary>
+    public string Endpoint => $"127.0.0.1:{firstPort},127.0.0.1:{firstPort + 1},127.0.0.1:{firstPort + 2}";
+
+    /// <summary>Starts every node that is down (a new cluster is created) and waits for a healthy cluster.</summary>
+    public Task Start() => Services("start");
+
+    /// <summary>Stops every node and forgets the cluster.</summary>
+    public Task Stop() => Services("stop");
+
+    /// <summary>
+    /// Crashes the master of <paramref name="key"/>'s slot at the worst moment for acknowledged writes and waits until the
+    /// cluster is whole again: its replica is paused (SIGSTOP) and cut off (CLIENT KILL TYPE replica) until the master
+    /// holds writes the replica never received, then the master is SIGKILLed, the replica resumed and promoted (after
+    /// cluster-node-timeout), and the killed node started again (it rejoins as the new master's replica and copies it).
+    /// Without WAIT, what the master acknowledged after the cut is lost. Needs writes to the master meanwhile.
+    /// Returns the killed node's endpoint.
+    /// </summary>
+    public async Task<string> CrashMasterOf(RedisKey key, TimeSpan within)
+    {
+        // Admin commands on a connection of their own, made now (the cluster's current topology): the writers' connections
+        // to the master are held by WAITs while the replica is paused.
+        using var admin = await ConnectionMultiplexer.ConnectAsync($"{Endpoint},allowAdmin=true");
+        var master = MasterOf(admin, key);
+        var replica = await ReplicaOf(admin, master);
+        var replicaProcess = await ProcessOf(replica);
+        var masterProcess = await ProcessOf(master);
+        var killed = master.EndPoint.ToString()!;
+        Signal(replicaProcess, "STOP");
+        try
+        {
+            await master.ExecuteAsync("CLIENT", "KILL", "TYPE", "replica");
+            var cut = await ReplicationOffset(master);
+            await Eventually.True(async () => await ReplicationOffset(master) > cut, within, "writes on the master that its replica does not have");
+            Signal(masterProcess, "KILL");
+        }
+        finally
+        {
+            Signal(replicaProcess, "CONT");
+        }
+        await Eventually.True(() => FailedOver(admin, killed), within, $"the slots of {killed} taken over by its replica");
+        await Restart();
+        return killed;
+    }
+
     /// <summary>The master that holds <paramref name="key"/>'s slot.</summary>
     public static IServer MasterOf(IConnectionMultiplexer redis, RedisKey key) => redis.GetServer(key);
 
@@ -62,15 +110,19 @@ internal static class RedisClusterNodes
     }
 
     /// <summary>Starts the nodes that are down (they rejoin, the killed master as a replica) and waits for a healthy cluster.</summary>
-    public static async Task Restart()
+    public Task Restart() => Services("start");
+
+    private async Task Services(string verb)
     {
         var script = Path.Combine(RepositoryRoot(), "scripts", "services.sh");
-        var start = new ProcessStartInfo(script) { ArgumentList = { "start", "redis-cluster" }, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("bash") { ArgumentList = { script, verb, "redis-cluster" }, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["SIEM_REDIS_CLUSTER_PORT"] = firstPort.ToString();
+        if (servicesDir is not null) start.Environment["SIEM_SERVICES_DIR"] = servicesDir;
         using var process = Process.Start(start) ?? throw new InvalidOperationException("scripts/services.sh did not start");
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        if (process.ExitCode != 0) throw new InvalidOperationException($"services.sh start redis-cluster failed: {await output}{await errors}");
+        if (process.ExitCode != 0) throw new InvalidOperationException($"services.sh {verb} redis-cluster failed: {await output}{await errors}");
     }
 
     private static string RepositoryRoot()
