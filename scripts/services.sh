@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Local services for SiemActors' tests and local runs: Redis and ClickHouse from Debian's packages, on loopback only.
-#   scripts/services.sh install [browser]
+#   scripts/services.sh install [browser|cluster]
 #                                 install the Debian packages that are missing (redis-server, clickhouse-server,
 #                                 clickhouse-client, kcat, iproute2 for the network lab's hosts; with `browser` also
 #                                 chromium, for the UI's browser test)
@@ -19,6 +19,12 @@
 #                                 create) and awaited until every node reports cluster_state:ok. A node started again
 #                                 after a kill rejoins with its nodes.conf (as a replica when its master failed over).
 #                                 Not part of plain `start`/`stop`: name it.
+#   scripts/services.sh start|stop|kill clickhouse-cluster [N]
+#                                 a ClickHouse cluster "siem" of 2 shards x 2 replicas (replica N = 1..4: shard
+#                                 (N+1)/2; HTTP 8201-8204, native 8211-8214, interserver 8221-8224;
+#                                 SIEM_CLICKHOUSE_CLUSTER_PORT moves 8200) replicated through one ZooKeeper (8230;
+#                                 Debian's zookeeperd, installed by `install cluster`). Configs from
+#                                 deploy/clickhouse-cluster/. With N: only that replica (kill: SIGKILL, a crash).
 #   scripts/services.sh status
 # Ports: SIEM_REDIS_PORT, SIEM_CLICKHOUSE_HTTP_PORT, SIEM_CLICKHOUSE_TCP_PORT, SIEM_CLICKHOUSE_INTERSERVER_PORT.
 # SIEM_REDIS_PERSIST=1 gives Redis an append-only file, so data survives a stop and start (the outage tests use it).
@@ -32,6 +38,8 @@ ch_http_port=${SIEM_CLICKHOUSE_HTTP_PORT:-8123}
 ch_tcp_port=${SIEM_CLICKHOUSE_TCP_PORT:-9000}
 ch_interserver_port=${SIEM_CLICKHOUSE_INTERSERVER_PORT:-9009}
 cluster_port=${SIEM_REDIS_CLUSTER_PORT:-7000}
+ch_cluster_port=${SIEM_CLICKHOUSE_CLUSTER_PORT:-8200}
+repo=$(cd "$(dirname "$0")/.." && pwd)
 cluster_ports=("$cluster_port" $((cluster_port + 1)) $((cluster_port + 2)) $((cluster_port + 3)) $((cluster_port + 4)) $((cluster_port + 5)))
 
 sudo_if_needed() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
@@ -46,6 +54,7 @@ install_packages() {
   command -v ip >/dev/null || missing+=(iproute2)
   command -v start-stop-daemon >/dev/null || missing+=(dpkg)
   [[ ${1:-} == browser ]] && { [[ -x /usr/bin/chromium ]] || missing+=(chromium); }
+  [[ ${1:-} == browser || ${1:-} == cluster ]] && { [[ -x /usr/share/zookeeper/bin/zkServer.sh ]] || missing+=(zookeeperd); }
   if ((${#missing[@]} == 0)); then echo "services: packages present"; return; fi
   echo "services: installing ${missing[*]}"
   sudo_if_needed apt-get update -qq
@@ -131,6 +140,59 @@ stop_redis_cluster() { # signal
   return 0
 }
 
+start_zookeeper() {
+  local zk=$dir/ch-cluster/zookeeper port=$((ch_cluster_port + 30))
+  if answers "$port"; then return; fi
+  mkdir -p "$zk/data" "$zk/logs"
+  sed -e "s#@DATA_DIR@#$zk/data#" -e "s#@ZK_PORT@#$port#" "$repo/deploy/clickhouse-cluster/zoo.cfg.template" >"$zk/zoo.cfg"
+  ZOO_LOG_DIR=$zk/logs start-stop-daemon --start --background --make-pidfile --pidfile "$dir/ch-cluster/zookeeper.pid" \
+    --output "$zk/logs/zookeeper.out" --exec /usr/share/zookeeper/bin/zkServer.sh -- start-foreground "$zk/zoo.cfg"
+  wait_until "ZooKeeper" 60 answers "$port"
+}
+
+start_ch_replica() { # N (1..4)
+  local n=$1 shard=$(((n + 1) / 2)) replica=$((2 - n % 2))
+  local http=$((ch_cluster_port + n)) tcp=$((ch_cluster_port + 10 + n)) inter=$((ch_cluster_port + 20 + n))
+  local home=$dir/ch-cluster/$n
+  if answers "$http"; then return; fi
+  mkdir -p "$home/config.d" "$home/data" "$home/tmp" "$home/user_files"
+  cp /etc/clickhouse-server/config.xml /etc/clickhouse-server/users.xml "$home/"
+  sed -e "s#@ZK_PORT@#$((ch_cluster_port + 30))#" -e "s#@SHARD@#$shard#" -e "s#@REPLICA@#s${shard}r${replica}#" \
+    -e "s#@TCP_1@#$((ch_cluster_port + 11))#" -e "s#@TCP_2@#$((ch_cluster_port + 12))#" \
+    -e "s#@TCP_3@#$((ch_cluster_port + 13))#" -e "s#@TCP_4@#$((ch_cluster_port + 14))#" \
+    "$repo/deploy/clickhouse-cluster/cluster.xml.template" >"$home/config.d/cluster.xml"
+  sudo_if_needed chown -R clickhouse:clickhouse "$home"
+  sudo_if_needed start-stop-daemon --start --background --make-pidfile --pidfile "$dir/ch-cluster/$n.pid" \
+    --chuid clickhouse --exec /usr/sbin/clickhouse-server -- --config-file="$home/config.xml" -- \
+    --listen_host=127.0.0.1 --http_port="$http" --tcp_port="$tcp" --interserver_http_port="$inter" \
+    --path="$home/data/" --tmp_path="$home/tmp/" --user_files_path="$home/user_files/" \
+    --logger.log="$home/clickhouse.log" --logger.errorlog="$home/clickhouse.err.log"
+}
+
+start_clickhouse_cluster() { # [N]
+  mkdir -p "$dir/ch-cluster"
+  start_zookeeper
+  local n
+  for n in ${1:-1 2 3 4}; do start_ch_replica "$n"; done
+  for n in ${1:-1 2 3 4}; do
+    if ! wait_until "ClickHouse replica $n" 90 curl -sf "http://127.0.0.1:$((ch_cluster_port + n))/ping"; then
+      tail -n 20 "$dir/ch-cluster/$n/clickhouse.err.log" >&2 || true
+      return 1
+    fi
+  done
+  echo "services: ClickHouse cluster siem (2 shards x 2 replicas) on 127.0.0.1:$((ch_cluster_port + 1))-$((ch_cluster_port + 4)), ZooKeeper on $((ch_cluster_port + 30))"
+}
+
+stop_clickhouse_cluster() { # signal [N]
+  local n
+  for n in ${2:-1 2 3 4}; do stop_one "ClickHouse replica $n" "$dir/ch-cluster/$n.pid" "$1"; done
+  if [[ -z ${2:-} ]]; then
+    stop_one ZooKeeper "$dir/ch-cluster/zookeeper.pid" "$1"
+    [[ $1 == TERM ]] && sudo_if_needed rm -rf "$dir/ch-cluster"
+  fi
+  return 0
+}
+
 stop_one() { # name pidfile [signal]
   local pidfile=$2 signal=${3:-TERM}
   [[ -f $pidfile ]] || return 0
@@ -150,16 +212,19 @@ case ${1:-} in
   start)
     mkdir -p "$dir"
     if [[ ${2:-} == redis-cluster ]]; then start_redis_cluster; exit 0; fi
+    if [[ ${2:-} == clickhouse-cluster ]]; then start_clickhouse_cluster "${3:-}"; exit 0; fi
     if [[ ${2:-redis} == redis ]]; then start_redis; fi
     if [[ ${2:-clickhouse} == clickhouse ]]; then start_clickhouse; fi
     ;;
   stop)
     if [[ ${2:-} == redis-cluster ]]; then stop_redis_cluster TERM; exit 0; fi
+    if [[ ${2:-} == clickhouse-cluster ]]; then stop_clickhouse_cluster TERM "${3:-}"; exit 0; fi
     if [[ ${2:-redis} == redis ]]; then stop_one Redis "$dir/redis.pid"; fi
     if [[ ${2:-clickhouse} == clickhouse ]]; then stop_one ClickHouse "$dir/clickhouse.pid"; fi
     ;;
   kill)
     if [[ ${2:-} == redis-cluster ]]; then stop_redis_cluster KILL; exit 0; fi
+    if [[ ${2:-} == clickhouse-cluster ]]; then stop_clickhouse_cluster KILL "${3:-}"; exit 0; fi
     if [[ ${2:-redis} == redis ]]; then stop_one Redis "$dir/redis.pid" KILL; fi
     if [[ ${2:-clickhouse} == clickhouse ]]; then stop_one ClickHouse "$dir/clickhouse.pid" KILL; fi
     ;;
@@ -167,5 +232,5 @@ case ${1:-} in
     answers "$redis_port" && echo "Redis: up on 127.0.0.1:$redis_port" || echo "Redis: down"
     answers "$ch_http_port" && echo "ClickHouse: up on 127.0.0.1:$ch_http_port" || echo "ClickHouse: down"
     cluster_ok && echo "Redis Cluster: ok on 127.0.0.1:${cluster_ports[0]}-${cluster_ports[5]}" || echo "Redis Cluster: down" ;;
-  *) echo "usage: $0 install|start|stop|kill|status [redis|clickhouse|redis-cluster]" >&2; exit 2 ;;
+  *) echo "usage: $0 install|start|stop|kill|status [redis|clickhouse|redis-cluster|clickhouse-cluster [N]]" >&2; exit 2 ;;
 esac

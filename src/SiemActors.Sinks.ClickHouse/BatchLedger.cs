@@ -10,7 +10,8 @@ public readonly record struct LedgerRange(string Topic, int Partition, long Firs
 /// Per partition, the offset ranges written to the event table: a <c>before</c> row when a batch's insert starts, an
 /// <c>after</c> row when it has succeeded. The highest <c>after</c> is the partition's high-water mark: events at or
 /// below it are never inserted again. A range with only <c>before</c> was interrupted; it is simply inserted again
-/// (identical rows, collapsed by the table's engine).
+/// (identical rows, collapsed by the table's engine). On a cluster the ledger of a partition is on the partition's shard,
+/// read and written through the same client as its events (the shard's local tables): a local, read-your-writes check.
 /// </summary>
 public sealed class BatchLedger(ClickHouseHttpClient client, ClickHouseSinkSettings settings)
 {
@@ -26,7 +27,7 @@ public sealed class BatchLedger(ClickHouseHttpClient client, ClickHouseSinkSetti
     {
         var marks = partitions.Distinct().ToDictionary(p => p, _ => -1L);
         if (marks.Count == 0) return marks;
-        var sql = $"SELECT partition, max(last_offset) FROM {settings.LedgerTable} WHERE topic = {ClickHouseSql.Quote(topic)} " +
+        var sql = $"SELECT partition, max(last_offset) FROM {settings.Local(settings.LedgerTable)} WHERE topic = {ClickHouseSql.Quote(topic)} " +
                   $"AND partition IN ({string.Join(",", marks.Keys)}) AND state = {After} GROUP BY partition FORMAT TabSeparated";
         foreach (var line in (await client.QueryAsync(sql, ct).ConfigureAwait(false)).Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -50,6 +51,6 @@ public sealed class BatchLedger(ClickHouseHttpClient client, ClickHouseSinkSetti
                 $"{{\"topic\":{System.Text.Json.JsonSerializer.Serialize(r.Topic)},\"partition\":{r.Partition},\"first_offset\":{r.FirstOffset},");
             body.Append(CultureInfo.InvariantCulture, $"\"last_offset\":{r.LastOffset},\"rows\":{r.Rows},\"state\":{state},\"written_at\":{now}}}\n");
         }
-        return client.InsertAsync($"INSERT INTO {settings.LedgerTable} FORMAT JSONEachRow", Encoding.UTF8.GetBytes(body.ToString()), ct);
+        return client.InsertAsync($"INSERT INTO {settings.Local(settings.LedgerTable)} FORMAT JSONEachRow", Encoding.UTF8.GetBytes(body.ToString()), ct);
     }
 }

@@ -7,11 +7,23 @@ namespace SiemActors.Sinks.ClickHouse;
 /// <summary>Inserts alerts into <see cref="AlertsSchema"/> in one <c>JSONEachRow</c> insert; idempotent by alert id.</summary>
 public sealed class ClickHouseAlertWriter(ClickHouseHttpClient client, ClickHouseSinkSettings settings)
 {
-    public Task EnsureSchemaAsync(CancellationToken ct = default) => client.QueryAsync(AlertsSchema.Statement(settings), ct);
+    public Task EnsureSchemaAsync(CancellationToken ct = default) => ClusterTables.EnsureAsync(client, AlertsSchema.Statements(settings), ct);
 
+    /// <summary>Inserts the alerts; on a cluster, each shard's (by alert id) in one insert into its local table.</summary>
     public async Task WriteAsync(IReadOnlyList<Alert> alerts, CancellationToken ct = default)
     {
         if (alerts.Count == 0) return;
+        if (settings.IsCluster)
+        {
+            await Task.WhenAll(alerts.GroupBy(a => settings.ShardOf(a.AlertId)).Select(g => InsertAsync(client.ForShard(g.Key), g.ToList(), ct)))
+                .ConfigureAwait(false);
+            return;
+        }
+        await InsertAsync(client, alerts, ct).ConfigureAwait(false);
+    }
+
+    private async Task InsertAsync(ClickHouseHttpClient target, IReadOnlyList<Alert> alerts, CancellationToken ct)
+    {
         var body = new ArrayBufferWriter<byte>(alerts.Count * 512);
         using (var w = new Utf8JsonWriter(body, new JsonWriterOptions { SkipValidation = true }))
         {
@@ -38,6 +50,6 @@ public sealed class ClickHouseAlertWriter(ClickHouseHttpClient client, ClickHous
                 w.Reset(body);
             }
         }
-        await client.InsertAsync($"INSERT INTO {settings.AlertsTable} FORMAT JSONEachRow", body.WrittenMemory, ct).ConfigureAwait(false);
+        await target.InsertAsync($"INSERT INTO {settings.Local(settings.AlertsTable)} FORMAT JSONEachRow", body.WrittenMemory, ct).ConfigureAwait(false);
     }
 }

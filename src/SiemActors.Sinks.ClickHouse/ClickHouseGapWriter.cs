@@ -7,7 +7,7 @@ namespace SiemActors.Sinks.ClickHouse;
 /// <summary>Writes <see cref="IngestGap"/>s to <see cref="IngestGapsSchema"/>; idempotent by range.</summary>
 public sealed class ClickHouseGapWriter(ClickHouseHttpClient client, ClickHouseSinkSettings settings)
 {
-    public Task EnsureSchemaAsync(CancellationToken ct = default) => client.QueryAsync(IngestGapsSchema.Statement(settings), ct);
+    public Task EnsureSchemaAsync(CancellationToken ct = default) => ClusterTables.EnsureAsync(client, IngestGapsSchema.Statements(settings), ct);
 
     public Task WriteAsync(IngestGap gap, CancellationToken ct = default)
     {
@@ -26,6 +26,7 @@ public sealed class ClickHouseGapWriter(ClickHouseHttpClient client, ClickHouseS
             w.WriteNumber("detected_at_ms"u8, gap.DetectedAt);
             w.WriteEndObject();
         }
-        return client.InsertAsync($"INSERT INTO {settings.GapsTable} FORMAT JSONEachRow", body.WrittenMemory, ct);
+        return client.ForShard(settings.ShardOf(gap.Partition))
+            .InsertAsync($"INSERT INTO {settings.Local(settings.GapsTable)} FORMAT JSONEachRow", body.WrittenMemory, ct);
     }
 }

@@ -10,6 +10,8 @@ namespace SiemActors.Sinks.ClickHouse;
 /// ClickHouse's HTTP interface: queries with text results and inserts with a body. Transient failures (connection
 /// refused, timeouts, overload) are retried (<see cref="Retries"/>: exponential backoff with jitter, target
 /// <c>clickhouse</c>) until they succeed or the caller cancels; other errors throw <see cref="ClickHouseServerException"/>.
+/// A client of several replicas (one shard of a cluster: <see cref="ForShard"/>) sends every call to one of them and
+/// moves to the next after a transient failure, so the shard's surviving replicas take over from one that is down.
 /// </summary>
 public sealed class ClickHouseHttpClient : IDisposable
 {
@@ -17,16 +19,27 @@ public sealed class ClickHouseHttpClient : IDisposable
     private readonly ClickHouseSinkSettings _settings;
     private readonly ILoggingAdapter _log;
     private readonly ResiliencePipeline _retries;
+    private readonly IReadOnlyList<Uri> _replicas;
+    private readonly ClickHouseHttpClient[] _shards;
+    private int _current;
 
-    public ClickHouseHttpClient(ClickHouseSinkSettings settings, ILoggingAdapter log)
+    /// <summary>A client of <see cref="ClickHouseSinkSettings.Url"/> (queries and, on one server, writes); on a cluster, with a client per shard.</summary>
+    public ClickHouseHttpClient(ClickHouseSinkSettings settings, ILoggingAdapter log) : this(settings, log, [settings.Url])
+    {
+        _shards = settings.IsCluster ? settings.Shards.Select(replicas => new ClickHouseHttpClient(settings, log, replicas)).ToArray() : [this];
+    }
+
+    private ClickHouseHttpClient(ClickHouseSinkSettings settings, ILoggingAdapter log, IReadOnlyList<Uri> replicas)
     {
         _settings = settings;
         _log = log;
+        _replicas = replicas;
+        _shards = [];
         _retries = Retries.Forever("clickhouse", new RetrySettings(settings.RetryMinBackoff, settings.RetryMaxBackoff), IsTransient,
-            retry => _log.Warning("ClickHouse call failed (attempt {0}), retrying in {1}: {2} — {3}", retry.Attempt, retry.Wait, retry.Failure.Message, retry.What));
+            retry => _log.Warning("ClickHouse call to {0} failed (attempt {1}), retrying in {2}: {3} — {4}", Current, retry.Attempt, retry.Wait,
+                retry.Failure.Message, retry.What));
         _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
         {
-            BaseAddress = settings.Url,
             Timeout = settings.RequestTimeout,
         };
         if (settings.User.Length > 0)
@@ -36,14 +49,58 @@ public sealed class ClickHouseHttpClient : IDisposable
         }
     }
 
+    /// <summary>The shards this client writes to: itself on one server; on a cluster, one client per shard over its replicas.</summary>
+    public int ShardCount => _shards.Length;
+
+    /// <summary>The client of shard <paramref name="shard"/> (<see cref="ClickHouseSinkSettings.ShardOf(int)"/>).</summary>
+    public ClickHouseHttpClient ForShard(int shard) => _shards[shard];
+
+    /// <summary>A client per server to create tables on (dispose each): every replica of every shard of a cluster, or this one's server.</summary>
+    public IReadOnlyList<ClickHouseHttpClient> EveryServer() => _settings.IsCluster
+        ? _settings.Shards.SelectMany(r => r).Select(url => new ClickHouseHttpClient(_settings, _log, [url])).ToList()
+        : [new ClickHouseHttpClient(_settings, _log, [_settings.Url])];
+
+    /// <summary>The shard a replica URL belongs to (cluster only).</summary>
+    public int ShardOfReplica(Uri replica) => _settings.Shards.Select((r, i) => (r, i)).First(x => x.r.Contains(replica)).i;
+
+    internal ILoggingAdapter Log => _log;
+
+    internal bool IsCluster => _settings.IsCluster;
+
+    /// <summary>The replica calls go to now.</summary>
+    public Uri Current => _replicas[Volatile.Read(ref _current) % _replicas.Count];
+
     /// <summary>Runs a statement; returns what ClickHouse answered (use a <c>FORMAT</c> clause for the shape).</summary>
     public Task<string> QueryAsync(string sql, CancellationToken cancellation = default) =>
         WithRetry(sql, async ct =>
         {
             using var content = new StringContent(sql, Encoding.UTF8);
-            using var response = await _http.PostAsync("/", content, ct).ConfigureAwait(false);
-            return await Read(response, ct).ConfigureAwait(false);
+            var replica = Volatile.Read(ref _current);
+            using var response = await Send(new Uri(Current, "/"), content, ct).ConfigureAwait(false);
+            return await Read(response, replica, ct).ConfigureAwait(false);
         }, cancellation);
+
+    /// <summary>Posts to the current replica; a transient failure moves the client to the next replica for the next call.</summary>
+    private async Task<HttpResponseMessage> Send(Uri uri, HttpContent content, CancellationToken ct)
+    {
+        var replica = Volatile.Read(ref _current);
+        try
+        {
+            return await _http.PostAsync(uri, content, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsTransient(ex) && !ct.IsCancellationRequested)
+        {
+            Next(replica);
+            throw;
+        }
+    }
+
+    private void Next(int failed)
+    {
+        if (_replicas.Count < 2) return;
+        if (Interlocked.CompareExchange(ref _current, failed + 1, failed) == failed)
+            _log.Warning("ClickHouse replica {0} failed; calls go to {1} now", _replicas[failed % _replicas.Count], Current);
+    }
 
     /// <summary>Runs <paramref name="insert"/> (an <c>INSERT … FORMAT …</c>) with <paramref name="body"/> as its data.</summary>
     public Task InsertAsync(string insert, ReadOnlyMemory<byte> body, CancellationToken cancellation = default) =>
@@ -56,8 +113,10 @@ public sealed class ClickHouseHttpClient : IDisposable
     public async Task<string> InsertOnceAsync(string insert, ReadOnlyMemory<byte> body, CancellationToken cancellation = default)
     {
         using HttpContent content = _settings.Compress ? new GzipContent(body) : new ReadOnlyMemoryContent(body);
-        using var response = await _http.PostAsync("/?query=" + Uri.EscapeDataString(insert), content, cancellation).ConfigureAwait(false);
-        return await Read(response, cancellation).ConfigureAwait(false);
+        var quorum = _settings.InsertQuorum > 0 ? "&insert_quorum=" + _settings.InsertQuorum : "";
+        var replica = Volatile.Read(ref _current);
+        using var response = await Send(new Uri(Current, "/?query=" + Uri.EscapeDataString(insert) + quorum), content, cancellation).ConfigureAwait(false);
+        return await Read(response, replica, cancellation).ConfigureAwait(false);
     }
 
     private Task<string> WithRetry(string what, Func<CancellationToken, Task<string>> call, CancellationToken cancellation) =>
@@ -73,14 +132,22 @@ public sealed class ClickHouseHttpClient : IDisposable
         _ => false,
     };
 
-    private static async Task<string> Read(HttpResponseMessage response, CancellationToken ct)
+    /// <summary>The answer's text; an error the replica answered that passes by itself (its table read-only while it
+    /// lost ZooKeeper, overloaded) also moves the client to the next replica.</summary>
+    private async Task<string> Read(HttpResponseMessage response, int replica, CancellationToken ct)
     {
         var text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode) throw ClickHouseServerException.From((int)response.StatusCode, text);
-        return text;
+        if (response.IsSuccessStatusCode) return text;
+        var error = ClickHouseServerException.From((int)response.StatusCode, text);
+        if (error.IsTransient) Next(replica);
+        throw error;
     }
 
     private static string Short(string sql) => sql.Length <= 120 ? sql : sql[..120] + "…";
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http.Dispose();
+        foreach (var shard in _shards.Where(s => !ReferenceEquals(s, this))) shard.Dispose();
+    }
 }

@@ -10,10 +10,10 @@ public sealed class ClickHouseServerException(int code, int httpStatus, string m
 
     /// <summary>
     /// Errors that go away by themselves: overload, too many parts, memory, timeouts, network, a table being
-    /// created elsewhere, and HTTP 502/503/504 from a proxy in front. Anything else is a bug or a schema mismatch and
+    /// created elsewhere, a replicated table read-only or short of replicas for its insert quorum, and HTTP 502/503/504 from a proxy in front. Anything else is a bug or a schema mismatch and
     /// is not retried.
     /// </summary>
-    public bool IsTransient => (code is 159 or 160 or 164 or 202 or 203 or 209 or 210 or 236 or 241 or 242 or 252 or 285 or 319 or 425
+    public bool IsTransient => (code is 159 or 160 or 164 or 202 or 203 or 209 or 210 or 236 or 241 or 242 or 252 or 285 or 286 or 289 or 319 or 425
                                 || httpStatus is 502 or 503 or 504) && !IsContentError;
 
     /// <summary>What the server said, without the client's prefix.</summary>

@@ -24,6 +24,18 @@ public sealed record ClickHouseSinkSettings
         if (InsertMaxRows < 1) throw new ConfigurationException($"siem.sinks.clickhouse.insert-max-rows must be at least 1, not {InsertMaxRows}");
         InsertMaxDays = section.GetInt("insert-max-days");
         if (InsertMaxDays < 1) throw new ConfigurationException($"siem.sinks.clickhouse.insert-max-days must be at least 1, not {InsertMaxDays}");
+        InsertQuorum = section.GetInt("insert-quorum");
+        if (InsertQuorum < 0) throw new ConfigurationException($"siem.sinks.clickhouse.insert-quorum must not be negative, not {InsertQuorum}");
+        var cluster = section.GetString("cluster.name");
+        ClusterName = cluster.Length == 0 ? "" : Identifier(cluster, "cluster.name");
+        var shards = section.GetStringList("cluster.shards") ?? [];
+        Shards = shards.Select((replicas, i) => (IReadOnlyList<Uri>)replicas.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) ? uri
+                : throw new ConfigurationException($"siem.sinks.clickhouse.cluster.shards[{i}]: '{u}' is not a URL")).ToList()).ToList();
+        if (ClusterName.Length > 0 && (Shards.Count == 0 || Shards.Any(r => r.Count == 0)))
+            throw new ConfigurationException("siem.sinks.clickhouse.cluster.shards must list every shard's replicas (\"http://a:8123,http://b:8123\") when cluster.name is set");
+        if (ClusterName.Length == 0 && Shards.Count > 0)
+            throw new ConfigurationException("siem.sinks.clickhouse.cluster.name is empty but cluster.shards is set: name the remote_servers cluster");
     }
 
     /// <summary>From a config holding <c>siem.sinks.clickhouse</c>; missing keys take the defaults.</summary>
@@ -62,11 +74,37 @@ public sealed record ClickHouseSinkSettings
     /// <summary>The most event days (day partitions) one insert touches.</summary>
     public int InsertMaxDays { get; init; }
 
-    /// <summary><c>database.table</c> of the events.</summary>
+    /// <summary>Replicas that must have an insert before it counts (ClickHouse's <c>insert_quorum</c>); 0: none asked.</summary>
+    public int InsertQuorum { get; init; }
+
+    /// <summary>The <c>remote_servers</c> cluster of the <c>Distributed</c> tables; empty: one server (<see cref="Url"/>).</summary>
+    public string ClusterName { get; init; }
+
+    /// <summary>Per shard, its replicas' HTTP URLs (cluster only).</summary>
+    public IReadOnlyList<IReadOnlyList<Uri>> Shards { get; init; }
+
+    public bool IsCluster => ClusterName.Length > 0;
+
+    /// <summary>The shard a Kafka partition's batches, ledger rows and gaps go to: partition mod shards. Stable while the shard count is.</summary>
+    public int ShardOf(int partition) => IsCluster ? partition % Shards.Count : 0;
+
+    /// <summary>The shard of a row keyed by text (an alert by its id): FNV-1a of the UTF-8 bytes mod shards.</summary>
+    public int ShardOf(string key)
+    {
+        if (!IsCluster) return 0;
+        var hash = 2166136261u;
+        foreach (var b in System.Text.Encoding.UTF8.GetBytes(key)) hash = (hash ^ b) * 16777619u;
+        return (int)(hash % (uint)Shards.Count);
+    }
+
+    /// <summary><c>database.table</c> of the events: the table itself on one server, the <c>Distributed</c> table of a cluster (reads).</summary>
     public string EventsTable => $"{Database}.{Table}";
 
-    /// <summary><c>database.table_ledger</c>: the per-partition batch ledger.</summary>
+    /// <summary><c>database.table_ledger</c>: the per-partition batch ledger (the <c>Distributed</c> one on a cluster).</summary>
     public string LedgerTable => $"{Database}.{Table}_ledger";
+
+    /// <summary>Where a table's rows are written and the ledger read: itself on one server, its <c>_local</c> table on a cluster's shard.</summary>
+    public string Local(string table) => IsCluster ? table + "_local" : table;
 
     public ClickHouseSinkSettings WithDatabase(string database) => this with { Database = Identifier(database, "database") };
 

@@ -2,7 +2,7 @@ namespace SiemActors.Sinks.ClickHouse;
 
 /// <summary>
 /// The event store's DDL: one statement set that runs on ClickHouse 18.16 and on current servers (no DateTime64,
-/// Map, IPv4, TTL or CODEC). Retention is by dropping day partitions.
+/// Map, IPv4, TTL or CODEC), on one server or a cluster (<see cref="ClusterTables"/>). Retention is by dropping day partitions.
 /// </summary>
 /// <remarks>
 /// ReplacingMergeTree collapses rows with the same sorting key, and every column of the key is deterministic for an
@@ -15,8 +15,13 @@ public static class EventsSchema
     public static IReadOnlyList<string> Statements(ClickHouseSinkSettings s) =>
     [
         $"CREATE DATABASE IF NOT EXISTS {s.Database}",
-        $"""
-        CREATE TABLE IF NOT EXISTS {s.EventsTable} (
+        .. ClusterTables.Create(s, s.EventsTable, EventColumns, "ReplacingMergeTree", "", "PARTITION BY event_date ORDER BY (source, event_time, event_id)"),
+        .. ClusterTables.Create(s, s.LedgerTable, LedgerColumns, "ReplacingMergeTree", "state",
+            "PARTITION BY toYYYYMM(written_at) ORDER BY (topic, partition, first_offset, last_offset)"),
+    ];
+
+    private const string EventColumns = """
+        (
             event_id String,
             event_time DateTime('UTC'),
             event_time_ms Int64,
@@ -45,12 +50,11 @@ public static class EventsSchema
             partition UInt16,
             offset UInt64,
             raw String
-        ) ENGINE = ReplacingMergeTree()
-        PARTITION BY event_date
-        ORDER BY (source, event_time, event_id)
-        """,
-        $"""
-        CREATE TABLE IF NOT EXISTS {s.LedgerTable} (
+        )
+        """;
+
+    private const string LedgerColumns = """
+        (
             topic String,
             partition UInt16,
             first_offset UInt64,
@@ -58,9 +62,6 @@ public static class EventsSchema
             rows UInt32,
             state UInt8,
             written_at DateTime('UTC')
-        ) ENGINE = ReplacingMergeTree(state)
-        PARTITION BY toYYYYMM(written_at)
-        ORDER BY (topic, partition, first_offset, last_offset)
-        """,
-    ];
+        )
+        """;
 }

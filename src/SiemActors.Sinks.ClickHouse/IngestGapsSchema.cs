@@ -2,13 +2,16 @@ namespace SiemActors.Sinks.ClickHouse;
 
 /// <summary>
 /// The <c>ingest_gaps</c> table: one row per range of records the pipeline never read (docs/reliability.md). A gap
-/// reported again after a crash is the same row (ReplacingMergeTree on its range; read through <c>FINAL</c>).
+/// reported again after a crash is the same row (ReplacingMergeTree on its range; read through <c>FINAL</c>); on a cluster, on its partition's shard.
 /// Runs on ClickHouse 18.16.
 /// </summary>
 public static class IngestGapsSchema
 {
-    public static string Statement(ClickHouseSinkSettings s) => $"""
-        CREATE TABLE IF NOT EXISTS {s.GapsTable} (
+    public static IEnumerable<string> Statements(ClickHouseSinkSettings s) =>
+        ClusterTables.Create(s, s.GapsTable, Columns, "ReplacingMergeTree", "", "PARTITION BY toYYYYMM(detected_at) ORDER BY (topic, partition, first_offset, last_offset)");
+
+    private const string Columns = """
+        (
             topic String,
             partition UInt16,
             first_offset UInt64,
@@ -18,8 +21,6 @@ public static class IngestGapsSchema
             node String,
             detected_at DateTime('UTC'),
             detected_at_ms Int64
-        ) ENGINE = ReplacingMergeTree()
-        PARTITION BY toYYYYMM(detected_at)
-        ORDER BY (topic, partition, first_offset, last_offset)
+        )
         """;
 }

@@ -23,7 +23,8 @@ public sealed class AlertsService(ClickHouseHttpClient clickHouse, ClickHouseSin
     {
         if (Volatile.Read(ref _schemaReady) == 0)
         {
-            await StoreQuery.RunAsync(clickHouse, AlertsSchema.Statement(store), settings, cancellation);
+            // On a cluster this creates the tables on the server read from; the pipeline's nodes create them on every replica.
+            foreach (var statement in AlertsSchema.Statements(store)) await StoreQuery.RunAsync(clickHouse, statement, settings, cancellation);
             Volatile.Write(ref _schemaReady, 1);
         }
         var text = await StoreQuery.RunAsync(clickHouse, AlertsSql.Search(store.AlertsTable, request), settings, cancellation);

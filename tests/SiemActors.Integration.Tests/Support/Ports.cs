@@ -19,6 +19,21 @@ internal static class Ports
         throw new InvalidOperationException("no six free ports (and bus ports) in 20000-29999");
     }
 
+    /// <summary>
+    /// A base port for scripts/services.sh's ClickHouse cluster (SIEM_CLICKHOUSE_CLUSTER_PORT): base+1..4 (HTTP),
+    /// +11..14 (native), +21..24 (interserver) and +30 (ZooKeeper) free. Searched in 30000-39999.
+    /// </summary>
+    public static int FreeClickHouseClusterBase()
+    {
+        int[] offsets = [1, 2, 3, 4, 11, 12, 13, 14, 21, 22, 23, 24, 30];
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var first = Random.Shared.Next(300, 399) * 100;
+            if (offsets.All(o => IsFree(first + o))) return first;
+        }
+        throw new InvalidOperationException("no free ports for a ClickHouse cluster in 30000-39999");
+    }
+
     private static bool IsFree(int port)
     {
         try

@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using Xunit;
+
+namespace SiemActors.Integration.Tests.Support;
+
+/// <summary>
+/// A ClickHouse cluster of the test class's own — 2 shards x 2 replicas and a ZooKeeper, started through
+/// scripts/services.sh (start clickhouse-cluster) on free ports from deploy/clickhouse-cluster/'s configs — next to a
+/// dedicated Redis. Replica n (1..4) is of shard (n+1)/2.
+/// </summary>
+public sealed class ClickHouseClusterFixture : IAsyncLifetime
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "siem-it-chcluster-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly int _base = Ports.FreeClickHouseClusterBase();
+
+    public DedicatedServices Services { get; } = new();
+
+    /// <summary>Replica n's HTTP URL.</summary>
+    public string Replica(int n) => $"http://127.0.0.1:{_base + n}";
+
+    /// <summary>The sink's cluster settings (HOCON) over this cluster.</summary>
+    public string SinkConfig(int insertQuorum = 0) => $$"""
+        siem.sinks.clickhouse {
+          cluster { name = siem, shards = ["{{Replica(1)}},{{Replica(2)}}", "{{Replica(3)}},{{Replica(4)}}"] }
+          insert-quorum = {{insertQuorum}}
+        }
+        """;
+
+    public async Task InitializeAsync()
+    {
+        await Services.StartFirstAsync();
+        await Run("start");
+    }
+
+    /// <summary>SIGKILLs replica n: gone at once, its disk kept, as a crashed machine.</summary>
+    public Task Crash(int replica) => Run("kill", replica.ToString());
+
+    /// <summary>Starts replica n again; it catches up from its shard's other replica.</summary>
+    public Task Restart(int replica) => Run("start", replica.ToString());
+
+    public async Task DisposeAsync()
+    {
+        await Run("stop");
+        await Services.DisposeAsync();
+    }
+
+    private async Task Run(string verb, string? replica = null)
+    {
+        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(Path.Combine(Ports.RepositoryRoot(), "scripts", "services.sh"));
+        info.ArgumentList.Add(verb);
+        info.ArgumentList.Add("clickhouse-cluster");
+        if (replica is not null) info.ArgumentList.Add(replica);
+        info.Environment["SIEM_SERVICES_DIR"] = _dir;
+        info.Environment["SIEM_CLICKHOUSE_CLUSTER_PORT"] = _base.ToString();
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"services.sh {verb} clickhouse-cluster {replica} failed ({process.ExitCode}): {await output}{await errors}");
+    }
+}
