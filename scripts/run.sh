@@ -10,7 +10,10 @@
 #   SIEM_NODE_PORT    the node's remoting port (default siem.node.port: 4053)
 #   SIEM_METRICS_PORT Prometheus /metrics port (default siem.metrics.port: 9090; 0: on the HTTP port)
 #   SIEM_STATE_DIR    logs and state (default .siem/)
-#   SIEM_SERVICES     "external": use the Redis and ClickHouse already running, do not install, start or stop them
+#   SIEM_SERVICES     "external": use the Redis and ClickHouse already running, do not install, start or stop them;
+#                     "cluster": a Redis Cluster (3 masters, 3 replicas on 7000-7005, writes WAIT for one replica) and a
+#                     ClickHouse cluster (2 shards x 2 replicas on 8201-8204, ZooKeeper on 8230) instead of one of each
+#                     (scripts/services.sh start redis-cluster / clickhouse-cluster; docs/scaling.md)
 #   SIEM_NO_BUILD     1: use what is already built (the browser test runs this script after scripts/test.sh built all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,11 +36,24 @@ stop_all() {
       kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
     fi
   done
-  [[ $services == external ]] || scripts/services.sh stop
+  case $services in
+    external) ;;
+    cluster) scripts/services.sh stop redis-cluster; scripts/services.sh stop clickhouse-cluster ;;
+    *) scripts/services.sh stop ;;
+  esac
 }
 trap stop_all EXIT INT TERM
 
-if [[ $services != external ]]; then
+redis_ports=("${SIEM_REDIS_PORT:-6379}")
+clickhouse_http=("http://127.0.0.1:${SIEM_CLICKHOUSE_HTTP_PORT:-8123}")
+if [[ $services == cluster ]]; then
+  echo "== services (clusters)"
+  scripts/services.sh install cluster
+  scripts/services.sh start redis-cluster
+  scripts/services.sh start clickhouse-cluster
+  redis_ports=(7000 7001 7002 7003 7004 7005)
+  clickhouse_http=(http://127.0.0.1:8201 http://127.0.0.1:8202 http://127.0.0.1:8203 http://127.0.0.1:8204)
+elif [[ $services != external ]]; then
   echo "== services"
   scripts/services.sh install
   scripts/services.sh start
@@ -66,10 +82,17 @@ cat "$state/kafka.log"
 # siem:persistence:*) describe the previous run's log. The node would see a new log by itself only where the new one
 # ends below the old marks (docs/reliability.md); this script knows, so it clears them for the default database and
 # key prefix. The events and the alerts stay.
-clickhouse-client --port "${SIEM_CLICKHOUSE_TCP_PORT:-9000}" --query "TRUNCATE TABLE IF EXISTS siem.siem_events_ledger" 2>/dev/null || true
-redis-cli -p "${SIEM_REDIS_PORT:-6379}" DEL siem:offsets siem:log-epochs >/dev/null 2>&1 || true
-redis-cli -p "${SIEM_REDIS_PORT:-6379}" --scan --pattern 'siem:persistence:*' 2>/dev/null \
-  | xargs -r -n 1000 redis-cli -p "${SIEM_REDIS_PORT:-6379}" UNLINK >/dev/null 2>&1 || true
+# On the clusters: the ledger's local table on every replica, the keys on every node (redis-cli -c follows a key to its
+# master; a replica lists its master's keys, deleting one twice is harmless).
+ledger=siem.siem_events_ledger
+[[ $services == cluster ]] && ledger=siem.siem_events_ledger_local
+for ch in "${clickhouse_http[@]}"; do curl -s "$ch/" --data-binary "TRUNCATE TABLE IF EXISTS $ledger" >/dev/null 2>&1 || true; done
+for port in "${redis_ports[@]}"; do
+  redis-cli -c -p "$port" DEL siem:offsets siem:log-epochs >/dev/null 2>&1 || true
+  for pattern in 'siem:offsets:*' 'siem:persistence:*'; do # the sources' marks; the entities' journals
+    redis-cli -p "$port" --scan --pattern "$pattern" 2>/dev/null | xargs -r -n 1 redis-cli -c -p "$port" UNLINK >/dev/null 2>&1 || true
+  done
+done
 
 # The node's overrides for this run: where the broker is, the ports, the JWT secret file in the state folder.
 cat >"$state/node.conf" <<CONF
@@ -80,6 +103,15 @@ ${SIEM_HTTP_PORT:+siem.api.http.port = $SIEM_HTTP_PORT}
 ${SIEM_NODE_PORT:+siem.node.port = $SIEM_NODE_PORT}
 ${SIEM_METRICS_PORT:+siem.metrics.port = $SIEM_METRICS_PORT}
 CONF
+if [[ $services == cluster ]]; then
+  cat >>"$state/node.conf" <<CONF
+siem.sinks.redis { connection = "127.0.0.1:7000,127.0.0.1:7001,127.0.0.1:7002", wait-replicas = 1 }
+siem.sinks.clickhouse {
+  url = "http://127.0.0.1:8201"
+  cluster { name = siem, shards = ["http://127.0.0.1:8201,http://127.0.0.1:8202", "http://127.0.0.1:8203,http://127.0.0.1:8204"] }
+}
+CONF
+fi
 
 echo "== node"
 $node --config "$state/node.conf" >"$state/node.log" 2>&1 &
@@ -103,7 +135,8 @@ SiemActors is running. Look at:
   Operations:  siemctl cluster show | actor hierarchy | shards show | pipeline status | pipeline lag   (docs/operations.md)
                curl $url/health/ready;  metrics: curl http://127.0.0.1:${SIEM_METRICS_PORT:-9090}/metrics
   ClickHouse:  clickhouse-client --query "SELECT source, severity, count() FROM siem.siem_events FINAL GROUP BY source, severity ORDER BY source, severity"
-  Redis:       redis-cli SMEMBERS siem:streams;  redis-cli XREVRANGE siem:stream:sshd + - COUNT 3
+  Redis:       redis-cli SMEMBERS siem:streams;  redis-cli XREVRANGE 'siem:stream:{sshd}' + - COUNT 3
+               (SIEM_SERVICES=cluster: redis-cli -c -p 7000 …; clickhouse-client --port 8211 …)
   Kafka:       kcat -b \$(cat .siem/kafka.bootstrap) -L
   Logs:        .siem/node.log  .siem/kafka.log  .siem/generator.log
 Stop with Ctrl+C: the generator stops, the node drains and commits, then the broker and the services stop.

@@ -55,7 +55,7 @@ public sealed record RedisPluginSettings(string Connection, string KeyPrefix, in
         return new RedisPluginSettings(connection, prefix, page, ttl)
         {
             ExpireAfter = expireAfter, ExpirePrefix = config.GetString("expire-prefix"),
-            Wait = replicas == 0 ? ReplicaWait.None : new ReplicaWait(replicas, waitTimeout),
+            Wait = new ReplicaWait(replicas, waitTimeout),
         };
     }
 

@@ -54,7 +54,7 @@ public sealed record RedisSinkSettings
 
     public TimeSpan WaitTimeout { get; init; }
 
-    public Persistence.Redis.ReplicaWait ReplicaWait => WaitReplicas == 0 ? Persistence.Redis.ReplicaWait.None : new(WaitReplicas, WaitTimeout);
+    public Persistence.Redis.ReplicaWait ReplicaWait => new(WaitReplicas, WaitTimeout);
 
     /// <summary>Each partition's high-water mark over all sources: raised once every source of a batch is written.</summary>
     public string OffsetsKey => KeyPrefix + ":offsets";
