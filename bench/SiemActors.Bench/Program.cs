@@ -26,6 +26,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
 {
     Console.WriteLine("usage: siem-bench run [--events N] [--partitions N] [--live-seconds N] [--node-config HOCON] [--label NAME] [--results DIR] [--no-docs] [--no-peer] [--no-bounds]");
     Console.WriteLine("       siem-bench kafka-consume [--messages N] [--partitions N] [--rounds N] [--results DIR]");
+    Console.WriteLine("       siem-bench stores [--events N] [--partitions N] [--redis HOST:PORT] [--redis-cluster SEEDS] [--clickhouse URL] [--clickhouse-cluster \"R1,R2;R3,R4\"] [--results DIR]");
     Console.WriteLine("       siem-bench fuzz [--records N] [--seed N] [--node-config HOCON] [--label NAME] [--results DIR]");
     Console.WriteLine("       siem-bench parsers [--job short]");
     Console.WriteLine("       siem-bench detection [--job short]");
@@ -89,6 +90,26 @@ switch (args[0])
         Console.WriteLine(table);
         if (!noDocs) RunDocs.Update(Path.Combine(root, "docs", "benchmarks.md"), table);
         Console.WriteLine($"results: {file}; chart: {chart}");
+        return 0;
+    }
+    case "stores":
+    {
+        // siem-bench stores [--events 200000] [--partitions 16] [--redis 127.0.0.1:6379] [--redis-cluster 127.0.0.1:7000,...]
+        //                   [--clickhouse URL] [--clickhouse-cluster "r1,r2;r3,r4"] [--results DIR]
+        var stores = await new StoresScenario(Option("--events", 200_000), Option("--partitions", 16)).RunAsync(Text("--redis") ?? "127.0.0.1:6379",
+            Text("--redis-cluster"), Text("--clickhouse") ?? "http://127.0.0.1:8123", Text("--clickhouse-cluster"));
+        Console.WriteLine();
+        Console.WriteLine(StoresScenario.Table(stores));
+        var dir = Text("--results") ?? Path.Combine(RepoRoot(), "bench", "results");
+        Directory.CreateDirectory(dir);
+        var file = Path.Combine(dir, $"{DateTime.UtcNow:yyyy-MM-dd}-{Commit()}-stores.json");
+        await File.WriteAllTextAsync(file, System.Text.Json.JsonSerializer.Serialize(new
+        {
+            date = DateTime.UtcNow, commit = Commit(), machine = Environment.ProcessorCount + " cores",
+            events = Option("--events", 200_000), partitions = Option("--partitions", 16),
+            results = stores.Select(r => new { r.Store, r.Target, r.Servers, r.Events, r.Seconds, r.PerSecond, r.PerServer, r.CpuMicrosPerEvent, r.PrimaryCpuMicrosPerEvent, r.PerServerAtOneCore }),
+        }, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        Console.WriteLine($"results: {file}");
         return 0;
     }
     case "kafka-consume":
