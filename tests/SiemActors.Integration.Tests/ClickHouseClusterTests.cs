@@ -7,22 +7,30 @@ namespace SiemActors.Integration.Tests;
 
 /// <summary>
 /// The spine on a ClickHouse cluster of 2 shards x 2 replicas (ReplicatedReplacingMergeTree, a Distributed table for
-/// reads): shard 1's first replica — where its writes go — is SIGKILLed mid-stream, and then the node. The survivor takes
-/// shard 1's writes over; every event is stored exactly once (through the Distributed table and FINAL), each partition's
-/// rows only on its shard (partition mod 2), offsets committed to the end, and the crashed replica, started again,
-/// catches up with its shard.
+/// reads): shard 1's first replica — where its writes go — is SIGKILLed mid-stream, and then the node.
+/// <list type="bullet">
+/// <item>insert-quorum 0: the survivor takes shard 1's writes over at once. Inserts the crashed replica had acknowledged
+/// but not yet passed on are on its disk only: they reach the survivor when it is started again (a machine that
+/// reboots), and only then is every event there.</item>
+/// <item>insert-quorum 2: every acknowledged insert is on both replicas, so while the crashed one is down the survivor
+/// holds every event of every offset committed; shard 1's partitions wait until the replica is back.</item>
+/// </list>
+/// Either way every event ends stored exactly once (through the Distributed table and FINAL), each partition's rows only
+/// on its shard (partition mod 2), offsets committed to the end, and the crashed replica caught up with its shard.
 /// </summary>
 public sealed class ClickHouseClusterTests(ClickHouseClusterFixture fixture, ITestOutputHelper output) : IClassFixture<ClickHouseClusterFixture>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(4);
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
-    [Fact]
-    public async Task A_replica_crash_and_a_node_crash_mid_stream_store_every_event_once_on_its_partitions_shard()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    public async Task A_replica_crash_and_a_node_crash_mid_stream_store_every_event_once_on_its_partitions_shard(int insertQuorum)
     {
-        const int total = 60_000;
+        const int total = 40_000;
         // Reads (the harness's audits) through replica 2's Distributed table: it stays up.
-        await using var harness = new PipelineHarness(fixture.Services.RedisEndpoint, fixture.Replica(2), fixture.SinkConfig());
+        await using var harness = new PipelineHarness(fixture.Services.RedisEndpoint, fixture.Replica(2), fixture.SinkConfig(insertQuorum));
         var node = harness.StartNode();
         var producing = harness.ProduceAsync(0, total, perSecond: 2_500);
 
@@ -30,13 +38,29 @@ public sealed class ClickHouseClusterTests(ClickHouseClusterFixture fixture, ITe
         Assert.False(producing.IsCompleted, "the stream had ended before the replica's crash");
         await fixture.Crash(1);
         var atCrash = (await harness.ClickHouseCounts()).Rows;
-        output.WriteLine($"crashed replica 1 (shard 1's first) at {atCrash} stored events");
-        await harness.Until(async () => (await harness.ClickHouseCounts()).Rows >= atCrash + 8_000, "8,000 more events stored", Patience);
+        output.WriteLine($"insert-quorum {insertQuorum}: crashed replica 1 (shard 1's first) at {atCrash} stored events");
+        await harness.Until(async () => (await harness.ClickHouseCounts()).Rows >= atCrash + 4_000, "4,000 more events stored", Patience);
+        if (insertQuorum == 2)
+        {
+            // Every offset committed of shard 1's partitions is on the survivor: an acknowledged insert had both replicas.
+            var committed = harness.Committed();
+            var survivor = await PartitionsOf(2, harness.Database);
+            foreach (var p in Enumerable.Range(0, PipelineHarness.Partitions).Where(p => p % 2 == 0))
+                Assert.True(survivor.GetValueOrDefault(p) >= committed[p], $"partition {p}: {committed[p]} committed, {survivor.GetValueOrDefault(p)} on the surviving replica");
+            output.WriteLine($"while replica 1 was down: {committed.Where((_, p) => p % 2 == 0).Sum()} offsets of shard 1 committed, all on the survivor");
+        }
         Assert.False(producing.IsCompleted, "the stream had ended before the node's crash");
         node.Kill();
         output.WriteLine($"killed the node at {(await harness.ClickHouseCounts()).Rows} stored events");
         node = harness.StartNode();
         await producing;
+        if (insertQuorum == 0)
+        {
+            await harness.UntilCommitted(harness.EndOffsets(), Patience); // the survivor took every write over
+            output.WriteLine($"all committed with replica 1 down; the survivor's Distributed table shows {(await harness.ClickHouseCounts()).Rows} events " +
+                             "(the rest acknowledged by replica 1 before its crash, on its disk)");
+        }
+        await fixture.Restart(1);
         await harness.UntilAllStored(total, Patience);
 
         var (rows, distinct) = await harness.ClickHouseCounts();
@@ -53,8 +77,6 @@ public sealed class ClickHouseClusterTests(ClickHouseClusterFixture fixture, ITe
         Assert.All(shard1.Keys, p => Assert.Equal(0, p % 2));
         Assert.All(shard2.Keys, p => Assert.Equal(1, p % 2));
         Assert.Equal(total, shard1.Values.Sum() + shard2.Values.Sum());
-
-        await fixture.Restart(1);
         await Eventually.True(async () => await LocalCount(1, harness.Database) == shard1.Values.Sum(), Patience,
             "the restarted replica caught up with its shard");
         Assert.Equal(0, await node.Terminate(TimeSpan.FromSeconds(60)));

@@ -20,7 +20,7 @@ public sealed class RedisClusterTests(RedisClusterFixture fixture, ITestOutputHe
     [Fact]
     public async Task A_master_failover_and_a_node_crash_mid_stream_store_every_event_once_and_alert_once()
     {
-        const int total = 60_000, every = 100, attacks = total / every;
+        const int total = 40_000, every = 100, attacks = total / every;
         var config = $$"""
             siem.sinks.redis { wait-replicas = 1, wait-timeout = 2s }
             siem.detection.rules = [
@@ -30,7 +30,7 @@ public sealed class RedisClusterTests(RedisClusterFixture fixture, ITestOutputHe
             """;
         await using var harness = new PipelineHarness(fixture.Cluster.Endpoint, fixture.Services.ClickHouseUrl, config);
         var node = harness.StartNode();
-        var producing = harness.ProduceAsync(0, total, perSecond: 2_500, n => n % every == 0 ? Attack(n, Base + n) : PipelineHarness.Event(n));
+        var producing = harness.ProduceAsync(0, total, perSecond: 2_000, n => n % every == 0 ? Attack(n, Base + n) : PipelineHarness.Event(n));
 
         await harness.Until(async () => (await harness.RedisCounts()).Keys >= 8_000, "8,000 events in Redis", Patience);
         Assert.False(producing.IsCompleted, "the stream had ended before the master's crash");

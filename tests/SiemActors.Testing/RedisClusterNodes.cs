@@ -112,23 +112,10 @@ public sealed class RedisClusterNodes(int firstPort = 7000, string? servicesDir 
     /// <summary>Starts the nodes that are down (they rejoin, the killed master as a replica) and waits for a healthy cluster.</summary>
     public Task Restart() => Services("start");
 
-    private async Task Services(string verb)
+    private Task Services(string verb)
     {
-        var script = Path.Combine(RepositoryRoot(), "scripts", "services.sh");
-        var start = new ProcessStartInfo("bash") { ArgumentList = { script, verb, "redis-cluster" }, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["SIEM_REDIS_CLUSTER_PORT"] = firstPort.ToString();
-        if (servicesDir is not null) start.Environment["SIEM_SERVICES_DIR"] = servicesDir;
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("scripts/services.sh did not start");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        if (process.ExitCode != 0) throw new InvalidOperationException($"services.sh {verb} redis-cluster failed: {await output}{await errors}");
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "scripts", "services.sh"))) return dir.FullName;
-        throw new InvalidOperationException("scripts/services.sh not found above " + AppContext.BaseDirectory);
+        var environment = new Dictionary<string, string> { ["SIEM_REDIS_CLUSTER_PORT"] = firstPort.ToString() };
+        if (servicesDir is not null) environment["SIEM_SERVICES_DIR"] = servicesDir;
+        return ServicesScript.RunAsync([verb, "redis-cluster"], environment);
     }
 }

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using SiemActors.Testing;
 using Xunit;
 
 namespace SiemActors.Integration.Tests.Support;
@@ -44,20 +44,7 @@ public sealed class ClickHouseClusterFixture : IAsyncLifetime
         await Services.DisposeAsync();
     }
 
-    private async Task Run(string verb, string? replica = null)
-    {
-        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Path.Combine(Ports.RepositoryRoot(), "scripts", "services.sh"));
-        info.ArgumentList.Add(verb);
-        info.ArgumentList.Add("clickhouse-cluster");
-        if (replica is not null) info.ArgumentList.Add(replica);
-        info.Environment["SIEM_SERVICES_DIR"] = _dir;
-        info.Environment["SIEM_CLICKHOUSE_CLUSTER_PORT"] = _base.ToString();
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"services.sh {verb} clickhouse-cluster {replica} failed ({process.ExitCode}): {await output}{await errors}");
-    }
+    private Task Run(string verb, string? replica = null) =>
+        ServicesScript.RunAsync(replica is null ? [verb, "clickhouse-cluster"] : [verb, "clickhouse-cluster", replica],
+            new Dictionary<string, string> { ["SIEM_SERVICES_DIR"] = _dir, ["SIEM_CLICKHOUSE_CLUSTER_PORT"] = _base.ToString() });
 }

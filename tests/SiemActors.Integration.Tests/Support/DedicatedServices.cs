@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using SiemActors.Testing;
 
 namespace SiemActors.Integration.Tests.Support;
 
@@ -64,20 +64,7 @@ public sealed class DedicatedServices : IAsyncDisposable
     /// <summary>SIGKILL: the server is gone at once, as in a crash.</summary>
     public Task Crash(string which) => Run("kill", which);
 
-    private async Task Run(string verb, string? which)
-    {
-        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Path.Combine(Ports.RepositoryRoot(), "scripts", "services.sh"));
-        info.ArgumentList.Add(verb);
-        if (which is not null) info.ArgumentList.Add(which);
-        foreach (var (k, v) in _env) info.Environment[k] = v;
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"services.sh {verb} {which} failed ({process.ExitCode}): {await output}{await errors}");
-    }
+    private Task Run(string verb, string? which) => ServicesScript.RunAsync(which is null ? [verb] : [verb, which], _env);
 
     public async ValueTask DisposeAsync()
     {
