@@ -55,8 +55,8 @@ public sealed class RedisJournal : AsyncWriteJournal
         }
         // A Redis failure fails the whole call: every write of it is reported failed and the actors stop. So do too few
         // replica acknowledgements (wait-replicas).
-        await Task.WhenAll(scripts).ConfigureAwait(false);
-        await _settings.Wait.OnAsync(scripts.Select(s => s.Result.Server)).ConfigureAwait(false);
+        var ran = await Task.WhenAll(scripts).ConfigureAwait(false);
+        await _settings.Wait.OnAsync(ran.Select(r => r.Server)).ConfigureAwait(false);
         return results.ToImmutableList();
     }
 

@@ -75,18 +75,22 @@ public sealed class ClickHouseHttpClient : IDisposable
         WithRetry(sql, async ct =>
         {
             using var content = new StringContent(sql, Encoding.UTF8);
-            var replica = Volatile.Read(ref _current);
-            using var response = await Send(new Uri(Current, "/"), content, ct).ConfigureAwait(false);
-            return await Read(response, replica, ct).ConfigureAwait(false);
+            return await PostAsync("/", content, ct).ConfigureAwait(false);
         }, cancellation);
 
-    /// <summary>Posts to the current replica; a transient failure moves the client to the next replica for the next call.</summary>
-    private async Task<HttpResponseMessage> Send(Uri uri, HttpContent content, CancellationToken ct)
+    /// <summary>
+    /// Posts to the current replica and returns its answer's text. A transient failure — the replica unreachable or slow,
+    /// or an error it answered that passes by itself (its table read-only while it lost ZooKeeper, overloaded) — moves
+    /// the client to the next replica for the next call, then propagates.
+    /// </summary>
+    private async Task<string> PostAsync(string pathAndQuery, HttpContent content, CancellationToken ct)
     {
         var replica = Volatile.Read(ref _current);
         try
         {
-            return await _http.PostAsync(uri, content, ct).ConfigureAwait(false);
+            using var response = await _http.PostAsync(new Uri(_replicas[replica % _replicas.Count], pathAndQuery), content, ct).ConfigureAwait(false);
+            var text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+            return response.IsSuccessStatusCode ? text : throw ClickHouseServerException.From((int)response.StatusCode, text);
         }
         catch (Exception ex) when (IsTransient(ex) && !ct.IsCancellationRequested)
         {
@@ -114,9 +118,7 @@ public sealed class ClickHouseHttpClient : IDisposable
     {
         using HttpContent content = _settings.Compress ? new GzipContent(body) : new ReadOnlyMemoryContent(body);
         var quorum = _settings.InsertQuorum > 0 ? "&insert_quorum=" + _settings.InsertQuorum : "";
-        var replica = Volatile.Read(ref _current);
-        using var response = await Send(new Uri(Current, "/?query=" + Uri.EscapeDataString(insert) + quorum), content, cancellation).ConfigureAwait(false);
-        return await Read(response, replica, cancellation).ConfigureAwait(false);
+        return await PostAsync("/?query=" + Uri.EscapeDataString(insert) + quorum, content, cancellation).ConfigureAwait(false);
     }
 
     private Task<string> WithRetry(string what, Func<CancellationToken, Task<string>> call, CancellationToken cancellation) =>
@@ -131,17 +133,6 @@ public sealed class ClickHouseHttpClient : IDisposable
         ClickHouseServerException server => server.IsTransient,
         _ => false,
     };
-
-    /// <summary>The answer's text; an error the replica answered that passes by itself (its table read-only while it
-    /// lost ZooKeeper, overloaded) also moves the client to the next replica.</summary>
-    private async Task<string> Read(HttpResponseMessage response, int replica, CancellationToken ct)
-    {
-        var text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
-        if (response.IsSuccessStatusCode) return text;
-        var error = ClickHouseServerException.From((int)response.StatusCode, text);
-        if (error.IsTransient) Next(replica);
-        throw error;
-    }
 
     private static string Short(string sql) => sql.Length <= 120 ? sql : sql[..120] + "…";
 

@@ -3,14 +3,8 @@ namespace SiemActors.Sinks.Redis;
 /// <summary>The sink's Lua scripts, embedded next to the code and read once.</summary>
 internal static class LuaScripts
 {
-    private static readonly Lazy<string> WriteBatchText = new(() => Load("WriteBatch"));
-    private static readonly Lazy<string> WriteAlertsText = new(() => Load("WriteAlerts"));
     private static readonly Lazy<string> AdvanceEpochText = new(() => Load("AdvanceEpoch"));
     private static readonly Lazy<string> RaiseMarkText = new(() => Load("RaiseMark"));
-
-    public static string WriteBatch => WriteBatchText.Value;
-
-    public static string WriteAlerts => WriteAlertsText.Value;
 
     /// <summary><c>WriteBatch.lua</c>, run on its slot's owner (a WAIT after it goes to the same server).</summary>
     public static readonly Persistence.Redis.SlotOwnerScript WriteBatchOnOwner = new(Load("WriteBatch"));

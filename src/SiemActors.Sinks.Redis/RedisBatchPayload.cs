@@ -76,8 +76,9 @@ public sealed class RedisBatchPayload : IDisposable
             var list = bySource[source];
             var keys = new RedisKey[2 + list.Count];
             var args = new RedisValue[4 + 2 * list.Count];
+            var stream = settings.StreamKey(source);
             keys[0] = settings.SourceMarksKey(source);
-            keys[1] = settings.StreamKey(source);
+            keys[1] = stream;
             args[0] = field;
             args[1] = ttl;
             args[2] = settings.StreamMaxLength;
@@ -90,7 +91,7 @@ public sealed class RedisBatchPayload : IDisposable
                 args[5 + 2 * k] = list[k].Json;
             }
             calls[s] = new RedisScriptCall(keys, args);
-            streams[s] = (string)keys[1]!;
+            streams[s] = stream;
         }
         return new RedisBatchPayload(calls, streams, field, batch.LastOffset, json);
     }

@@ -38,9 +38,9 @@ public sealed class RedisEventWriter(IConnectionMultiplexer redis, RedisSinkSett
     }
 
     /// <summary>
-    /// Writes the batch: one <c>WriteBatch.lua</c> call per source (each atomic and idempotent in its source's slot), the
-    /// streams into <c>&lt;prefix&gt;:streams</c>, then the partition's mark, then — with <c>wait-replicas</c> — a
-    /// <c>WAIT</c> on each master written to. Returns how many of its events were new (the rest were written by an
+    /// Writes the batch: one <c>WriteBatch.lua</c> call per source (each atomic and idempotent in its source's slot) and
+    /// the streams into <c>&lt;prefix&gt;:streams</c>, then — with <c>wait-replicas</c> — a <c>WAIT</c> on each master that
+    /// ran a script, then the partition's mark. Returns how many of its events were new (the rest were written by an
     /// earlier attempt) and the events whose JSON could not be written. Every error Redis answers is retried with
     /// backoff for as long as it lasts (unreachable, out of memory, busy, read-only, loading, a failing script, a
     /// failover under way, too few replicas): the partition waits, loudly, rather than lose events or stop the node.
@@ -61,13 +61,15 @@ public sealed class RedisEventWriter(IConnectionMultiplexer redis, RedisSinkSett
             for (var i = 0; i < sources.Length; i++)
                 sources[i] = LuaScripts.WriteBatchOnOwner.EvaluateAsync(redis, payload.Sources[i].Keys, payload.Sources[i].Arguments);
             var listed = payload.Streams.Length > 0 ? db.SetAddAsync(settings.StreamsKey, payload.Streams) : Task.FromResult(0L);
-            await Task.WhenAll(Task.WhenAll(sources), listed).ConfigureAwait(false);
+            var scripts = Task.WhenAll(sources);
+            await Task.WhenAll(scripts, listed).ConfigureAwait(false); // both observed, whichever fails
+            var ran = await scripts.ConfigureAwait(false);
             // The events count once the replicas of the servers that ran the scripts have them. The streams' listing and
             // the partition's mark are not waited for: the next batch lists its streams again, and the mark only tells new
             // logs from old (docs/delivery.md).
-            await _wait.OnAsync(sources.Select(s => s.Result.Server)).ConfigureAwait(false);
+            await _wait.OnAsync(ran.Select(r => r.Server)).ConfigureAwait(false);
             await db.ScriptEvaluateAsync(LuaScripts.RaiseMark, [settings.OffsetsKey], [payload.PartitionField, payload.LastOffset]).ConfigureAwait(false);
-            return sources.Sum(s => (long)s.Result.Written);
+            return ran.Sum(r => (long)r.Written);
         }, cancellation).ConfigureAwait(false);
         CrashPoints.Reach(CrashPoint.RedisAfterScript);
         if (attempts > 1) log.Info("Redis write of {0} succeeded after {1} attempts", batch, attempts);

@@ -116,12 +116,11 @@ internal sealed class RedisStreamTail(RedisSinkSettings keys, LiveSettings setti
     private async Task<List<StreamEntryData>> ReadEachAsync(IDatabase db)
     {
         var streamKeys = _positions.Keys.ToList();
-        var reads = streamKeys.Select(k => db.StreamReadAsync(k, _positions[k], settings.ReadCount)).ToArray();
-        await Task.WhenAll(reads).ConfigureAwait(false);
+        var reads = await Task.WhenAll(streamKeys.Select(k => db.StreamReadAsync(k, _positions[k], settings.ReadCount))).ConfigureAwait(false);
         var entries = new List<StreamEntryData>();
         for (var i = 0; i < streamKeys.Count; i++)
         {
-            foreach (var entry in reads[i].Result)
+            foreach (var entry in reads[i])
             {
                 var id = entry.Id.ToString();
                 _positions[streamKeys[i]] = id;
