@@ -4,8 +4,10 @@ using System.Text.Json.Serialization;
 using SiemActors.Bench.Scenarios;
 
 // siem-bench: SiemActors' benchmark harness. One entry point; scenarios by name.
-//   siem-bench run [--events 1200000] [--partitions 32] [--live-seconds 30] [--live-rate N] [--node-config HOCON] [--label NAME] [--no-docs] [--no-peer] [--no-bounds]
-//     THE benchmark (docs/benchmarks.md): throughput, steady state, live latency, node CPU/RSS/allocations, and in the
+//   siem-bench run [--events 1200000] [--partitions 32] [--live-seconds 30] [--live-rate N] [--hub-clients 50] [--hub-seconds 30]
+//                  [--node-config HOCON] [--label NAME] [--no-docs] [--no-peer] [--no-bounds]
+//     THE benchmark (docs/benchmarks.md): throughput, steady state, live latency, hub latency (--hub-clients 0: none),
+//     node CPU/RSS/allocations, Redis's CPU and commands per event, and in the
 //     same run the bounds (raw consume, raw ClickHouse insert, raw Redis) and the ClickHouse Kafka-engine peer; writes
 //     bench/results/<date>-<commit>.json and regenerates the table and chart in docs/benchmarks.md.
 //   siem-bench kafka-consume [--messages 200000] [--partitions 16] [--rounds 3]
@@ -24,7 +26,7 @@ using SiemActors.Bench.Scenarios;
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
-    Console.WriteLine("usage: siem-bench run [--events N] [--partitions N] [--live-seconds N] [--node-config HOCON] [--label NAME] [--results DIR] [--no-docs] [--no-peer] [--no-bounds]");
+    Console.WriteLine("usage: siem-bench run [--events N] [--partitions N] [--live-seconds N] [--live-rate N] [--hub-clients N] [--hub-seconds N] [--node-config HOCON] [--label NAME] [--results DIR] [--no-docs] [--no-peer] [--no-bounds]");
     Console.WriteLine("       siem-bench kafka-consume [--messages N] [--partitions N] [--rounds N] [--results DIR]");
     Console.WriteLine("       siem-bench stores [--events N] [--partitions N] [--redis HOST:PORT] [--redis-cluster SEEDS] [--clickhouse URL] [--clickhouse-cluster \"R1,R2;R3,R4\"] [--results DIR]");
     Console.WriteLine("       siem-bench fuzz [--records N] [--seed N] [--node-config HOCON] [--label NAME] [--results DIR]");
@@ -70,7 +72,8 @@ switch (args[0])
     {
         var r = await new RunScenario(Option("--events", 1_200_000), Option("--partitions", 32), Text("--redis") ?? "127.0.0.1:6379",
             Text("--clickhouse") ?? "http://127.0.0.1:8123", Text("--node-config") ?? "", Option("--live-seconds", 30), !args.Contains("--no-peer"),
-            !args.Contains("--no-bounds"), args.Contains("--live-rate") ? Option("--live-rate", 0) : null).RunAsync();
+            !args.Contains("--no-bounds"), args.Contains("--live-rate") ? Option("--live-rate", 0) : null, Option("--hub-clients", 50),
+            Option("--hub-seconds", 30)).RunAsync();
         var root = RepoRoot();
         var dir = Text("--results") ?? Path.Combine(root, "bench", "results");
         Directory.CreateDirectory(dir);

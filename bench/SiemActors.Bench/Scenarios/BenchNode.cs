@@ -33,6 +33,9 @@ internal sealed class BenchNode : IAsyncDisposable
     /// </summary>
     public static readonly TimeSpan EventTtl = TimeSpan.FromMinutes(10);
 
+    /// <summary>The bench node's JWT secret (analysts' tokens for the hub-latency phase).</summary>
+    public const string AuthSecret = "bench-secret-0123456789abcdefghijklmnop";
+
     public Process Process { get; }
 
     public string Directory { get; }
@@ -46,6 +49,8 @@ internal sealed class BenchNode : IAsyncDisposable
 
     public string MetricsUrl => $"http://127.0.0.1:{HttpPort}/metrics";
 
+    public string BaseUrl => $"http://127.0.0.1:{HttpPort}";
+
     public static async Task<BenchNode> StartAsync(HttpClient http, string bootstrap, string redis, string clickHouse, string nodeConfig)
     {
         var dir = System.IO.Directory.CreateTempSubdirectory("siem-bench-").FullName;
@@ -58,7 +63,7 @@ internal sealed class BenchNode : IAsyncDisposable
             siem.pipeline.group-id = "bench-{{database}}"
             siem.sinks.redis { connection = "{{redis}}", key-prefix = "{{database}}", stream-max-length = 10000, event-ttl = {{(int)EventTtl.TotalSeconds}}s }
             siem.sinks.clickhouse { url = "{{clickHouse}}", database = {{database}} }
-            siem.api { http.port = {{httpPort}}, auth.secret = "bench-secret-0123456789abcdefghijklmnop" }
+            siem.api { http.port = {{httpPort}}, auth.secret = "{{AuthSecret}}" }
             siem.management.token = "bench-management-token"
             siem.metrics.port = 0
             # The in-process mock broker behaves as if it answers a fetch that finds no new data only after the whole

@@ -31,8 +31,8 @@ internal sealed class HubLoadScenario(string url, string token, int connections,
 
     public async Task<Result> RunAsync()
     {
-        // Latency histogram in 1 ms buckets up to 60 s: no per-event allocation in the handlers.
-        var buckets = new long[60_001];
+        // No per-event allocation in the handlers.
+        var latency = new MillisHistogram();
         long received = 0;
         long skipped = 0;
         var dropped = new long[connections];
@@ -46,7 +46,7 @@ internal sealed class HubLoadScenario(string url, string token, int connections,
             hub.On<string, IReadOnlyList<Delivered>>(nameof(IEventsClient.Events), (_, events) =>
             {
                 var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-                foreach (var e in events) Interlocked.Increment(ref buckets[Math.Clamp(now - e.StoredAt, 0, 60_000)]);
+                foreach (var e in events) latency.Add(now - e.StoredAt);
                 Interlocked.Add(ref received, events.Count);
             });
             hub.On<LiveStats>(nameof(IEventsClient.Stats), s =>
@@ -63,7 +63,7 @@ internal sealed class HubLoadScenario(string url, string token, int connections,
         var samples = new List<(double, long)>();
         var clock = Stopwatch.StartNew();
         var rssStart = NodeStats.RssBytes(nodePid);
-        Array.Clear(buckets); // latency from the steady state, not the connection ramp
+        latency.Clear(); // latency from the steady state, not the connection ramp
         Interlocked.Exchange(ref received, 0);
         while (clock.Elapsed < duration)
         {
@@ -76,21 +76,7 @@ internal sealed class HubLoadScenario(string url, string token, int connections,
         var total = Interlocked.Read(ref received);
         var drops = dropped.Sum();
         foreach (var hub in hubs) await hub.DisposeAsync();
-        return new Result(connections, clock.Elapsed, total, drops, Interlocked.Read(ref skipped), Percentile(buckets, 0.50), Percentile(buckets, 0.95), Percentile(buckets, 0.99),
-            Percentile(buckets, 1.0), rssStart, samples.Max(s => s.Item2), samples[^1].Item2, samples);
-    }
-
-    private static double Percentile(long[] buckets, double q)
-    {
-        var total = buckets.Sum();
-        if (total == 0) return double.NaN;
-        var rank = (long)Math.Ceiling(q * total);
-        long seen = 0;
-        for (var ms = 0; ms < buckets.Length; ms++)
-        {
-            seen += buckets[ms];
-            if (seen >= rank) return ms;
-        }
-        return buckets.Length - 1;
+        return new Result(connections, clock.Elapsed, total, drops, Interlocked.Read(ref skipped), latency.Quantile(0.50), latency.Quantile(0.95), latency.Quantile(0.99),
+            latency.Quantile(1.0), rssStart, samples.Max(s => s.Item2), samples[^1].Item2, samples);
     }
 }

@@ -2,15 +2,17 @@ namespace SiemActors.Bench.Scenarios;
 
 /// <summary>What the node did between two samples: events committed, their rate, its CPU and allocations per event, latency.</summary>
 internal sealed record Phase(long Events, double Seconds, double NodeCpuMicrosPerEvent, double AllocatedBytesPerEvent,
-    double LatencyP50, double LatencyP95, double LatencyP99)
+    double LatencyP50, double LatencyP95, double LatencyP99, double RedisCpuMicrosPerEvent, IReadOnlyList<RedisCommandPerEvent> RedisCommands)
 {
     public double EventsPerSecond => Events / Seconds;
 
     public static Phase Of(IReadOnlyList<Sample> samples, Sample from, Sample to)
     {
         var events = Math.Max(1, to.Committed - from.Committed);
+        var redis = RedisServerStats.PerEvent(from.Redis, to.Redis, events);
         return new Phase(to.Committed - from.Committed, to.Seconds - from.Seconds, (to.NodeCpuSeconds - from.NodeCpuSeconds) * 1e6 / events,
-            (to.Allocated - from.Allocated) / events, Timeline.Quantile(from, to, 0.5), Timeline.Quantile(from, to, 0.95), Timeline.Quantile(from, to, 0.99));
+            (to.Allocated - from.Allocated) / events, Timeline.Quantile(from, to, 0.5), Timeline.Quantile(from, to, 0.95), Timeline.Quantile(from, to, 0.99),
+            redis.CpuMicros, redis.PerEvent);
     }
 
     /// <summary>
@@ -56,7 +58,7 @@ internal sealed record Phase(long Events, double Seconds, double NodeCpuMicrosPe
 
 /// <summary>Everything one <c>siem-bench run</c> measured; written as JSON to <c>bench/results/</c>.</summary>
 internal sealed record RunReport(int Events, int Partitions, double StartupSeconds, Phase Throughput, Phase Steady, int LiveRate, Phase Live, Phase LiveSettled,
-    long NodePeakRssBytes, IReadOnlyList<BoundResult> Bounds, KafkaEnginePeer.Result Peer, IReadOnlyList<RunReport.Point> Points,
+    HubLatencyResult? Hub, long NodePeakRssBytes, IReadOnlyList<BoundResult> Bounds, KafkaEnginePeer.Result Peer, IReadOnlyList<RunReport.Point> Points,
     IReadOnlyList<RunReport.Interval> Intervals)
 {
     public sealed record Point(double Seconds, long Committed, double NodeCpuSeconds, long NodeRssBytes);

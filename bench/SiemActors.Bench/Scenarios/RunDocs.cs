@@ -19,15 +19,34 @@ internal static class RunDocs
         b.AppendLine($"**{date}, commit {commit}** — {machine}; `{resultsFile}`. {r.Events:N0} events (JSON, RFC 5424, RFC 3164, CEF, LEEF in turn), " +
                      $"{r.Partitions} partitions, one node with every role; node start → consuming {r.StartupSeconds:N1} s.");
         b.AppendLine();
-        b.AppendLine("| phase | events | events/s | node CPU µs/event | allocated per event | produced → stored p50 / p95 / p99 |");
-        b.AppendLine("|---|---:|---:|---:|---:|---|");
-        b.AppendLine($"| whole throughput phase (first produced → all committed) | {r.Throughput.Events:N0} | {r.Throughput.EventsPerSecond:N0} | {r.Throughput.NodeCpuMicrosPerEvent:N1} | {r.Throughput.AllocatedBytesPerEvent / 1024:N1} KiB | {Lat(r.Throughput)} |");
-        b.AppendLine($"| steady state (20% → 80% committed) | {r.Steady.Events:N0} | **{r.Steady.EventsPerSecond:N0}** | **{r.Steady.NodeCpuMicrosPerEvent:N1}** | {r.Steady.AllocatedBytesPerEvent / 1024:N1} KiB | {Lat(r.Steady)} |");
+        b.AppendLine("| phase | events | events/s | node CPU µs/event | allocated per event | Redis CPU µs/event | produced → stored p50 / p95 / p99 |");
+        b.AppendLine("|---|---:|---:|---:|---:|---:|---|");
+        void Row(string name, Phase p, bool bold = false, bool boldLatency = false)
+        {
+            var (o, c) = bold ? ("**", "**") : ("", "");
+            var (lo, lc) = boldLatency ? ("**", "**") : ("", "");
+            b.AppendLine($"| {name} | {p.Events:N0} | {o}{p.EventsPerSecond:N0}{c} | {o}{p.NodeCpuMicrosPerEvent:N1}{c} | {p.AllocatedBytesPerEvent / 1024:N1} KiB | " +
+                         $"{o}{p.RedisCpuMicrosPerEvent:N1}{c} | {lo}{Lat(p)}{lc} |");
+        }
+        Row("whole throughput phase (first produced → all committed)", r.Throughput);
+        Row("steady state (20% → 80% committed)", r.Steady, bold: true);
         var half = r.LiveRate == RunScenario.HalfTheSteadyRate(r.Steady);
-        b.AppendLine($"| live at {r.LiveRate:N0}/s ({(half ? "half the steady rate" : "a fixed rate, --live-rate")}; no RFC 3164) | {r.Live.Events:N0} | {r.Live.EventsPerSecond:N0} | {r.Live.NodeCpuMicrosPerEvent:N1} | {r.Live.AllocatedBytesPerEvent / 1024:N1} KiB | **{Lat(r.Live)}** |");
-        if (r.LiveSettled is { } settled)
-            b.AppendLine($"| live, without its first 5 s (the switch from the backlog) | {settled.Events:N0} | {settled.EventsPerSecond:N0} | {settled.NodeCpuMicrosPerEvent:N1} | {settled.AllocatedBytesPerEvent / 1024:N1} KiB | **{Lat(settled)}** |");
+        Row($"live at {r.LiveRate:N0}/s ({(half ? "half the steady rate" : "a fixed rate, --live-rate")}; no RFC 3164)", r.Live, boldLatency: true);
+        if (r.LiveSettled is { } settled) Row("live, without its first 5 s (the switch from the backlog)", settled, boldLatency: true);
+        if (r.Hub is { } hub) Row($"hub-latency phase at {hub.Rate:N0}/s with {hub.Clients} hub clients, without its first 5 s", hub.Pipeline, boldLatency: true);
         b.AppendLine();
+        string Commands(Phase p) => string.Join(", ", p.RedisCommands.Take(6).Select(c => $"`{c.Command}` {c.Calls:0.###} calls {c.Micros:N2} µs"));
+        b.AppendLine($"Redis per stored event (`INFO commandstats`; the script's own commands run inside `evalsha`): steady state {Commands(r.Steady)}; " +
+                     $"live {Commands(r.LiveSettled ?? r.Live)}.");
+        b.AppendLine();
+        if (r.Hub is { } h)
+        {
+            b.AppendLine($"Hub latency: {h.Clients} connections through the official SignalR client, each subscribed to one host's events " +
+                         $"(`host == \"host-N\"`), {h.Received:N0} events received in {h.Seconds:N0} s, {h.Dropped:N0} dropped: produced → received " +
+                         $"**p50 {h.ProducedP50Ms:N0} ms, p90 {h.ProducedP90Ms:N0} ms, p99 {h.ProducedP99Ms:N0} ms**, max {h.ProducedMaxMs:N0} ms; " +
+                         $"stored in Redis → received p50 {h.StoredP50Ms:N0} ms, p99 {h.StoredP99Ms:N0} ms (1 ms buckets).");
+            b.AppendLine();
+        }
         var live = r.Points.Where(p => p.Seconds >= r.Throughput.Seconds).ToList();
         double MiB(long bytes) => bytes / 1048576.0;
         b.AppendLine($"Node peak RSS {MiB(r.NodePeakRssBytes):N0} MiB ({MiB(r.NodePeakRssBytes) / ((r.Throughput.Events + r.Live.Events) / 1e6):N0} MiB per million events of the run); " +

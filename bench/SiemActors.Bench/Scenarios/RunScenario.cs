@@ -12,7 +12,7 @@ namespace SiemActors.Bench.Scenarios;
 /// (<see cref="Bounds"/>) and the peer (<see cref="KafkaEnginePeer"/>).
 /// </summary>
 internal sealed class RunScenario(int events, int partitions, string redis, string clickHouse, string nodeConfig, int liveSeconds, bool withPeer = true, bool withBounds = true,
-    int? liveRate = null)
+    int? liveRate = null, int hubClients = 50, int hubSeconds = 30)
 {
     /// <summary>The start of the live phase left out of its settled figures: the switch from the backlog to a stream.</summary>
     private static readonly TimeSpan LiveSettling = TimeSpan.FromSeconds(5);
@@ -37,7 +37,8 @@ internal sealed class RunScenario(int events, int partitions, string redis, stri
             await Task.Delay(200);
         }
         var startup = started.Elapsed.TotalSeconds;
-        using var timeline = new Timeline(kafka.BootstrapServers, "siem-events", partitions, node.Group, node.Process.Id, http, node.MetricsUrl);
+        using var redisStats = await RedisServerStats.ConnectAsync(redis);
+        using var timeline = new Timeline(kafka.BootstrapServers, "siem-events", partitions, node.Group, node.Process.Id, http, node.MetricsUrl, redisStats);
         using var producer = BenchProducer.Create(kafka.BootstrapServers);
 
         // Throughput: produce as fast as the node keeps up.
@@ -82,7 +83,9 @@ internal sealed class RunScenario(int events, int partitions, string redis, stri
         var livePhase = Phase.Of(timeline.Samples, liveFirst, timeline.Samples[^1]);
         var liveSettled = Phase.Settled(timeline.Samples, liveFirst, timeline.Samples[^1], LiveSettling);
 
-        var total = events + live;
+        var hub = hubClients > 0 ? await HubPhaseAsync(node, timeline, producer, events + live, rate, started, limit) : null;
+
+        var total = events + live + (hub is null ? 0 : hub.Rate * hubSeconds);
         var stored = await node.StoredAsync();
         if (stored != total) throw new InvalidOperationException($"ClickHouse has {stored:N0} of {total:N0} events");
         var peakRss = NodeStats.PeakRssBytes(node.Process.Id);
@@ -104,9 +107,53 @@ internal sealed class RunScenario(int events, int partitions, string redis, stri
         Console.WriteLine($"peer: ClickHouse's Kafka engine on {peerEvents:N0} JSON events ...");
         var peer = withPeer ? await RunPeerAsync(http, node.Database, peerEvents) : new KafkaEnginePeer.Result(0, double.NaN, double.NaN, "not run (--no-peer)");
 
-        return new RunReport(events, partitions, startup, throughput, steady, rate, livePhase, liveSettled, peakRss, bounds, peer,
+        return new RunReport(events, partitions, startup, throughput, steady, rate, livePhase, liveSettled, hub, peakRss, bounds, peer,
             timeline.Samples.Select(s => new RunReport.Point(s.Seconds - first.Seconds, s.Committed, s.NodeCpuSeconds, s.NodeRssBytes)).ToList(),
             Phase.Intervals(timeline.Samples, first));
+    }
+
+    /// <summary>
+    /// The hub-latency phase: <c>hubClients</c> connections through the official SignalR client, each subscribed to one
+    /// host's events, while events are produced at the live phase's rate for <c>hubSeconds</c>, each stamped when
+    /// produced. Its first 5 s are left out (the connections' first pushes, the switch from the live phase); after the
+    /// last commit the clients get a few seconds for the last pushes.
+    /// </summary>
+    private async Task<HubLatencyResult> HubPhaseAsync(BenchNode node, Timeline timeline, IProducer<byte[]?, byte[]> producer, int from, int rate,
+        Stopwatch started, TimeSpan limit)
+    {
+        var count = rate * hubSeconds;
+        Console.WriteLine($"hub-latency phase: {hubClients} hub clients, {count:N0} events at {rate:N0}/s ...");
+        var auth = SiemActors.Api.ApiSettings.Create(Akka.Configuration.ConfigurationFactory.ParseString($"siem.api.auth.secret = \"{BenchNode.AuthSecret}\"")).Auth;
+        var token = SiemActors.Auth.AnalystTokens.Issue(auth, "siem-bench", TimeSpan.FromHours(1));
+        await using var clients = await HubLatency.ConnectAsync(node.BaseUrl, token, hubClients);
+        var first = await timeline.TakeAsync();
+        Sample? settledFrom = null;
+        var pacing = Task.Run(() => ProduceAtRate(producer, from, count, rate));
+        await timeline.RunUntilAsync(s =>
+        {
+            if (settledFrom is null && s.Seconds - first.Seconds >= LiveSettling.TotalSeconds)
+            {
+                clients.Reset();
+                settledFrom = s;
+            }
+            return pacing.IsCompleted && s.Committed >= from + count;
+        }, async () =>
+        {
+            node.Check(started, limit);
+            if (pacing.IsFaulted) await pacing;
+        });
+        await pacing;
+        // The last pushes: until nothing new arrived for a second (at most 10 s).
+        for (var (last, quiet) = (-1L, Stopwatch.StartNew()); quiet.Elapsed < TimeSpan.FromSeconds(10);)
+        {
+            var now = clients.Received;
+            if (now == last) break;
+            last = now;
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+        var end = timeline.Samples[^1];
+        var pipeline = Phase.Of(timeline.Samples, settledFrom ?? first, end);
+        return HubLatencyResult.Of(clients, hubClients, rate, end.Seconds - (settledFrom ?? first).Seconds, pipeline);
     }
 
     /// <summary>The peer on <paramref name="events"/> JSON events of the generator, in a topic of kcat's mock broker.</summary>

@@ -5,15 +5,16 @@ namespace SiemActors.Bench.Scenarios;
 
 /// <summary>One second of a run: what was committed and what the node spent by then, and its latency histogram.</summary>
 internal sealed record Sample(double Seconds, long Committed, double NodeCpuSeconds, long NodeRssBytes, double Allocated,
-    IReadOnlyList<(double Le, double Count)> Latency);
+    IReadOnlyList<(double Le, double Count)> Latency, RedisServerSample Redis);
 
 /// <summary>
 /// Samples a running node every second: the events topic's committed offsets (the node's consumer group), the node's
-/// CPU and resident memory (/proc) and its produce → stored latency histogram (<c>/metrics</c>). The series gives the
+/// CPU and resident memory (/proc), its produce → stored latency histogram (<c>/metrics</c>) and the Redis server's CPU
+/// and command costs (<see cref="RedisServerStats"/>; none without <paramref name="redis"/>). The series gives the
 /// throughput and latency over the run, the steady state, and the chart.
 /// </summary>
-internal sealed class Timeline(string bootstrap, string topic, int partitions, string group, int nodePid, HttpClient http, string metricsUrl)
-    : IDisposable
+internal sealed class Timeline(string bootstrap, string topic, int partitions, string group, int nodePid, HttpClient http, string metricsUrl,
+    RedisServerStats? redis = null) : IDisposable
 {
     private readonly IConsumer<Ignore, Ignore> _offsets =
         new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = bootstrap, GroupId = group }).Build();
@@ -30,7 +31,8 @@ internal sealed class Timeline(string bootstrap, string topic, int partitions, s
     {
         var metrics = await NodeMetrics.ScrapeAsync(http, metricsUrl);
         var sample = new Sample(_clock.Elapsed.TotalSeconds, Committed(), NodeStats.CpuTime(nodePid).TotalSeconds, NodeStats.RssBytes(nodePid),
-            metrics.Value("siem_gc_allocated_bytes"), metrics.Buckets("siem_event_latency_seconds", "since=\"event_time\""));
+            metrics.Value("siem_gc_allocated_bytes"), metrics.Buckets("siem_event_latency_seconds", "since=\"event_time\""),
+            redis is null ? RedisServerSample.None : await redis.TakeAsync());
         Samples.Add(sample);
         return sample;
     }
