@@ -139,7 +139,7 @@ internal sealed class Verification
         public int Count { get; set; } = 1;
     }
 
-    /// <summary>Every entry of every live stream of the node's key prefix, by the partition and offset of its event.</summary>
+    /// <summary>Every event of every live stream of the node's key prefix (an entry holds a batch's events of one source), by its partition and offset.</summary>
     private static async Task<Dictionary<long, StreamEntry>> StreamEntriesAsync(FuzzTarget target)
     {
         using var redis = await ConnectionMultiplexer.ConnectAsync(target.RedisEndpoint);
@@ -151,9 +151,9 @@ internal sealed class Verification
             while (true)
             {
                 var page = await db.StreamRangeAsync((string)stream!, from, "+", 5_000);
-                foreach (var item in page)
+                foreach (var value in page.SelectMany(item => item.Values).Where(v => v.Name == "event").Select(v => v.Value))
                 {
-                    using var json = JsonDocument.Parse(Encoding.UTF8.GetBytes((string?)item["event"] ?? "{}"));
+                    using var json = JsonDocument.Parse(Encoding.UTF8.GetBytes((string?)value ?? "{}"));
                     var e = json.RootElement;
                     if (e.GetProperty("topic").GetString() != target.Topic) continue;
                     var key = DeadLetterCollector.Key(e.GetProperty("partition").GetInt32(), e.GetProperty("offset").GetInt64());

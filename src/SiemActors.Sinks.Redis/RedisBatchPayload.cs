@@ -67,28 +67,23 @@ public sealed class RedisBatchPayload : IDisposable
             list.Add((i, encoded));
         }
         var field = PartitionFieldOf(batch.MarkTopic, batch.Partition);
-        var ttl = (long)settings.EventTtl.TotalSeconds;
+        var keep = settings.OldestStreamId(DateTimeOffset.UtcNow);
         var calls = new RedisScriptCall[order.Count];
         var streams = new RedisValue[order.Count];
         for (var s = 0; s < order.Count; s++)
         {
             var source = order[s];
             var list = bySource[source];
-            var keys = new RedisKey[2 + list.Count];
-            var args = new RedisValue[4 + 2 * list.Count];
             var stream = settings.StreamKey(source);
-            keys[0] = settings.SourceMarksKey(source);
-            keys[1] = stream;
+            RedisKey[] keys = [settings.SourceMarksKey(source), stream];
+            var args = new RedisValue[3 + 2 * list.Count];
             args[0] = field;
-            args[1] = ttl;
-            args[2] = settings.StreamMaxLength;
-            args[3] = batch.LastOffset;
+            args[1] = keep;
+            args[2] = batch.LastOffset;
             for (var k = 0; k < list.Count; k++)
             {
-                var e = events[list[k].Index].Event;
-                keys[2 + k] = settings.EventKey(e.Timestamp, e.Source, e.EventId);
-                args[4 + 2 * k] = e.Origin.Offset;
-                args[5 + 2 * k] = list[k].Json;
+                args[3 + 2 * k] = events[list[k].Index].Event.Origin.Offset;
+                args[4 + 2 * k] = list[k].Json;
             }
             calls[s] = new RedisScriptCall(keys, args);
             streams[s] = stream;

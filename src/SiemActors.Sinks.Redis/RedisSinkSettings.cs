@@ -13,7 +13,6 @@ public sealed record RedisSinkSettings
         Connection = section.GetString("connection");
         KeyPrefix = section.GetString("key-prefix");
         EventTtl = section.GetTimeSpan("event-ttl");
-        StreamMaxLength = section.GetInt("stream-max-length");
         RetryMinBackoff = section.GetTimeSpan("retry-min-backoff");
         RetryMaxBackoff = section.GetTimeSpan("retry-max-backoff");
         AlertsStreamMaxLength = section.GetInt("alerts-stream-max-length");
@@ -27,7 +26,7 @@ public sealed record RedisSinkSettings
             throw new ConfigurationException($"siem.sinks.redis.key-prefix must be non-empty and without braces (keys put their hash tag after it): \"{KeyPrefix}\"");
         if (AlertDedupeTtl < TimeSpan.FromSeconds(1)) throw new ConfigurationException("siem.sinks.redis.alert-dedupe-ttl must be at least 1s");
         if (string.IsNullOrWhiteSpace(Connection)) throw new ConfigurationException("siem.sinks.redis.connection is empty");
-        if (StreamMaxLength < 1) throw new ConfigurationException("siem.sinks.redis.stream-max-length must be at least 1");
+        if (EventTtl < TimeSpan.Zero) throw new ConfigurationException("siem.sinks.redis.event-ttl must not be negative");
     }
 
     /// <summary>From a config holding <c>siem.sinks.redis</c>; missing keys take the defaults.</summary>
@@ -37,9 +36,15 @@ public sealed record RedisSinkSettings
 
     public string KeyPrefix { get; init; }
 
+    /// <summary>How long the streams keep an event (<see cref="OldestStreamId"/>); zero: forever.</summary>
     public TimeSpan EventTtl { get; init; }
 
-    public int StreamMaxLength { get; init; }
+    /// <summary>
+    /// The oldest stream id a write at <paramref name="now"/> keeps (<c>XADD … MINID ~</c>: entries stored more than
+    /// <see cref="EventTtl"/> ago are trimmed, a whole node of entries at a time); empty with no TTL.
+    /// </summary>
+    public string OldestStreamId(DateTimeOffset now) =>
+        EventTtl == TimeSpan.Zero ? "" : Math.Max(0, now.ToUnixTimeMilliseconds() - (long)EventTtl.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public TimeSpan RetryMinBackoff { get; init; }
 
@@ -73,11 +78,12 @@ public sealed record RedisSinkSettings
 
     public string StreamsKey => KeyPrefix + ":streams";
 
-    /// <summary>A source's live stream. The source in braces is the key's hash tag: its slot on a Redis Cluster.</summary>
+    /// <summary>
+    /// A source's stream: the live view's feed and the hot cache of its last <see cref="EventTtl"/>, one entry per batch
+    /// write with an <c>event</c> field per event (<see cref="StreamEvents"/>). The source in braces is the key's hash
+    /// tag: its slot on a Redis Cluster.
+    /// </summary>
     public string StreamKey(string source) => $"{KeyPrefix}:stream:{{{TagLead(source)}{source}}}";
-
-    /// <summary>An event's key, in its source's slot (the source in braces).</summary>
-    public string EventKey(long timestamp, string source, string eventId) => $"{KeyPrefix}:events:{timestamp}:{{{TagLead(source)}{source}}}:{eventId}";
 
     /// <summary>
     /// The keys above hold the source in braces: Redis Cluster hashes the text between the first <c>{</c> and the first

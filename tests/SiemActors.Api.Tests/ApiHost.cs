@@ -69,7 +69,7 @@ public class ApiHost : IAsyncLifetime
               auth { secret = "{{Secret}}", clock-skew = 0s }
               live { {{LiveConfig}} }
             }
-            siem.sinks.redis { connection = "{{RedisEndpoint}}", key-prefix = "{{_prefix}}", stream-max-length = 1000000 {{RedisExtra}} }
+            siem.sinks.redis { connection = "{{RedisEndpoint}}", key-prefix = "{{_prefix}}" {{RedisExtra}} }
             siem.sinks.clickhouse { url = "{{ClickHouseUrl}}", database = {{_database}}, retry-max-backoff = 500ms, request-timeout = 10s }
             """);
         Settings = ApiSettings.Create(config);

@@ -95,7 +95,7 @@ public sealed class ChaosCampaign(ITestOutputHelper output)
         if (Environment.GetEnvironmentVariable("CHAOS_RESULT") is { Length: > 0 } file) await File.WriteAllTextAsync(file, json);
 
         Assert.Equal((good, good), (audit.RowsFinal, audit.DistinctIds));
-        Assert.Equal((good, good), (audit.RedisKeys, audit.StreamEntries));
+        Assert.Equal((good, good), (audit.RedisIds, audit.RedisEvents));
         Assert.Equal((ContractWorld.Attackers, ContractWorld.Attackers), (audit.Alerts, audit.AlertStreamEntries));
         Assert.Equal(bad, audit.DeadLetterDistinct);
         Assert.True(audit.CommittedToEnd);

@@ -64,10 +64,10 @@ public sealed class ClickHouseClusterTests(ClickHouseClusterFixture fixture, ITe
         await harness.UntilAllStored(total, Patience);
 
         var (rows, distinct) = await harness.ClickHouseCounts();
-        var (keys, entries) = await harness.RedisCounts();
-        output.WriteLine($"ClickHouse (Distributed, FINAL) {rows} rows / {distinct} ids; Redis {keys} keys / {entries} stream entries");
+        var (redisIds, redisEvents) = await harness.RedisCounts();
+        output.WriteLine($"ClickHouse (Distributed, FINAL) {rows} rows / {distinct} ids; Redis {redisIds} ids / {redisEvents} events");
         Assert.Equal((total, total), (rows, distinct));
-        Assert.Equal((total, total), (keys, entries));
+        Assert.Equal((total, total), (redisIds, redisEvents));
         Assert.Equal(harness.EndOffsets(), harness.Committed());
 
         // Each partition on its shard only: even partitions on shard 1 (replica 2), odd on shard 2 (replica 3).

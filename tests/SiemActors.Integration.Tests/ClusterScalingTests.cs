@@ -52,10 +52,10 @@ public sealed class ClusterScalingTests(ServicesFixture fixture, ITestOutputHelp
         // One record per event in the topic (the producer is idempotent): a duplicate below is the pipeline's.
         Assert.Equal(Total, harness.EndOffsets().Sum());
         var (rows, distinct) = await harness.ClickHouseCounts();
-        var (keys, entries) = await harness.RedisCounts();
-        output.WriteLine($"ClickHouse {rows} rows / {distinct} ids; Redis {keys} keys / {entries} stream entries");
+        var (redisIds, redisEvents) = await harness.RedisCounts();
+        output.WriteLine($"ClickHouse {rows} rows / {distinct} ids; Redis {redisIds} ids / {redisEvents} events");
         Assert.Equal((Total, Total), (rows, distinct));
-        Assert.Equal((Total, Total), (keys, entries));
+        Assert.Equal((Total, Total), (redisIds, redisEvents));
         Assert.Equal(harness.EndOffsets(), harness.Committed());
 
         // siemctl, as an operator runs it, sees exactly the survivors, all Up and reachable.

@@ -58,7 +58,7 @@ public sealed class CrashPointTests(ServicesFixture fixture, ITestOutputHelper o
 
         Assert.Equal((good, good), (audit.RowsFinal, audit.DistinctIds));
         Assert.True(audit.RawRows >= good, $"{audit.RawRows} raw rows for {good} events");
-        Assert.Equal((good, good), (audit.RedisKeys, audit.StreamEntries));
+        Assert.Equal((good, good), (audit.RedisIds, audit.RedisEvents));
         Assert.Equal((ContractWorld.Attackers, ContractWorld.Attackers), (audit.Alerts, audit.AlertStreamEntries));
         Assert.Equal(ContractWorld.ToOutput(Total, Total), audit.OutputDistinct);
         Assert.Equal(bad, audit.DeadLetterDistinct);

@@ -59,8 +59,8 @@ public sealed class FormatsAndRoutingTests(ServicesFixture fixture) : IClassFixt
             "StealthWatch\tunknown\t4\teve\t10.0.1.8\t\\N\t41",
             "nginx\tweb-01\t6\t\t\t\\N\tGET /admin 403") + "\n", stored);
 
-        var (keys, entries) = await harness.RedisCounts();
-        Assert.Equal((3L, 3L), (keys, entries));
+        var (redisIds, redisEvents) = await harness.RedisCounts();
+        Assert.Equal((3L, 3L), (redisIds, redisEvents));
         Assert.Equal(3, output.Count);
         var outputIds = output.Select(r => JsonDocument.Parse(r.Message.Value!).RootElement.GetProperty("event_id").GetString()).Order().ToList();
         Assert.Equal(["siem-events-5-0", "siem-events-5-1", "win-4625"], outputIds);

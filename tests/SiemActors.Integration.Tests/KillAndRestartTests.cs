@@ -29,10 +29,10 @@ public sealed class KillAndRestartTests(ServicesFixture fixture, ITestOutputHelp
         Assert.Equal(0, await node.Terminate(TimeSpan.FromSeconds(60)));
 
         var (rows, distinct) = await harness.ClickHouseCounts();
-        var (keys, entries) = await harness.RedisCounts();
-        output.WriteLine($"ClickHouse {rows} rows / {distinct} ids; Redis {keys} keys / {entries} stream entries");
+        var (redisIds, redisEvents) = await harness.RedisCounts();
+        output.WriteLine($"ClickHouse {rows} rows / {distinct} ids; Redis {redisIds} ids / {redisEvents} events");
         Assert.Equal((total, total), (rows, distinct));
-        Assert.Equal((total, total), (keys, entries));
+        Assert.Equal((total, total), (redisIds, redisEvents));
         Assert.Equal(harness.EndOffsets(), harness.Committed());
     }
 

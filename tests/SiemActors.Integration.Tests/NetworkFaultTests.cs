@@ -58,7 +58,7 @@ public sealed class NetworkFaultTests(ITestOutputHelper output)
         output.WriteLine($"{produced} records produced ({good} events, {bad} unparsable); {audit}");
 
         Assert.Equal((good, good), (audit.RowsFinal, audit.DistinctIds));
-        Assert.Equal((good, good), (audit.RedisKeys, audit.StreamEntries));
+        Assert.Equal((good, good), (audit.RedisIds, audit.RedisEvents));
         Assert.Equal((ContractWorld.Attackers, ContractWorld.Attackers), (audit.Alerts, audit.AlertStreamEntries));
         Assert.Equal(ContractWorld.ToOutput(produced, AttackSpan), audit.OutputDistinct);
         Assert.Equal(bad, audit.DeadLetterDistinct);

@@ -35,8 +35,8 @@ public sealed class RecreatedTopicTests(ServicesFixture fixture) : IClassFixture
             $"SELECT count(), uniqExact(event_id) FROM {harness.Database}.siem_events FINAL WHERE source = 'fresh' FORMAT TabSeparated")).Trim());
         Assert.Equal("400", (await harness.Query(
             $"SELECT count() FROM {harness.Database}.siem_events FINAL WHERE source = 'fresh' AND event_id LIKE 'siem-events-%~1' FORMAT TabSeparated")).Trim());
-        var (_, entries) = await harness.RedisCounts();
-        Assert.Equal(4_000, entries);
+        var (_, redisEvents) = await harness.RedisCounts();
+        Assert.Equal(4_000, redisEvents);
         using var redis = await ConnectionMultiplexer.ConnectAsync(services.RedisEndpoint);
         var epochs = await redis.GetDatabase().HashGetAllAsync($"{harness.KeyPrefix}:log-epochs");
         Assert.Equal(16, epochs.Length);
@@ -63,7 +63,7 @@ public sealed class RecreatedTopicTests(ServicesFixture fixture) : IClassFixture
         await harness.UntilAllStored(4_000, TimeSpan.FromMinutes(3));
         Assert.Equal("800", (await harness.Query(
             $"SELECT uniqExact(event_id) FROM {harness.Database}.siem_events FINAL WHERE source = 'fresh' FORMAT TabSeparated")).Trim());
-        Assert.Equal(4_000, (await harness.RedisCounts()).StreamEntries);
+        Assert.Equal(4_000, (await harness.RedisCounts()).Events);
         Assert.Equal(0, await node.Terminate(TimeSpan.FromSeconds(60)));
     }
 }

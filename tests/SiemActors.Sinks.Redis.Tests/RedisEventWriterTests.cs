@@ -22,26 +22,26 @@ public abstract class RedisEventWriterContract(RedisTarget fixture)
 
     private RedisEventWriter Writer() => new(fixture.Redis, _settings, NoLogger.Instance);
 
+    /// <summary>The events in a source's stream, oldest first.</summary>
+    private async Task<List<string>> StreamEventsOf(string source) =>
+        (await Db.StreamRangeAsync(_settings.StreamKey(source))).SelectMany(e => StreamEvents.Of(e)).Select(v => (string)v!).ToList();
+
     [Fact]
-    public async Task A_batch_writes_a_key_per_event_with_its_TTL_a_stream_entry_and_the_high_water_mark()
+    public async Task A_batch_writes_one_stream_entry_per_source_holding_its_events_in_order_and_the_high_water_mark()
     {
         var batch = TestEvents.Batch("siem-events", 2, first: 0, count: 10, "firewall", "sshd");
 
         Assert.Equal(10, (await Writer().WriteAsync(batch)).Written);
 
-        foreach (var e in batch.Events.Select(x => x.Event))
+        foreach (var source in new[] { "firewall", "sshd" })
         {
-            var key = _settings.EventKey(e.Timestamp, e.Source, e.EventId);
-            var json = (string?)await Db.StringGetAsync(key);
-            Assert.NotNull(json);
-            Assert.Contains($"\"event_id\":\"{e.EventId}\"", json);
-            var ttl = await Db.KeyTimeToLiveAsync(key);
-            Assert.InRange(ttl!.Value, TimeSpan.FromMinutes(59), TimeSpan.FromHours(1));
+            var entry = Assert.Single(await Db.StreamRangeAsync(_settings.StreamKey(source)));
+            var expected = batch.Events.Where(e => e.Event.Source == source).Select(e => e.Event.EventId).ToList();
+            Assert.Equal(5, expected.Count);
+            var events = StreamEvents.Of(entry).Select(v => (string)v!).ToList();
+            Assert.Equal(expected.Count, events.Count);
+            for (var i = 0; i < events.Count; i++) Assert.Contains($"\"event_id\":\"{expected[i]}\"", events[i]);
         }
-        Assert.Equal(5, await Db.StreamLengthAsync(_settings.StreamKey("firewall")));
-        Assert.Equal(5, await Db.StreamLengthAsync(_settings.StreamKey("sshd")));
-        var entry = (await Db.StreamRangeAsync(_settings.StreamKey("sshd"), count: 1)).Single();
-        Assert.Contains("\"event_id\":\"id-2-1\"", (string?)entry["event"]);
         Assert.Equal(
             new[] { _settings.StreamKey("firewall"), _settings.StreamKey("sshd") }.Order(),
             (await Db.SetMembersAsync(_settings.StreamsKey)).Select(v => (string)v!).Order());
@@ -56,7 +56,9 @@ public abstract class RedisEventWriterContract(RedisTarget fixture)
         Assert.Equal(0, (await writer.WriteAsync(TestEvents.Batch("siem-events", 0, 0, 10))).Written);
         Assert.Equal(5, (await writer.WriteAsync(TestEvents.Batch("siem-events", 0, 5, 10))).Written);
 
-        Assert.Equal(15, await Db.StreamLengthAsync(_settings.StreamKey("firewall")));
+        var events = await StreamEventsOf("firewall");
+        Assert.Equal(15, events.Count);
+        for (var i = 0; i < 15; i++) Assert.Contains($"\"event_id\":\"id-0-{i}\"", events[i]);
         Assert.Equal(14, await writer.HighWaterMarkAsync("siem-events", 0));
         Assert.Equal(-1, await writer.HighWaterMarkAsync("siem-events", 1));
     }
@@ -69,7 +71,7 @@ public abstract class RedisEventWriterContract(RedisTarget fixture)
 
         Assert.Equal(4, (await Writer().WriteAsync(twice)).Written);
 
-        Assert.Equal(4, await Db.StreamLengthAsync(_settings.StreamKey("dup")));
+        Assert.Equal(4, (await StreamEventsOf("dup")).Count);
         Assert.Equal(3, await Writer().HighWaterMarkAsync("siem-events", 3));
     }
 
@@ -93,8 +95,8 @@ public abstract class RedisEventWriterContract(RedisTarget fixture)
 
         Assert.Equal(3, (await writer.WriteAsync(batch)).Written);
 
-        Assert.Equal(3, await Db.StreamLengthAsync(_settings.StreamKey("a")));
-        Assert.Equal(3, await Db.StreamLengthAsync(_settings.StreamKey("b")));
+        Assert.Equal(3, (await StreamEventsOf("a")).Count);
+        Assert.Equal(3, (await StreamEventsOf("b")).Count);
     }
 
     [Fact]
@@ -105,23 +107,61 @@ public abstract class RedisEventWriterContract(RedisTarget fixture)
 
         Assert.Equal(2, payload.Sources.Count);
         var a = payload.Sources[0];
-        Assert.Equal([_settings.SourceMarksKey("a"), _settings.StreamKey("a"),
-            _settings.EventKey(1_800_000_000_007, "a", "id-1-7"), _settings.EventKey(1_800_000_000_009, "a", "id-1-9")], a.Keys.Select(k => (string)k!));
-        Assert.Equal(["t:1", "3600", "10000", "9", "7"], a.Arguments.Take(5).Select(v => (string)v!));
-        Assert.Equal(9, (long)a.Arguments[6]);
-        Assert.Equal(EventJson.ToUtf8(batch.Events[0]), (byte[])a.Arguments[5]!);
-        Assert.Equal(EventJson.ToUtf8(batch.Events[2]), (byte[])a.Arguments[7]!);
-        Assert.Equal([_settings.SourceMarksKey("b"), _settings.StreamKey("b"), _settings.EventKey(1_800_000_000_008, "b", "id-1-8")],
-            payload.Sources[1].Keys.Select(k => (string)k!));
+        Assert.Equal([_settings.SourceMarksKey("a"), _settings.StreamKey("a")], a.Keys.Select(k => (string)k!));
+        Assert.Equal("t:1", (string?)a.Arguments[0]);
+        // The oldest stream id kept: an hour (event-ttl) before the payload was built.
+        var keep = (long)a.Arguments[1];
+        Assert.InRange(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - keep, 3_600_000, 3_660_000);
+        Assert.Equal(["9", "7"], a.Arguments.Skip(2).Take(2).Select(v => (string)v!));
+        Assert.Equal(9, (long)a.Arguments[5]);
+        Assert.Equal(7, a.Arguments.Length);
+        Assert.Equal(EventJson.ToUtf8(batch.Events[0]), (byte[])a.Arguments[4]!);
+        Assert.Equal(EventJson.ToUtf8(batch.Events[2]), (byte[])a.Arguments[6]!);
+        Assert.Equal([_settings.SourceMarksKey("b"), _settings.StreamKey("b")], payload.Sources[1].Keys.Select(k => (string)k!));
         Assert.Equal([_settings.StreamKey("a"), _settings.StreamKey("b")], payload.Streams.Select(v => (string)v!));
         Assert.Equal("t:1", payload.PartitionField);
         Assert.Equal(9, payload.LastOffset);
         // One slot per call, whatever braces a source holds.
         foreach (var source in new[] { "a", "sshd", "x}y", "{z", "{}", "a{b}c", "}", "}x{" })
         {
-            var keys = new[] { _settings.SourceMarksKey(source), _settings.StreamKey(source), _settings.EventKey(1, source, "id{1}") };
+            var keys = new[] { _settings.SourceMarksKey(source), _settings.StreamKey(source) };
             Assert.Single(keys.Select(k => ClusterSlot.Of(k)).Distinct());
         }
+    }
+
+    [Fact]
+    public async Task A_source_with_more_than_a_thousand_events_in_a_batch_gets_an_entry_per_thousand_all_in_order()
+    {
+        var batch = TestEvents.Batch("siem-events", 6, 0, 2_500, "big");
+
+        Assert.Equal(2_500, (await Writer().WriteAsync(batch)).Written);
+
+        var entries = await Db.StreamRangeAsync(_settings.StreamKey("big"));
+        Assert.Equal([1_000, 1_000, 500], entries.Select(e => StreamEvents.Of(e).Count()));
+        var events = entries.SelectMany(e => StreamEvents.Of(e)).Select(v => (string)v!).ToList();
+        for (var i = 0; i < events.Count; i += 499) Assert.Contains($"\"event_id\":\"id-6-{i}\"", events[i]);
+    }
+
+    [Fact]
+    public async Task The_stream_drops_what_was_stored_longer_ago_than_the_event_TTL_and_keeps_everything_without_one()
+    {
+        var stream = _settings.StreamKey("aged");
+        // An old entry as if stored two hours ago, in blocks large enough for the approximate trim to drop them.
+        for (var i = 0; i < 300; i++)
+            await Db.StreamAddAsync(stream, StreamEvents.Field, "old", $"{DateTimeOffset.UtcNow.AddHours(-2).ToUnixTimeMilliseconds()}-{i + 1}");
+
+        await Writer().WriteAsync(TestEvents.Batch("siem-events", 7, 0, 3, "aged"));
+
+        var kept = await Db.StreamRangeAsync(stream);
+        Assert.True(kept.Length < 300, $"{kept.Length} entries kept: the entries older than event-ttl were not trimmed");
+        Assert.Equal(3, StreamEvents.Of(kept[^1]).Count());
+
+        var forever = new RedisEventWriter(fixture.Redis, _settings with { EventTtl = TimeSpan.Zero }, NoLogger.Instance);
+        var keep = _settings.StreamKey("kept");
+        for (var i = 0; i < 300; i++)
+            await Db.StreamAddAsync(keep, StreamEvents.Field, "old", $"{DateTimeOffset.UtcNow.AddHours(-2).ToUnixTimeMilliseconds()}-{i + 1}");
+        await forever.WriteAsync(TestEvents.Batch("siem-events", 8, 0, 3, "kept"));
+        Assert.Equal(301, await Db.StreamLengthAsync(keep));
     }
 
     [Fact]
@@ -139,7 +179,7 @@ public abstract class RedisEventWriterContract(RedisTarget fixture)
         using var payload = RedisBatchPayload.Build(batch, _settings);
 
         var call = Assert.Single(payload.Sources);
-        for (var i = 0; i < batch.Events.Count; i++) Assert.Equal(EventJson.ToUtf8(batch.Events[i]), (byte[])call.Arguments[5 + 2 * i]!);
+        for (var i = 0; i < batch.Events.Count; i++) Assert.Equal(EventJson.ToUtf8(batch.Events[i]), (byte[])call.Arguments[4 + 2 * i]!);
     }
 
     private static SecurityEvent Message(SecurityEvent e, string message) => new()

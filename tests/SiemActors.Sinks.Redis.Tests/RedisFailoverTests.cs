@@ -43,28 +43,19 @@ public sealed class RedisFailoverTests(RedisClusterFixture fixture)
 
         var db = redis.GetDatabase();
         var ids = new HashSet<string>(StringComparer.Ordinal);
-        long entries = 0;
+        long events = 0;
         foreach (var source in Sources)
         {
-            foreach (var entry in await db.StreamRangeAsync(settings.StreamKey(source)))
+            foreach (var json in (await db.StreamRangeAsync(settings.StreamKey(source))).SelectMany(e => StreamEvents.Of(e)).Select(v => (string)v!))
             {
-                entries++;
-                var json = (string)entry["event"]!;
+                events++;
                 var start = json.IndexOf("\"event_id\":\"", StringComparison.Ordinal) + 12;
                 ids.Add(json[start..json.IndexOf('"', start)]);
             }
         }
         const int total = partitions * batches * perBatch;
         Assert.Equal(total, ids.Count);  // lost 0
-        Assert.Equal(total, entries);    // duplicates 0
-        var missingKeys = 0;
-        for (var p = 0; p < partitions; p++)
-        {
-            var batch = TestEvents.Batch("siem-events", p, 0, batches * perBatch, Sources);
-            foreach (var e in batch.Events.Select(x => x.Event))
-                if (!await db.KeyExistsAsync(settings.EventKey(e.Timestamp, e.Source, e.EventId))) missingKeys++;
-            Assert.Equal(batches * perBatch - 1, await writer.HighWaterMarkAsync("siem-events", p));
-        }
-        Assert.Equal(0, missingKeys);
+        Assert.Equal(total, events);     // duplicates 0
+        for (var p = 0; p < partitions; p++) Assert.Equal(batches * perBatch - 1, await writer.HighWaterMarkAsync("siem-events", p));
     }
 }

@@ -61,7 +61,7 @@ internal sealed class BenchNode : IAsyncDisposable
             siem.kafka.bootstrap-servers = "{{bootstrap}}"
             siem.node.port = 4099
             siem.pipeline.group-id = "bench-{{database}}"
-            siem.sinks.redis { connection = "{{redis}}", key-prefix = "{{database}}", stream-max-length = 10000, event-ttl = {{(int)EventTtl.TotalSeconds}}s }
+            siem.sinks.redis { connection = "{{redis}}", key-prefix = "{{database}}", event-ttl = {{(int)EventTtl.TotalSeconds}}s }
             siem.sinks.clickhouse { url = "{{clickHouse}}", database = {{database}} }
             siem.api { http.port = {{httpPort}}, auth.secret = "{{AuthSecret}}" }
             siem.management.token = "bench-management-token"

@@ -25,7 +25,7 @@ internal sealed class FuzzScenario(int records, int seed, string redis, string c
         kafka.CreateTopic("siem-events-dlq", DeadLetterPartitions);
         // Every marker must stay in its live stream until the check reads it; event keys live as long as the run may take.
         await using var node = await BenchNode.StartAsync(http, kafka.BootstrapServers, redis, clickHouse,
-            "siem.sinks.redis { stream-max-length = 100000000, event-ttl = 6h }\n" + nodeConfig);
+            "siem.sinks.redis { event-ttl = 6h }\n" + nodeConfig);
         var started = Stopwatch.StartNew();
         while (!await node.AssignedAsync(Partitions))
         {

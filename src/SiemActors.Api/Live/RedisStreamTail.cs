@@ -5,7 +5,7 @@ using StackExchange.Redis;
 
 namespace SiemActors.Api.Live;
 
-/// <summary>An entry of a live stream: its event's JSON and when Redis stored it (the entry id's time, Unix ms).</summary>
+/// <summary>An event of a live stream: its JSON and when Redis stored it (its entry id's time, Unix ms).</summary>
 internal readonly record struct StreamEntryData(long StoredAt, byte[] Json);
 
 /// <summary>
@@ -124,8 +124,7 @@ internal sealed class RedisStreamTail(RedisSinkSettings keys, LiveSettings setti
             {
                 var id = entry.Id.ToString();
                 _positions[streamKeys[i]] = id;
-                var json = entry["event"];
-                if (!json.IsNull) entries.Add(new StreamEntryData(StoredAt(id), (byte[])json!));
+                foreach (var json in StreamEvents.Of(entry)) entries.Add(new StreamEntryData(StoredAt(id), (byte[])json!));
             }
         }
         return entries;
@@ -141,7 +140,7 @@ internal sealed class RedisStreamTail(RedisSinkSettings keys, LiveSettings setti
             var fields = (RedisResult[])parts[1]!;
             for (var f = 0; f + 1 < fields.Length; f += 2)
             {
-                if (fields[f].ToString() != "event") continue;
+                if (fields[f].ToString() != StreamEvents.Field) continue;
                 into.Add(new StreamEntryData(StoredAt(id), (byte[])fields[f + 1]!));
             }
         }

@@ -9,7 +9,7 @@ namespace SiemActors.Integration.Tests.Support;
 /// included (the ones the ClickHouse engine absorbs are reported, not hidden).
 /// </summary>
 public sealed record ContractAudit(
-    long RowsFinal, long DistinctIds, long RawRows, long RedisKeys, long StreamEntries,
+    long RowsFinal, long DistinctIds, long RawRows, long RedisIds, long RedisEvents,
     long Alerts, long AlertRowsRaw, long AlertStreamEntries,
     long OutputRecords, long OutputDistinct, long DeadLetters, long DeadLetterDistinct, bool CommittedToEnd, long RangesStoredTwice)
 {
@@ -17,7 +17,7 @@ public sealed record ContractAudit(
     {
         var (rows, distinct) = await harness.ClickHouseCounts();
         var raw = long.Parse((await harness.Query($"SELECT count() FROM {harness.Database}.siem_events FORMAT TabSeparated")).Trim());
-        var (keys, entries) = await harness.RedisCounts();
+        var (redisIds, redisEvents) = await harness.RedisCounts();
         var (alerts, alertEntries) = await harness.Alerts(rule);
         var alertRows = long.Parse((await harness.Query(
             $"SELECT count() FROM {harness.Database}.alerts WHERE rule = '{rule}' FORMAT TabSeparated")).Trim());
@@ -25,7 +25,7 @@ public sealed record ContractAudit(
         var outputIds = output.Select(Id).ToList();
         var dead = ReadToEnd(harness, PipelineHarness.DeadLetters, harness.DeadLetterPartitions);
         var deadOrigins = dead.Select(r => $"{Header(r, "siem.dlq.partition")}/{Header(r, "siem.dlq.offset")}").ToList();
-        return new ContractAudit(rows, distinct, raw, keys, entries, alerts.Count, alertRows, alertEntries,
+        return new ContractAudit(rows, distinct, raw, redisIds, redisEvents, alerts.Count, alertRows, alertEntries,
             outputIds.Count, outputIds.Distinct().LongCount(), deadOrigins.Count, deadOrigins.Distinct().LongCount(),
             harness.Committed().SequenceEqual(harness.EndOffsets()), await LedgerOverlaps(harness));
     }
@@ -75,7 +75,7 @@ public sealed record ContractAudit(
 
     public override string ToString() =>
         $"ClickHouse {RowsFinal} rows FINAL / {DistinctIds} ids / {RawRows} raw rows ({RawRows - RowsFinal} duplicates absorbed by the engine); " +
-        $"Redis {RedisKeys} keys / {StreamEntries} stream entries; alerts {Alerts} FINAL / {AlertRowsRaw} raw rows / {AlertStreamEntries} stream entries; " +
+        $"Redis {RedisIds} event ids / {RedisEvents} events in the streams; alerts {Alerts} FINAL / {AlertRowsRaw} raw rows / {AlertStreamEntries} stream entries; " +
         $"Kafka output {OutputRecords} records / {OutputDistinct} events ({OutputRecords - OutputDistinct} duplicates, at least once); " +
         $"dead letters {DeadLetters} / {DeadLetterDistinct} records ({DeadLetters - DeadLetterDistinct} duplicates); committed to the end: {CommittedToEnd}; offsets the ledger shows stored twice: {RangesStoredTwice}";
 

@@ -1,6 +1,7 @@
 using System.Text;
 using Confluent.Kafka;
 using SiemActors.Kafka.Embedded;
+using SiemActors.Sinks.Redis;
 using StackExchange.Redis;
 using SiemActors.Testing;
 
@@ -98,7 +99,7 @@ public sealed class PipelineHarness : IAsyncDisposable
             siem.management.token = "{{ManagementToken}}"
             siem.metrics.port = 0
             siem.pipeline { group-id = "{{_group}}", batch-interval = 100ms }
-            siem.sinks.redis { connection = "{{endpoints.Redis}}", key-prefix = "{{KeyPrefix}}", stream-max-length = 100000000, retry-max-backoff = 1s }
+            siem.sinks.redis { connection = "{{endpoints.Redis}}", key-prefix = "{{KeyPrefix}}", retry-max-backoff = 1s }
             siem.sinks.clickhouse { url = "{{endpoints.ClickHouse}}", database = {{Database}}, retry-max-backoff = 1s, request-timeout = 10s }
             {{ExtraConfig}}
             """);
@@ -251,19 +252,41 @@ public sealed class PipelineHarness : IAsyncDisposable
         return (stored, ofRule);
     }
 
-    /// <summary>Event keys (counted with SCAN on every master: one server, or each of a cluster's) and stream entries in Redis.</summary>
-    public async Task<(long Keys, long StreamEntries)> RedisCounts()
+    /// <summary>
+    /// The events in the Redis streams (every stream listed in <c>&lt;prefix&gt;:streams</c>, read whole): distinct event
+    /// ids (fewer than produced: lost) and events (more than the distinct ids: duplicated).
+    /// </summary>
+    public async Task<(long Ids, long Events)> RedisCounts()
     {
         _redis ??= await ConnectionMultiplexer.ConnectAsync($"{_redisEndpoint},allowAdmin=true");
-        // A cluster's masters change in a failover: read the roles again before choosing whom to scan.
+        // A cluster's masters change in a failover: read the roles again before reading.
         if (_redis.GetServers().Any(s => s.ServerType == ServerType.Cluster)) await _redis.ConfigureAsync();
-        long keys = 0;
-        foreach (var server in _redis.GetServers().Where(s => s.IsConnected && !s.IsReplica))
-            await foreach (var _ in server.KeysAsync(pattern: $"{KeyPrefix}:events:*", pageSize: 5000)) keys++;
         var db = _redis.GetDatabase();
-        long entries = 0;
-        foreach (var stream in await db.SetMembersAsync($"{KeyPrefix}:streams")) entries += await db.StreamLengthAsync((string)stream!);
-        return (keys, entries);
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        long events = 0;
+        foreach (var stream in await db.SetMembersAsync($"{KeyPrefix}:streams"))
+        {
+            RedisValue from = "-";
+            while (true)
+            {
+                var page = await db.StreamRangeAsync((string)stream!, from, "+", 500);
+                foreach (var json in page.SelectMany(e => StreamEvents.Of(e)))
+                {
+                    events++;
+                    ids.Add(EventIdOf((string)json!));
+                }
+                if (page.Length < 500) break;
+                from = "(" + page[^1].Id;
+            }
+        }
+        return (ids.Count, events);
+    }
+
+    /// <summary>The <c>event_id</c> of an event's JSON as the Redis sink writes it.</summary>
+    public static string EventIdOf(string json)
+    {
+        var start = json.IndexOf("\"event_id\":\"", StringComparison.Ordinal) + 12;
+        return json[start..json.IndexOf('"', start)];
     }
 
     public long[] Committed(string topic = Events, int partitions = Partitions)
