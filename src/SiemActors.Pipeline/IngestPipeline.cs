@@ -24,7 +24,9 @@ namespace SiemActors.Pipeline;
 /// detection rule selects, persisted by the entity before it answers), both in rounds shared with the other partitions
 /// (<see cref="RoundCoalescer{TRequest,TResult}"/>) → every sink in parallel, each with the events routed to it →
 /// events a sink refused for their content to the DLQ → the batch's last offset to the committer. Partitions run in
-/// parallel. An offset is committed only after every sink and the DLQ acknowledged everything at or below it. A record
+/// parallel; within one, each sink takes the batches one at a time in order, but a sink need not wait for the others
+/// to finish a batch before it starts the next (<see cref="OrderedLanes"/>: the live view's Redis writes do not queue
+/// behind ClickHouse's inserts). An offset is committed only after every sink and the DLQ acknowledged everything at or below it. A record
 /// costs at most itself: a bug that meets one record dead-letters it as <c>internal-error</c> (counted, logged once per
 /// minute with a sample); it never fails the batch, the partition or the node.
 /// </summary>
@@ -93,6 +95,7 @@ public sealed class IngestPipeline(
         });
         // Which log this is, decided once per ownership before its first batch is normalized (event ids and marks depend on it).
         var epoch = epochs?.ResolveAsync(tp.Topic, tp.Partition.Value, cancellation) ?? Task.FromResult(0);
+        var lanes = new OrderedLanes(sinks.Count + 1);
         return chunks
             .GroupedWeightedWithin(settings.BatchSize, settings.BatchInterval, chunk => chunk.Count)
             .SelectAsync(1, async grouped =>
@@ -117,18 +120,25 @@ public sealed class IngestPipeline(
                 await detected.ConfigureAwait(false);
                 return (batch.Commit, Events: batch.Enriched(enriched), prepared.Destinations);
             })
-            .SelectAsync(1, async item =>
+            // Up to sink-batches-in-flight batches of the partition in the sinks at once, each sink on a lane of its own
+            // (one batch at a time, in order), the refused events' dead letters and the gap check on another; the
+            // commits leave in order (SelectAsync keeps it), each once every lane has its batch.
+            .SelectAsync(settings.SinkBatchesInFlight, item =>
             {
                 var routed = Route(item.Events, item.Destinations);
                 // Every sink gets the batch's offsets even with no events in it, so its high-water mark moves on.
-                var writes = await Task.WhenAll(sinks.Select(s => WriteAsync(s, item.Events with { Events = routed.TryGetValue(s.Name, out var events) ? events : [] },
-                    cancellation))).ConfigureAwait(false);
-                await deadLetters.PublishAsync(Refused(writes), cancellation).ConfigureAwait(false);
-                // A gap the consumer reported for this partition is stored before anything past it is committed.
-                if (gaps is not null) await gaps.StoredAsync(tp.Topic, tp.Partition.Value).ConfigureAwait(false);
-                Stored(item.Events);
-                CrashPoints.Reach(CrashPoint.BeforeCommit);
-                return (ICommittable)item.Commit;
+                var writes = sinks.Select((s, i) => lanes.Then(i, () => WriteAsync(s,
+                    item.Events with { Events = routed.TryGetValue(s.Name, out var events) ? events : [] }, cancellation))).ToArray();
+                return lanes.Then(sinks.Count, async () =>
+                {
+                    var written = await Task.WhenAll(writes).ConfigureAwait(false);
+                    await deadLetters.PublishAsync(Refused(written), cancellation).ConfigureAwait(false);
+                    // A gap the consumer reported for this partition is stored before anything past it is committed.
+                    if (gaps is not null) await gaps.StoredAsync(tp.Topic, tp.Partition.Value).ConfigureAwait(false);
+                    Stored(item.Events);
+                    CrashPoints.Reach(CrashPoint.BeforeCommit);
+                    return (ICommittable)item.Commit;
+                });
             })
             // A batch stopped because its partition is no longer this node's ends the partition's substream quietly: its
             // offsets are not committed here, the new owner processes it again. Only that: any other failure fails the graph.
