@@ -11,6 +11,9 @@ namespace SiemActors.Bench.Scenarios;
 internal sealed class BenchNode : IAsyncDisposable
 {
     private readonly HttpClient _http;
+
+    /// <summary>The harness's HTTP client (ClickHouse's base address; absolute URLs for the node).</summary>
+    public HttpClient Http => _http;
     private readonly StreamWriter _log;
 
     private readonly string _redis;

@@ -72,9 +72,10 @@ internal sealed class HubLatency : IAsyncDisposable
 
 /// <summary>What the hub-latency phase measured: per event received by a client, produce → received and stored → received (ms).</summary>
 internal sealed record HubLatencyResult(int Clients, int Rate, double Seconds, long Received, long Dropped, double ProducedP50Ms, double ProducedP90Ms,
-    double ProducedP99Ms, double ProducedMaxMs, double StoredP50Ms, double StoredP99Ms, Phase Pipeline)
+    double ProducedP99Ms, double ProducedMaxMs, double StoredP50Ms, double StoredP99Ms, Phase Pipeline, IReadOnlyList<LatencyStep> Steps)
 {
-    public static HubLatencyResult Of(HubLatency hub, int clients, int rate, double seconds, Phase pipeline) =>
+    public static HubLatencyResult Of(HubLatency hub, int clients, int rate, double seconds, Phase pipeline, IReadOnlyList<LatencyStep> steps) =>
         new(clients, rate, seconds, hub.Received, hub.Dropped, hub.SinceProduced.Quantile(0.5), hub.SinceProduced.Quantile(0.9),
-            hub.SinceProduced.Quantile(0.99), hub.SinceProduced.Quantile(1.0), hub.SinceStored.Quantile(0.5), hub.SinceStored.Quantile(0.99), pipeline);
+            hub.SinceProduced.Quantile(0.99), hub.SinceProduced.Quantile(1.0), hub.SinceStored.Quantile(0.5), hub.SinceStored.Quantile(0.99), pipeline,
+            steps);
 }

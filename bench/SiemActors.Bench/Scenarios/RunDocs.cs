@@ -44,7 +44,8 @@ internal static class RunDocs
             b.AppendLine($"Hub latency: {h.Clients} connections through the official SignalR client, each subscribed to one host's events " +
                          $"(`host == \"host-N\"`), {h.Received:N0} events received in {h.Seconds:N0} s, {h.Dropped:N0} dropped: produced → received " +
                          $"**p50 {h.ProducedP50Ms:N0} ms, p90 {h.ProducedP90Ms:N0} ms, p99 {h.ProducedP99Ms:N0} ms**, max {h.ProducedMaxMs:N0} ms; " +
-                         $"stored in Redis → received p50 {h.StoredP50Ms:N0} ms, p99 {h.StoredP99Ms:N0} ms (1 ms buckets).");
+                         $"stored in Redis → received p50 {h.StoredP50Ms:N0} ms, p99 {h.StoredP99Ms:N0} ms (1 ms buckets). Inside the node over the phase " +
+                         $"(means): {string.Join(", ", h.Steps.Select(st => $"{st.Step} {st.Mean:N0} {st.Unit}"))}.");
             b.AppendLine();
         }
         var live = r.Points.Where(p => p.Seconds >= r.Throughput.Seconds).ToList();

@@ -128,6 +128,7 @@ internal sealed class RunScenario(int events, int partitions, string redis, stri
         await using var clients = await HubLatency.ConnectAsync(node.BaseUrl, token, hubClients);
         var first = await timeline.TakeAsync();
         Sample? settledFrom = null;
+        NodeMetrics? metricsFrom = null;
         var pacing = Task.Run(() => ProduceAtRate(producer, from, count, rate));
         await timeline.RunUntilAsync(s =>
         {
@@ -141,6 +142,7 @@ internal sealed class RunScenario(int events, int partitions, string redis, stri
         {
             node.Check(started, limit);
             if (pacing.IsFaulted) await pacing;
+            if (settledFrom is not null) metricsFrom ??= await NodeMetrics.ScrapeAsync(node.Http, node.MetricsUrl);
         });
         await pacing;
         // The last pushes: until nothing new arrived for a second (at most 10 s).
@@ -153,7 +155,9 @@ internal sealed class RunScenario(int events, int partitions, string redis, stri
         }
         var end = timeline.Samples[^1];
         var pipeline = Phase.Of(timeline.Samples, settledFrom ?? first, end);
-        return HubLatencyResult.Of(clients, hubClients, rate, end.Seconds - (settledFrom ?? first).Seconds, pipeline);
+        var metricsTo = await NodeMetrics.ScrapeAsync(node.Http, node.MetricsUrl);
+        var steps = metricsFrom is null ? [] : LatencyBreakdown.Of(metricsFrom, metricsTo);
+        return HubLatencyResult.Of(clients, hubClients, rate, end.Seconds - (settledFrom ?? first).Seconds, pipeline, steps);
     }
 
     /// <summary>The peer on <paramref name="events"/> JSON events of the generator, in a topic of kcat's mock broker.</summary>
