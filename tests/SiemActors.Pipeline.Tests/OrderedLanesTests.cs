@@ -14,7 +14,8 @@ public sealed class OrderedLanesTests
         var second = lanes.Then(0, () => { lock (started) started.Add("slow-2"); return Task.FromResult(2); });
         var fast = new[] { lanes.Then(1, () => Task.FromResult(10)), lanes.Then(1, () => Task.FromResult(11)) };
 
-        Assert.Equal([10, 11], await Task.WhenAll(fast).WaitAsync(TimeSpan.FromSeconds(10)));
+        var results = await Task.WhenAll(fast).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal([10, 11], results);
         Assert.False(second.IsCompleted, "the second step of a lane ran before the first had finished");
         lock (started) Assert.Equal(["slow-1"], started);
 
