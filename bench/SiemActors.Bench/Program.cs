@@ -5,7 +5,7 @@ using SiemActors.Bench.Scenarios;
 
 // siem-bench: SiemActors' benchmark harness. One entry point; scenarios by name.
 //   siem-bench run [--events 1200000] [--partitions 32] [--live-seconds 30] [--live-rate N] [--hub-clients 50] [--hub-seconds 30]
-//                  [--node-config HOCON] [--label NAME] [--no-docs] [--no-peer] [--no-bounds]
+//                  [--node-config HOCON] [--label NAME] [--no-docs] [--no-peer] [--no-bounds] [--no-baseline]
 //     THE benchmark (docs/benchmarks.md): throughput, steady state, live latency, hub latency (--hub-clients 0: none),
 //     node CPU/RSS/allocations, Redis's CPU and commands per event, and in the
 //     same run the bounds (raw consume, raw ClickHouse insert, raw Redis) and the ClickHouse Kafka-engine peer; writes
@@ -26,7 +26,7 @@ using SiemActors.Bench.Scenarios;
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
-    Console.WriteLine("usage: siem-bench run [--events N] [--partitions N] [--live-seconds N] [--live-rate N] [--hub-clients N] [--hub-seconds N] [--node-config HOCON] [--label NAME] [--results DIR] [--no-docs] [--no-peer] [--no-bounds]");
+    Console.WriteLine("usage: siem-bench run [--events N] [--partitions N] [--live-seconds N] [--live-rate N] [--hub-clients N] [--hub-seconds N] [--node-config HOCON] [--label NAME] [--results DIR] [--no-docs] [--no-peer] [--no-bounds] [--no-baseline]");
     Console.WriteLine("       siem-bench kafka-consume [--messages N] [--partitions N] [--rounds N] [--results DIR]");
     Console.WriteLine("       siem-bench stores [--events N] [--partitions N] [--redis HOST:PORT] [--redis-cluster SEEDS] [--clickhouse URL] [--clickhouse-cluster \"R1,R2;R3,R4\"] [--results DIR]");
     Console.WriteLine("       siem-bench fuzz [--records N] [--seed N] [--node-config HOCON] [--label NAME] [--results DIR]");
@@ -73,7 +73,7 @@ switch (args[0])
         var r = await new RunScenario(Option("--events", 1_200_000), Option("--partitions", 32), Text("--redis") ?? "127.0.0.1:6379",
             Text("--clickhouse") ?? "http://127.0.0.1:8123", Text("--node-config") ?? "", Option("--live-seconds", 30), !args.Contains("--no-peer"),
             !args.Contains("--no-bounds"), args.Contains("--live-rate") ? Option("--live-rate", 0) : null, Option("--hub-clients", 50),
-            Option("--hub-seconds", 30)).RunAsync();
+            Option("--hub-seconds", 30), !args.Contains("--no-baseline")).RunAsync();
         var root = RepoRoot();
         var dir = Text("--results") ?? Path.Combine(root, "bench", "results");
         Directory.CreateDirectory(dir);

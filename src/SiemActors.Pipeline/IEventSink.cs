@@ -10,6 +10,12 @@ public interface IEventSink
     string Name { get; }
 
     /// <summary>
+    /// Written as soon as a batch is enriched, while the other sinks may still be writing the partition's batch before
+    /// it (still one batch at a time, in order): the live view's feed, which should not wait for a slower store.
+    /// </summary>
+    bool Early => false;
+
+    /// <summary>
     /// Completes once the batch is durably written (retrying inside while the store is down), with the events the sink
     /// refused for their content; the pipeline dead-letters those before it commits.
     /// </summary>
@@ -26,6 +32,9 @@ public interface IEventSink
 public sealed class RedisEventSink(RedisEventWriter writer) : IEventSink
 {
     public string Name => "redis";
+
+    /// <summary>The live view reads Redis: it should not wait for ClickHouse's inserts.</summary>
+    public bool Early => true;
 
     public Task<SinkWrite> WriteAsync(EventBatch batch, CancellationToken cancellation) => writer.WriteAsync(batch, cancellation);
 

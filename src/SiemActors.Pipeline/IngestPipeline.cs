@@ -24,9 +24,9 @@ namespace SiemActors.Pipeline;
 /// detection rule selects, persisted by the entity before it answers), both in rounds shared with the other partitions
 /// (<see cref="RoundCoalescer{TRequest,TResult}"/>) → every sink in parallel, each with the events routed to it →
 /// events a sink refused for their content to the DLQ → the batch's last offset to the committer. Partitions run in
-/// parallel; within one, each sink takes the batches one at a time in order, but a sink need not wait for the others
-/// to finish a batch before it starts the next (<see cref="OrderedLanes"/>: the live view's Redis writes do not queue
-/// behind ClickHouse's inserts). An offset is committed only after every sink and the DLQ acknowledged everything at or below it. A record
+/// parallel; within one, each sink takes the batches one at a time, in order — but the live view's feed (Redis,
+/// <see cref="IEventSink.Early"/>) is written as soon as a batch is enriched, while the other sinks may still be writing
+/// the batch before it (<see cref="OrderedLanes"/>), so the live view does not wait for ClickHouse's inserts. An offset is committed only after every sink and the DLQ acknowledged everything at or below it. A record
 /// costs at most itself: a bug that meets one record dead-letters it as <c>internal-error</c> (counted, logged once per
 /// minute with a sample); it never fails the batch, the partition or the node.
 /// </summary>
@@ -95,7 +95,7 @@ public sealed class IngestPipeline(
         });
         // Which log this is, decided once per ownership before its first batch is normalized (event ids and marks depend on it).
         var epoch = epochs?.ResolveAsync(tp.Topic, tp.Partition.Value, cancellation) ?? Task.FromResult(0);
-        var lanes = new OrderedLanes(sinks.Count + 1);
+        var lanes = new OrderedLanes(sinks.Count);
         return chunks
             .GroupedWeightedWithin(settings.BatchSize, settings.BatchInterval, chunk => chunk.Count)
             .SelectAsync(1, async grouped =>
@@ -118,27 +118,33 @@ public sealed class IngestPipeline(
                 var enriched = await enricher.EnrichAsync(batch.EntityPartition, batch.Events, cancellation).ConfigureAwait(false);
                 await dlq.ConfigureAwait(false);
                 await detected.ConfigureAwait(false);
-                return (batch.Commit, Events: batch.Enriched(enriched), prepared.Destinations);
-            })
-            // Up to sink-batches-in-flight batches of the partition in the sinks at once, each sink on a lane of its own
-            // (one batch at a time, in order), the refused events' dead letters and the gap check on another; the
-            // commits leave in order (SelectAsync keeps it), each once every lane has its batch.
-            .SelectAsync(settings.SinkBatchesInFlight, item =>
-            {
-                var routed = Route(item.Events, item.Destinations);
-                // Every sink gets the batch's offsets even with no events in it, so its high-water mark moves on.
-                var writes = sinks.Select((s, i) => lanes.Then(i, () => WriteAsync(s,
-                    item.Events with { Events = routed.TryGetValue(s.Name, out var events) ? events : [] }, cancellation))).ToArray();
-                return lanes.Then(sinks.Count, async () =>
+                var events = batch.Enriched(enriched);
+                var routed = Route(events, prepared.Destinations);
+                // The live view's feed (IEventSink.Early) is written at once, while the next stage may still be writing
+                // the batch before to the other sinks: one batch ahead of them at most, in order on its lane.
+                var early = new Task<(string Sink, SinkWrite Write)>?[sinks.Count];
+                for (var i = 0; i < sinks.Count; i++)
                 {
-                    var written = await Task.WhenAll(writes).ConfigureAwait(false);
-                    await deadLetters.PublishAsync(Refused(written), cancellation).ConfigureAwait(false);
-                    // A gap the consumer reported for this partition is stored before anything past it is committed.
-                    if (gaps is not null) await gaps.StoredAsync(tp.Topic, tp.Partition.Value).ConfigureAwait(false);
-                    Stored(item.Events);
-                    CrashPoints.Reach(CrashPoint.BeforeCommit);
-                    return (ICommittable)item.Commit;
-                });
+                    if (!sinks[i].Early) continue;
+                    var sink = sinks[i];
+                    early[i] = lanes.Then(i, () => WriteAsync(sink, RoutedTo(sink, events, routed), cancellation));
+                    // Observed here too: the stream may fail before the next stage awaits it.
+                    _ = early[i]!.ContinueWith(static t => _ = t.Exception, CancellationToken.None,
+                        TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                }
+                return (batch.Commit, Events: events, Routed: routed, Early: early);
+            })
+            .SelectAsync(1, async item =>
+            {
+                // Every sink gets the batch's offsets even with no events in it, so its high-water mark moves on.
+                var writes = await Task.WhenAll(sinks.Select((s, i) => item.Early[i] ?? WriteAsync(s, RoutedTo(s, item.Events, item.Routed), cancellation)))
+                    .ConfigureAwait(false);
+                await deadLetters.PublishAsync(Refused(writes), cancellation).ConfigureAwait(false);
+                // A gap the consumer reported for this partition is stored before anything past it is committed.
+                if (gaps is not null) await gaps.StoredAsync(tp.Topic, tp.Partition.Value).ConfigureAwait(false);
+                Stored(item.Events);
+                CrashPoints.Reach(CrashPoint.BeforeCommit);
+                return (ICommittable)item.Commit;
             })
             // A batch stopped because its partition is no longer this node's ends the partition's substream quietly: its
             // offsets are not committed here, the new owner processes it again. Only that: any other failure fails the graph.
@@ -215,6 +221,10 @@ public sealed class IngestPipeline(
         PipelineMetrics.Committed.Inc(records);
         _state.Committed(batch.Topic, batch.Partition, batch.LastOffset, records);
     }
+
+    /// <summary>The batch with only the events routed to <paramref name="sink"/> (none: still its offsets).</summary>
+    private static EventBatch RoutedTo(IEventSink sink, EventBatch batch, Dictionary<string, List<EnrichedEvent>> routed) =>
+        batch with { Events = routed.TryGetValue(sink.Name, out var events) ? events : [] };
 
     /// <summary>The batch's events per destination, from the destinations routing gave each (aligned with the events).</summary>
     private static Dictionary<string, List<EnrichedEvent>> Route(EventBatch batch, IReadOnlyList<IReadOnlyList<string>> destinations)

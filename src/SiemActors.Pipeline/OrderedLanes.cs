@@ -2,10 +2,10 @@ namespace SiemActors.Pipeline;
 
 /// <summary>
 /// One partition's ordered lanes: a lane runs its steps one at a time in the order they were added, each after the one
-/// before it has finished, while different lanes run side by side. The pipeline gives each sink a lane, so a partition
-/// can have several batches in its sinks at once and a fast sink (Redis, feeding the live view) goes ahead of a slow
-/// one (ClickHouse's group commit) — yet every sink still sees the partition's batches one at a time, in offset order,
-/// which its idempotent writes rely on (a batch written after a later one would be taken for already written).
+/// before it has finished, while different lanes run side by side. The pipeline writes the live view's feed (Redis) on
+/// a lane as soon as a batch is enriched, a batch ahead of the other sinks — yet that sink still sees the partition's
+/// batches one at a time, in offset order, which its idempotent writes rely on (a batch written after a later one
+/// would be taken for already written).
 /// A step whose predecessor failed fails with the same exception without running. Not thread-safe: add from one stage.
 /// </summary>
 internal sealed class OrderedLanes(int lanes)

@@ -20,8 +20,6 @@ public sealed record PipelineSettings
         BatchSize = p.GetInt("batch-size");
         BatchInterval = p.GetTimeSpan("batch-interval");
         MaxPartitions = p.GetInt("max-partitions");
-        SinkBatchesInFlight = p.GetInt("sink-batches-in-flight");
-        if (SinkBatchesInFlight < 1) throw new ConfigurationException("siem.pipeline.sink-batches-in-flight must be at least 1");
         EntityRoundInterval = p.GetTimeSpan("entity-round-interval");
         AskTimeout = p.GetTimeSpan("ask-timeout");
         EntityAskParallelism = p.GetInt("entity-ask-parallelism");
@@ -48,9 +46,6 @@ public sealed record PipelineSettings
         if (EntityRoundInterval < TimeSpan.Zero) throw new ConfigurationException("siem.pipeline.entity-round-interval must not be negative");
         if (MaxPartitions < 1) throw new ConfigurationException("siem.pipeline.max-partitions must be at least 1");
     }
-
-    /// <summary>Batches of one partition in the sinks at once (each sink still takes them one at a time, in order).</summary>
-    public int SinkBatchesInFlight { get; init; }
 
     public static PipelineSettings Create(Config config) => new(WithDefaults(config));
 

@@ -58,7 +58,7 @@ internal sealed record Phase(long Events, double Seconds, double NodeCpuMicrosPe
 
 /// <summary>Everything one <c>siem-bench run</c> measured; written as JSON to <c>bench/results/</c>.</summary>
 internal sealed record RunReport(int Events, int Partitions, double StartupSeconds, Phase Throughput, Phase Steady, int LiveRate, Phase Live, Phase LiveSettled,
-    HubLatencyResult? Hub, long NodePeakRssBytes, IReadOnlyList<BoundResult> Bounds, KafkaEnginePeer.Result Peer, IReadOnlyList<RunReport.Point> Points,
+    HubLatencyResult? Hub, long NodePeakRssBytes, IReadOnlyList<BoundResult> Bounds, PlainPeer.Result? Baseline, KafkaEnginePeer.Result Peer, IReadOnlyList<RunReport.Point> Points,
     IReadOnlyList<RunReport.Interval> Intervals)
 {
     public sealed record Point(double Seconds, long Committed, double NodeCpuSeconds, long NodeRssBytes);

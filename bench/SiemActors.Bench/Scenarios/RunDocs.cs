@@ -58,6 +58,9 @@ internal static class RunDocs
         b.AppendLine("|---|---:|---:|---|");
         foreach (var bound in r.Bounds)
             b.AppendLine($"| {bound.Name} | {bound.PerSecond:N0} | {Pct(r.Steady.EventsPerSecond / bound.PerSecond)} | {bound.What} |");
+        if (r.Baseline is { } plain)
+            b.AppendLine($"| **baseline**: a plain consumer written for comparison (one process, no actors; parse, System.Text.Json, ClickHouse `JSONEachRow`, Redis `XADD`, commit after the writes: at-least-once, no enrichment, detection or dead letters) | {plain.PerSecond:N0} | {Pct(r.Steady.EventsPerSecond / plain.PerSecond)} | " +
+                         $"{plain.Events:N0} of the run's records; its CPU {plain.CpuMicrosPerEvent:N1} µs/event — the node's steady state {r.Steady.NodeCpuMicrosPerEvent / plain.CpuMicrosPerEvent:N2}× that |");
         var peer = r.Peer.Failure is null
             ? $"| ClickHouse Kafka engine + materialized view (peer) | {r.Peer.PerSecond:N0} | {Pct(r.Steady.EventsPerSecond / r.Peer.PerSecond)} | {r.Peer.Events:N0} JSON events of the same generator, parse + store only; ClickHouse CPU {r.Peer.CpuMicrosPerEvent:N1} µs/event |"
             : r.Peer.Stored > 0

@@ -12,7 +12,7 @@ namespace SiemActors.Bench.Scenarios;
 /// (<see cref="Bounds"/>) and the peer (<see cref="KafkaEnginePeer"/>).
 /// </summary>
 internal sealed class RunScenario(int events, int partitions, string redis, string clickHouse, string nodeConfig, int liveSeconds, bool withPeer = true, bool withBounds = true,
-    int? liveRate = null, int hubClients = 50, int hubSeconds = 30)
+    int? liveRate = null, int hubClients = 50, int hubSeconds = 30, bool withBaseline = true)
 {
     /// <summary>The start of the live phase left out of its settled figures: the switch from the backlog to a stream.</summary>
     private static readonly TimeSpan LiveSettling = TimeSpan.FromSeconds(5);
@@ -102,12 +102,20 @@ internal sealed class RunScenario(int events, int partitions, string redis, stri
             bounds.Add(await Bounds.RawRedisAsync(redis, records));
         }
 
+        PlainPeer.Result? baseline = null;
+        if (withBaseline)
+        {
+            Console.WriteLine("baseline: the plain consumer (one process, no actors, at-least-once) on the same records ...");
+            baseline = await PlainPeer.RunAsync(kafka.BootstrapServers, "siem-events", Math.Min(total, events), http, node.Database, redis);
+            Console.WriteLine($"  {baseline.Events:N0} events at {baseline.PerSecond:N0}/s, {baseline.CpuMicrosPerEvent:N1} µs of CPU per event");
+        }
+
         // The peer reads through kcat's mock broker (4 partitions): kept at the 400,000 events it has always had.
         var peerEvents = Math.Min(events, 400_000);
         Console.WriteLine($"peer: ClickHouse's Kafka engine on {peerEvents:N0} JSON events ...");
         var peer = withPeer ? await RunPeerAsync(http, node.Database, peerEvents) : new KafkaEnginePeer.Result(0, double.NaN, double.NaN, "not run (--no-peer)");
 
-        return new RunReport(events, partitions, startup, throughput, steady, rate, livePhase, liveSettled, hub, peakRss, bounds, peer,
+        return new RunReport(events, partitions, startup, throughput, steady, rate, livePhase, liveSettled, hub, peakRss, bounds, baseline, peer,
             timeline.Samples.Select(s => new RunReport.Point(s.Seconds - first.Seconds, s.Committed, s.NodeCpuSeconds, s.NodeRssBytes)).ToList(),
             Phase.Intervals(timeline.Samples, first));
     }
