@@ -68,6 +68,15 @@ switch (args[0])
         }
         return 0;
     }
+    case "baseline":
+    {
+        // The plain baseline consumer as its own process (siem-bench run starts it): one JSON line with its result.
+        using var http = new HttpClient { BaseAddress = new Uri(Text("--clickhouse") ?? "http://127.0.0.1:8123"), Timeout = TimeSpan.FromMinutes(5) };
+        var result = await PlainPeer.RunAsync(Text("--bootstrap") ?? throw new ArgumentException("--bootstrap"), Text("--topic") ?? "siem-events",
+            Option("--events", 1_200_000), http, Text("--database") ?? throw new ArgumentException("--database"), Text("--redis") ?? "127.0.0.1:6379");
+        Console.WriteLine(JsonSerializer.Serialize(result));
+        return 0;
+    }
     case "run":
     {
         var r = await new RunScenario(Option("--events", 1_200_000), Option("--partitions", 32), Text("--redis") ?? "127.0.0.1:6379",

@@ -15,8 +15,9 @@ namespace SiemActors.Bench.Scenarios;
 /// the batch inserted into ClickHouse as <c>JSONEachRow</c> and written to Redis as the node lays it out (one
 /// <c>XADD</c> per source with the events as fields), then the offsets committed: at-least-once (a crash between the
 /// writes and the commit writes the batch again), no idempotency, no enrichment, no detection, no dead letters (an
-/// unparsable record is skipped). Runs in the harness's process after the node stopped, on the same topic; its CPU is
-/// the harness process's over the run (otherwise idle then).
+/// unparsable record is skipped). Runs after the node stopped, on the same topic, as a process of its own
+/// (<c>siem-bench baseline</c>, started by <see cref="RunInProcessAsync"/>): its CPU time is its own, without the
+/// harness's in-process broker.
 /// </summary>
 internal static class PlainPeer
 {
@@ -51,6 +52,24 @@ internal static class PlainPeer
           user Nullable(String), message String, attributes String
         ) ENGINE = MergeTree ORDER BY (source, timestamp)
         """;
+
+    /// <summary>Runs the baseline as its own process (<c>siem-bench baseline …</c>) and reads its result.</summary>
+    public static async Task<Result> RunInProcessAsync(string bootstrap, string topic, long records, string clickHouse, string database, string redis)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "siem-bench.dll"), "baseline", "--bootstrap", bootstrap, "--topic", topic,
+                     "--events", records.ToString(System.Globalization.CultureInfo.InvariantCulture), "--clickhouse", clickHouse, "--database", database,
+                     "--redis", redis })
+            info.ArgumentList.Add(arg);
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(10)).Token);
+        var last = (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "";
+        if (process.ExitCode != 0 || !last.StartsWith('{'))
+            throw new InvalidOperationException($"the baseline failed (exit {process.ExitCode}): {last} {await errors}");
+        return JsonSerializer.Deserialize<Result>(last)!;
+    }
 
     public static async Task<Result> RunAsync(string bootstrap, string topic, long records, HttpClient clickHouse, string database, string redisConnection)
     {

@@ -106,7 +106,7 @@ internal sealed class RunScenario(int events, int partitions, string redis, stri
         if (withBaseline)
         {
             Console.WriteLine("baseline: the plain consumer (one process, no actors, at-least-once) on the same records ...");
-            baseline = await PlainPeer.RunAsync(kafka.BootstrapServers, "siem-events", Math.Min(total, events), http, node.Database, redis);
+            baseline = await PlainPeer.RunInProcessAsync(kafka.BootstrapServers, "siem-events", Math.Min(total, events), clickHouse, node.Database, redis);
             Console.WriteLine($"  {baseline.Events:N0} events at {baseline.PerSecond:N0}/s, {baseline.CpuMicrosPerEvent:N1} µs of CPU per event");
         }
 
