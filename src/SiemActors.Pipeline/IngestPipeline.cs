@@ -116,12 +116,11 @@ public sealed class IngestPipeline(
                 var dlq = deadLetters.PublishAsync(batch.Rejected, cancellation);
                 var detected = detector?.SubmitAsync(prepared.Facts, cancellation) ?? Task.CompletedTask;
                 var enriched = await enricher.EnrichAsync(batch.EntityPartition, batch.Events, cancellation).ConfigureAwait(false);
-                await dlq.ConfigureAwait(false);
-                await detected.ConfigureAwait(false);
                 var events = batch.Enriched(enriched);
                 var routed = Route(events, prepared.Destinations);
-                // The live view's feed (IEventSink.Early) is written at once, while the next stage may still be writing
-                // the batch before to the other sinks: one batch ahead of them at most, in order on its lane.
+                // The live view's feed (IEventSink.Early) is written at once — before detection's round has answered and
+                // while the next stage may still be writing the batch before to the other sinks: one batch ahead of them
+                // at most, in order on its lane. Nothing is committed before every sink, the DLQ and detection have it.
                 var early = new Task<(string Sink, SinkWrite Write)>?[sinks.Count];
                 for (var i = 0; i < sinks.Count; i++)
                 {
@@ -132,6 +131,8 @@ public sealed class IngestPipeline(
                     _ = early[i]!.ContinueWith(static t => _ = t.Exception, CancellationToken.None,
                         TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
                 }
+                await dlq.ConfigureAwait(false);
+                await detected.ConfigureAwait(false);
                 return (batch.Commit, Events: events, Routed: routed, Early: early);
             })
             .SelectAsync(1, async item =>

@@ -5,8 +5,10 @@ namespace SiemActors.Api.Live;
 /// <summary>
 /// What waits to be pushed to one hub connection: a bounded buffer that drops its oldest event when full (counted on
 /// that event's subscription), drained by the connection's own pump task at most <c>max-events-per-second</c>, in
-/// messages of up to <c>push-batch</c> events per subscription. A browser that reads slowly only ever slows its own
-/// pump: the bridge actor never waits for it.
+/// messages of up to <c>push-batch</c> events per subscription. The pump sleeps until something is offered, pushes at
+/// once, then waits <c>push-interval</c> before the next push, so a quiet stream's event goes out without delay and a
+/// busy one in messages at most every interval. A browser that reads slowly only ever slows its own pump: the bridge
+/// actor never waits for it.
 /// </summary>
 internal sealed class ConnectionOutbox : IAsyncDisposable
 {
@@ -17,6 +19,7 @@ internal sealed class ConnectionOutbox : IAsyncDisposable
     private readonly LiveSettings _settings;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _pump;
+    private readonly SemaphoreSlim _ready = new(0, 1);
     private LiveStats? _pendingStats;
 
     public ConnectionOutbox(string connectionId, IHubContext<EventsHub, IEventsClient> hub, LiveSettings settings, Action<Exception> onPushFailure)
@@ -34,11 +37,29 @@ internal sealed class ConnectionOutbox : IAsyncDisposable
         {
             if (_buffer.Count >= _settings.BufferPerConnection) _buffer.Dequeue().Subscription.Dropped();
             _buffer.Enqueue((subscription, liveEvent));
+            if (_buffer.Count == 1) Wake();
         }
     }
 
     /// <summary>Replaces the stats waiting to be pushed (an unsent older snapshot is superseded, not queued).</summary>
-    public void PostStats(LiveStats stats) => Volatile.Write(ref _pendingStats, stats);
+    public void PostStats(LiveStats stats)
+    {
+        Volatile.Write(ref _pendingStats, stats);
+        Wake();
+    }
+
+    /// <summary>Lets the pump run (once, however often it is called before the pump gets to it).</summary>
+    private void Wake()
+    {
+        try
+        {
+            if (_ready.CurrentCount == 0) _ready.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // woken already
+        }
+    }
 
     /// <summary>Forgets the queued events of a subscription that ended.</summary>
     public void Remove(Subscription subscription)
@@ -57,11 +78,12 @@ internal sealed class ConnectionOutbox : IAsyncDisposable
         var rate = _settings.MaxEventsPerSecond;
         double budget = Math.Min(rate, _settings.PushBatch);
         var last = DateTime.UtcNow;
-        using var timer = new PeriodicTimer(_settings.PushInterval);
         try
         {
-            while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
+            while (true)
             {
+                // Sleep until something is waiting (events left over by the rate cap count: no wait for them).
+                if (Pending == 0 && Volatile.Read(ref _pendingStats) is null) await _ready.WaitAsync(_stop.Token).ConfigureAwait(false);
                 var now = DateTime.UtcNow;
                 budget = Math.Min(rate, budget + rate * (now - last).TotalSeconds);
                 last = now;
@@ -77,6 +99,8 @@ internal sealed class ConnectionOutbox : IAsyncDisposable
                 }
                 if (Interlocked.Exchange(ref _pendingStats, null) is { } stats)
                     await client.Stats(stats).WaitAsync(_stop.Token).ConfigureAwait(false);
+                // At most one push per interval: what arrives meanwhile goes in the next message.
+                await Task.Delay(_settings.PushInterval, _stop.Token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
@@ -85,6 +109,14 @@ internal sealed class ConnectionOutbox : IAsyncDisposable
         catch (Exception ex)
         {
             onPushFailure(ex);
+        }
+    }
+
+    private int Pending
+    {
+        get
+        {
+            lock (_lock) return _buffer.Count;
         }
     }
 
@@ -110,5 +142,6 @@ internal sealed class ConnectionOutbox : IAsyncDisposable
         {
         }
         _stop.Dispose();
+        _ready.Dispose();
     }
 }
