@@ -10,6 +10,7 @@ using SiemActors.Bench.Scenarios;
 //     node CPU/RSS/allocations, Redis's CPU and commands per event, and in the
 //     same run the bounds (raw consume, raw ClickHouse insert, raw Redis) and the ClickHouse Kafka-engine peer; writes
 //     bench/results/<date>-<commit>.json and regenerates the table and chart in docs/benchmarks.md.
+//   siem-bench run-docs <results.json>   (the table in docs/benchmarks.md again from a run's results file)
 //   siem-bench kafka-consume [--messages 200000] [--partitions 16] [--rounds 3]
 //   siem-bench pipeline [--events 200000] [--partitions 16] [--redis 127.0.0.1:6379] [--clickhouse http://127.0.0.1:8123]
 //                       [--node-config "HOCON over the node's config"] [--label NAME]
@@ -66,6 +67,21 @@ switch (args[0])
         {
             await http.PostAsync("/", new StringContent($"DROP DATABASE IF EXISTS {database}"));
         }
+        return 0;
+    }
+    case "run-docs":
+    {
+        // siem-bench run-docs <results.json>: the table in docs/benchmarks.md regenerated from a run's results file.
+        var file = args.Length > 1 ? Path.GetFullPath(args[1]) : throw new ArgumentException("usage: siem-bench run-docs <results.json>");
+        var options = new JsonSerializerOptions { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(file));
+        var root = RepoRoot();
+        var run = json.RootElement;
+        var report = run.GetProperty("report").Deserialize<RunReport>(options)!;
+        var table = RunDocs.Table(report, run.GetProperty("commit").GetString()!, run.GetProperty("date").GetDateTime().ToString("yyyy-MM-dd"),
+            run.GetProperty("machine").GetString()!, Path.GetRelativePath(root, file), "images/benchmark-run.png");
+        RunDocs.Update(Path.Combine(root, "docs", "benchmarks.md"), table);
+        Console.WriteLine(table);
         return 0;
     }
     case "baseline":
