@@ -16,8 +16,8 @@ internal sealed record BoundResult(string Name, long Items, double Seconds, stri
 /// <summary>
 /// The bounds of a run, measured after the node stopped, on the same data: the topic read by one plain Confluent.Kafka
 /// consumer; the node's own rows (exported as the RowBinary it sent) inserted again in one HTTP insert; the node's
-/// Redis writes (each event's JSON under its key with a TTL and appended to its source's stream) sent pipelined,
-/// without the script, the idempotency or the offsets hash.
+/// Redis writes (the events' JSON as entries of their sources' streams, in the node's layout) sent pipelined, without
+/// the script, the idempotency or the marks.
 /// </summary>
 internal static class Bounds
 {

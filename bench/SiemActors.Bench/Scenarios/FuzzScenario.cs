@@ -23,7 +23,7 @@ internal sealed class FuzzScenario(int records, int seed, string redis, string c
         using var kafka = EmbeddedKafkaCluster.Start(brokerCount: 1, initialRebalanceDelay: TimeSpan.Zero);
         kafka.CreateTopic("siem-events", Partitions);
         kafka.CreateTopic("siem-events-dlq", DeadLetterPartitions);
-        // Every marker must stay in its live stream until the check reads it; event keys live as long as the run may take.
+        // Every marker must stay in its live stream until the check reads it: the streams keep events (event-ttl) as long as the run may take.
         await using var node = await BenchNode.StartAsync(http, kafka.BootstrapServers, redis, clickHouse,
             "siem.sinks.redis { event-ttl = 6h }\n" + nodeConfig);
         var started = Stopwatch.StartNew();
