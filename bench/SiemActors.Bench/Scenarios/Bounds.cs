@@ -83,24 +83,7 @@ internal static class Bounds
         var db = redis.GetDatabase();
         var keep = (now - (long)BenchNode.EventTtl.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var clock = Stopwatch.StartNew();
-        foreach (var chunk in events.Chunk(5000))
-        {
-            var writes = new List<Task>();
-            foreach (var source in chunk.GroupBy(e => e.Stream))
-            {
-                foreach (var entry in source.Chunk(1000))
-                {
-                    var args = new List<object>(5 + 2 * entry.Length) { source.Key, "MINID", "~", keep, "*" };
-                    foreach (var (_, json) in entry)
-                    {
-                        args.Add("event");
-                        args.Add(json);
-                    }
-                    writes.Add(db.ExecuteAsync("XADD", args));
-                }
-            }
-            await Task.WhenAll(writes);
-        }
+        foreach (var chunk in events.Chunk(5000)) await Task.WhenAll(BenchRedis.AddStreamEntries(db, chunk, keep));
         var seconds = clock.Elapsed.TotalSeconds;
         await BenchRedis.DeletePrefixAsync(connection, prefix);
         return new BoundResult("raw Redis writes", events.Count, seconds,

@@ -12,8 +12,8 @@ namespace SiemActors.Bench.Scenarios;
 /// <b>A baseline written for comparison, not part of the product</b>: the same path as a team typically writes it without
 /// an actor system — one process, one Confluent.Kafka consumer in a loop, batches of up to 5,000 records or 100 ms, each
 /// record parsed (the product's own parsers: the formats need them) into an event serialized with System.Text.Json,
-/// the batch inserted into ClickHouse as <c>JSONEachRow</c> and written to Redis as the node lays it out (one
-/// <c>XADD</c> per source with the events as fields), then the offsets committed: at-least-once (a crash between the
+/// the batch inserted into ClickHouse as <c>JSONEachRow</c> and written to Redis as the node lays it out
+/// (<see cref="BenchRedis.AddStreamEntries"/>), then the offsets committed: at-least-once (a crash between the
 /// writes and the commit writes the batch again), no idempotency, no enrichment, no detection, no dead letters (an
 /// unparsable record is skipped). Runs after the node stopped, on the same topic, as a process of its own
 /// (<c>siem-bench baseline</c>, started by <see cref="RunInProcessAsync"/>): its CPU time is its own, without the
@@ -117,7 +117,7 @@ internal static class PlainPeer
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var body = new MemoryStream();
-        var bySource = new Dictionary<string, List<object>>(StringComparer.Ordinal);
+        var entries = new List<(string Stream, byte[] Json)>(batch.Count);
         foreach (var r in batch)
         {
             if (normalizer.Normalize(r.Message.Value, new KafkaOrigin(r.Topic, r.Partition.Value, r.Offset.Value), r.Message.Timestamp.UnixTimestampMs, now)
@@ -126,14 +126,12 @@ internal static class PlainPeer
                 e.Category, e.Action, e.Outcome, e.SrcIp, e.SrcPort, e.DstIp, e.DstPort, e.User, e.Message, JsonSerializer.Serialize(e.Attributes)));
             body.Write(json);
             body.WriteByte((byte)'\n');
-            var stream = $"{prefix}:stream:{{{e.Source}}}";
-            if (!bySource.TryGetValue(stream, out var args)) bySource[stream] = args = [stream, "*"];
-            args.Add("event");
-            args.Add(json);
+            entries.Add(($"{prefix}:stream:{{{e.Source}}}", json));
         }
         body.Position = 0;
         var insert = clickHouse.PostAsync("/?query=" + Uri.EscapeDataString($"INSERT INTO {database}.plain_events FORMAT JSONEachRow"), new StreamContent(body));
-        var streams = bySource.Values.Select(args => redis.ExecuteAsync("XADD", args)).ToArray();
+        var keep = (now - (long)BenchNode.EventTtl.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var streams = BenchRedis.AddStreamEntries(redis, entries, keep);
         using var response = await insert;
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException("baseline insert failed: " + await response.Content.ReadAsStringAsync());
         await Task.WhenAll(streams);

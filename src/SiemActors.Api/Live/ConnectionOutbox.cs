@@ -59,6 +59,10 @@ internal sealed class ConnectionOutbox : IAsyncDisposable
         {
             // woken already
         }
+        catch (ObjectDisposedException)
+        {
+            // the connection has closed: nothing left to push
+        }
     }
 
     /// <summary>Forgets the queued events of a subscription that ended.</summary>
