@@ -143,6 +143,26 @@ public abstract class RedisEventWriterContract(RedisTarget fixture)
     }
 
     [Fact]
+    public async Task An_entry_closes_once_it_holds_a_mebibyte_so_huge_records_make_no_huge_entry()
+    {
+        // 200 KB messages: an entry takes events until its JSON reaches 1 MiB (six of them), then the next begins.
+        var batch = TestEvents.Batch("siem-events", 9, 0, 14, "huge");
+        batch = batch with { Events = batch.Events.Select(e => e with { Event = Message(e.Event, new string('m', 200_000)) }).ToList() };
+
+        Assert.Equal(14, (await Writer().WriteAsync(batch)).Written);
+
+        var entries = await Db.StreamRangeAsync(_settings.StreamKey("huge"));
+        Assert.Equal([6, 6, 2], entries.Select(e => StreamEvents.Of(e).Count()));
+        foreach (var entry in entries)
+        {
+            var sizes = StreamEvents.Of(entry).Select(v => ((byte[])v!).Length).ToList();
+            Assert.True(sizes.Sum() - sizes[^1] < 1_048_576, "an entry went on past 1 MiB");
+        }
+        var events = entries.SelectMany(e => StreamEvents.Of(e)).Select(v => (string)v!).ToList();
+        for (var i = 0; i < events.Count; i++) Assert.Contains($"\"event_id\":\"id-9-{i}\"", events[i]);
+    }
+
+    [Fact]
     public async Task The_stream_drops_what_was_stored_longer_ago_than_the_event_TTL_and_keeps_everything_without_one()
     {
         var stream = _settings.StreamKey("aged");
