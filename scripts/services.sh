@@ -25,6 +25,11 @@
 #                                 SIEM_CLICKHOUSE_CLUSTER_PORT moves 8200) replicated through one ZooKeeper (8230;
 #                                 Debian's zookeeperd, installed by `install cluster`). Configs from
 #                                 deploy/clickhouse-cluster/. With N: only that replica (kill: SIGKILL, a crash).
+#   scripts/services.sh start|stop s3
+#                                 s3rver, an S3-compatible server on Node (127.0.0.1:4568, SIEM_S3_PORT; installed from
+#                                 deploy/s3rver with npm ci), with the bucket siem-archive; data in $SIEM_SERVICES_DIR/s3.
+#                                 Its credentials are s3rver's fixed S3RVER / S3RVER. The archive's tests and the demo use
+#                                 it. Not part of plain `start`/`stop`: name it.
 #   scripts/services.sh status
 # Ports: SIEM_REDIS_PORT, SIEM_CLICKHOUSE_HTTP_PORT, SIEM_CLICKHOUSE_TCP_PORT, SIEM_CLICKHOUSE_INTERSERVER_PORT.
 # SIEM_REDIS_PERSIST=1 gives Redis an append-only file, so data survives a stop and start (the outage tests use it).
@@ -195,6 +200,20 @@ stop_clickhouse_cluster() { # signal [N]
   return 0
 }
 
+start_s3() {
+  local port=${SIEM_S3_PORT:-4568}
+  if answers "$port"; then echo "services: something already answers on 127.0.0.1:$port; using it"; return; fi
+  if [[ ! -d $repo/deploy/s3rver/node_modules/s3rver ]]; then
+    (cd "$repo/deploy/s3rver" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  mkdir -p "$dir/s3"
+  nohup node "$repo/deploy/s3rver/node_modules/s3rver/bin/s3rver.js" -d "$dir/s3" -a 127.0.0.1 -p "$port" --silent \
+    --configure-bucket siem-archive >"$dir/s3.log" 2>&1 &
+  echo $! >"$dir/s3.pid"
+  wait_until "s3rver" 30 curl -sf -o /dev/null "http://127.0.0.1:$port/siem-archive"
+  echo "services: s3rver on 127.0.0.1:$port (pid $(cat "$dir/s3.pid")), bucket siem-archive"
+}
+
 stop_one() { # name pidfile [signal]
   local pidfile=$2 signal=${3:-TERM}
   [[ -f $pidfile ]] || return 0
@@ -215,12 +234,14 @@ case ${1:-} in
     mkdir -p "$dir"
     if [[ ${2:-} == redis-cluster ]]; then start_redis_cluster; exit 0; fi
     if [[ ${2:-} == clickhouse-cluster ]]; then start_clickhouse_cluster "${3:-}"; exit 0; fi
+    if [[ ${2:-} == s3 ]]; then start_s3; exit 0; fi
     if [[ ${2:-redis} == redis ]]; then start_redis; fi
     if [[ ${2:-clickhouse} == clickhouse ]]; then start_clickhouse; fi
     ;;
   stop)
     if [[ ${2:-} == redis-cluster ]]; then stop_redis_cluster TERM; exit 0; fi
     if [[ ${2:-} == clickhouse-cluster ]]; then stop_clickhouse_cluster TERM "${3:-}"; exit 0; fi
+    if [[ ${2:-} == s3 ]]; then stop_one s3rver "$dir/s3.pid"; exit 0; fi
     if [[ ${2:-redis} == redis ]]; then stop_one Redis "$dir/redis.pid"; fi
     if [[ ${2:-clickhouse} == clickhouse ]]; then stop_one ClickHouse "$dir/clickhouse.pid"; fi
     ;;
@@ -234,5 +255,5 @@ case ${1:-} in
     answers "$redis_port" && echo "Redis: up on 127.0.0.1:$redis_port" || echo "Redis: down"
     answers "$ch_http_port" && echo "ClickHouse: up on 127.0.0.1:$ch_http_port" || echo "ClickHouse: down"
     cluster_ok && echo "Redis Cluster: ok on 127.0.0.1:${cluster_ports[0]}-${cluster_ports[5]}" || echo "Redis Cluster: down" ;;
-  *) echo "usage: $0 install|start|stop|kill|status [redis|clickhouse|redis-cluster|clickhouse-cluster [N]]" >&2; exit 2 ;;
+  *) echo "usage: $0 install|start|stop|kill|status [redis|clickhouse|redis-cluster|clickhouse-cluster [N]|s3]" >&2; exit 2 ;;
 esac

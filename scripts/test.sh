@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of SiemActors on a fresh Debian 12 machine with the .NET SDK and Node.js: installs the Debian packages
-# the tests need (scripts/services.sh install browser: Redis, ClickHouse, kcat, Chromium), starts Redis, a Redis Cluster
-# and ClickHouse on loopback, builds the web UI (npm ci, npm run build), restores, builds, runs every test project, and stops the
+# the tests need (scripts/services.sh install browser: Redis, ClickHouse, kcat, Chromium), starts Redis, a Redis Cluster,
+# ClickHouse and s3rver (the archive's S3-compatible store) on loopback, builds the web UI (npm ci, npm run build), restores, builds, runs every test project, and stops the
 # services it started. The Kafka broker is librdkafka's mock cluster, hosted by the tests; the browser test starts
 # scripts/run.sh itself.
 # Usage: scripts/test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Kafka]
@@ -21,11 +21,14 @@ started=()
 answers "${SIEM_REDIS_PORT:-6379}" || started+=(redis)
 answers "${SIEM_CLICKHOUSE_HTTP_PORT:-8123}" || started+=(clickhouse)
 answers "${SIEM_REDIS_CLUSTER_PORT:-7000}" || started+=(redis-cluster)
+answers "${SIEM_S3_PORT:-4568}" || started+=(s3)
 trap 'for s in "${started[@]}"; do scripts/services.sh stop "$s"; done' EXIT
 scripts/services.sh start
 # The Redis Cluster (three masters, three replicas on 7000-7005) of the sink's, the api's and the failover tests; the
 # integration tests start clusters of their own.
 scripts/services.sh start redis-cluster
+# s3rver (Node, from deploy/s3rver with npm ci): the archive's S3-compatible store.
+scripts/services.sh start s3
 
 echo "== web UI (npm ci, npm run build)"
 (cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent)

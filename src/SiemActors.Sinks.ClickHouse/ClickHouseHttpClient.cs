@@ -79,6 +79,21 @@ public sealed class ClickHouseHttpClient : IDisposable
         }, cancellation);
 
     /// <summary>
+    /// Runs a query and hands the body of its answer, as it arrives, to <paramref name="read"/>: for answers too large to
+    /// hold (the archive's export). One attempt, the caller retries. <c>wait_end_of_query=1</c> makes the server finish
+    /// the query before it sends a byte, so an error is an HTTP error and never the tail of a body already half read.
+    /// </summary>
+    public async Task ReadAsync(string sql, Func<Stream, CancellationToken, Task> read, CancellationToken cancellation = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Current, "/?wait_end_of_query=1")) { Content = new StringContent(sql, Encoding.UTF8) };
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellation).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+            throw ClickHouseServerException.From((int)response.StatusCode, await response.Content.ReadAsStringAsync(cancellation).ConfigureAwait(false));
+        await using var body = await response.Content.ReadAsStreamAsync(cancellation).ConfigureAwait(false);
+        await read(body, cancellation).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Posts to the current replica and returns its answer's text. A transient failure — the replica unreachable or slow,
     /// or an error it answered that passes by itself (its table read-only while it lost ZooKeeper, overloaded) — moves
     /// the client to the next replica for the next call, then propagates.

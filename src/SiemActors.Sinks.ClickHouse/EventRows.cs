@@ -95,7 +95,8 @@ public static class EventRows
     /// <summary>The row's <c>event_date</c> (days since 1970), as <see cref="Write"/> writes it.</summary>
     public static long Day(long timestampMs) => Seconds(timestampMs) / 86_400;
 
-    private static long Seconds(long timestampMs) => (long)Math.Clamp(Math.Floor(timestampMs / 1000.0), 0, MaxDateTimeSeconds);
+    /// <summary>The <c>event_time</c> (seconds, clamped to DateTime's range) an event of this time is stored under: part of the table's key.</summary>
+    public static long Seconds(long timestampMs) => (long)Math.Clamp(Math.Floor(timestampMs / 1000.0), 0, MaxDateTimeSeconds);
 
     /// <summary>The attributes as two arrays (keys, then values in the same order).</summary>
     private static void Attributes(RowBinaryWriter w, IReadOnlyDictionary<string, string> attributes)
