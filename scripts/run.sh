@@ -103,6 +103,10 @@ siem.management.token-file = "$state/management.token"
 # fetch wait, even when records arrive meanwhile (docs/kafka.md): 50 ms instead of librdkafka's 500 keeps the live
 # view's latency down. Leave the default against a real broker.
 akka.kafka.consumer.kafka-clients.fetch.wait.max.ms = 50
+# The archive (docs/archive.md) in a local directory, on a demo's clock: a day is archived a minute after it ends, and
+# ClickHouse keeps one day (today and yesterday) instead of 30, so the backfilled days before are dropped from ClickHouse
+# and History reads them from the archive. Against S3 instead: target = "s3://bucket/prefix" and s3.endpoint.
+siem.archive { enabled = true, target = "file://$state/archive", grace = 1m, retention-days = 1, interval = 30s }
 ${SIEM_HTTP_PORT:+siem.api.http.port = $SIEM_HTTP_PORT}
 ${SIEM_NODE_PORT:+siem.node.port = $SIEM_NODE_PORT}
 ${SIEM_METRICS_PORT:+siem.metrics.port = $SIEM_METRICS_PORT}
@@ -126,6 +130,11 @@ url=$(grep -o 'HTTP listening on http://[^ ,]*' "$state/node.log" | head -1 | se
 echo "$url" >"$state/node.url" # siemctl's default --node
 echo "node up at $url (log: $state/node.log)"
 
+# Three days of history before today (2,000 events a day), for the archive: within a minute the singleton archives
+# them and drops the two oldest from ClickHouse. Each run adds its own (new ids): the archive takes them as late events.
+echo "== backfill: 6,000 events over the 3 days before today"
+$siemctl --state-dir "$state" generate --backfill-days 3 --count 6000 --rate 0 >"$state/backfill.log" 2>&1
+
 echo "== generator: $rate events/s"
 $siemctl --state-dir "$state" generate --rate "$rate" >"$state/generator.log" 2>&1 &
 pids+=($!)
@@ -142,6 +151,8 @@ SiemActors is running. Look at:
   Redis:       redis-cli SMEMBERS siem:streams;  redis-cli XREVRANGE 'siem:stream:{sshd}' + - COUNT 3
                (SIEM_SERVICES=cluster: redis-cli -c -p 7000 …; clickhouse-client --port 8211 …)
   Kafka:       kcat -b \$(cat .siem/kafka.bootstrap) -L
+  Archive:     siemctl archive list;  .siem/archive/events/date=*/   (History: set From to 3 days ago; rows from the
+               archive are marked; docs/archive.md)
   Logs:        .siem/node.log  .siem/kafka.log  .siem/generator.log
 Stop with Ctrl+C: the generator stops, the node drains and commits, then the broker and the services stop.
 TXT

@@ -10,6 +10,7 @@ using Microsoft.Extensions.FileProviders;
 using SiemActors.Api.Auth;
 using SiemActors.Api.History;
 using SiemActors.Api.Live;
+using SiemActors.Archive;
 using SiemActors.Auth;
 using SiemActors.Sinks.ClickHouse;
 using SiemActors.Sinks.Redis;
@@ -33,8 +34,10 @@ public static class ApiHosting
         services.AddSignalR(o => o.EnableDetailedErrors = false)
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new RawJsonConverter()));
         var store = ClickHouseSinkSettings.Create(config);
+        var archive = ArchiveSettings.Create(config);
         services.AddSingleton(sp => new HistoryService(
-            new ClickHouseHttpClient(store, Logging.GetLogger(sp.GetRequiredService<ActorSystem>(), nameof(HistoryService))), store, settings.History));
+            new ClickHouseHttpClient(store, Logging.GetLogger(sp.GetRequiredService<ActorSystem>(), nameof(HistoryService))), store, settings.History,
+            archive.Enabled ? new ArchiveTier(new ArchiveObjects(ArchiveStores.Open(archive), archive.SpillDir), archive) : null));
         services.AddSingleton(sp => new Alerts.AlertsService(
             new ClickHouseHttpClient(store, Logging.GetLogger(sp.GetRequiredService<ActorSystem>(), nameof(Alerts.AlertsService))), store, settings.History));
         services.AddSingleton(RedisSinkSettings.Create(config));

@@ -3,7 +3,7 @@ using SiemActors.Domain.Serialization;
 
 namespace SiemActors.Archive;
 
-/// <summary>An event found in the archive: its time and id (the history's order and cursor) and its event JSON.</summary>
+/// <summary>An event found in the archive: its time and id (the history's order and cursor) and its event JSON, marked <c>"archived": true</c>.</summary>
 public sealed record ArchivedEvent(long TimestampMs, string EventId, byte[] Json);
 
 /// <summary>
@@ -49,9 +49,19 @@ public sealed class ArchiveSearch(ArchiveObjects archive)
             }
         }
         var found = new List<ArchivedEvent>(best.Count);
-        while (best.TryDequeue(out var row, out var key)) found.Add(new ArchivedEvent(key.Item1, key.Item2, EventJson.ToUtf8(row.ToEvent())));
+        while (best.TryDequeue(out var row, out var key)) found.Add(new ArchivedEvent(key.Item1, key.Item2, Marked(EventJson.ToUtf8(row.ToEvent()))));
         found.Reverse();
         return found;
+    }
+
+    /// <summary>The event JSON with <c>"archived": true</c> as its last field: where it was found, for the answer and the UI.</summary>
+    private static byte[] Marked(byte[] json)
+    {
+        var marker = ",\"archived\":true}"u8;
+        var marked = new byte[json.Length - 1 + marker.Length];
+        json.AsSpan(0, json.Length - 1).CopyTo(marked);
+        marker.CopyTo(marked.AsSpan(json.Length - 1));
+        return marked;
     }
 
     private static (long, string) PeekKey(PriorityQueue<ArchiveRow, (long, string)> queue) => queue.TryPeek(out _, out var key) ? key : default;

@@ -14,6 +14,7 @@ root.Options.Add(stateDirOption);
 root.Subcommands.Add(kafka);
 root.Subcommands.Add(GenerateCommand.Create(configOption, stateDirOption));
 root.Subcommands.Add(TokenCommand.Create(configOption));
+root.Subcommands.Add(ArchiveCommand.Create(configOption, stateDirOption));
 foreach (var command in ManagementCommands.Create(stateDirOption)) root.Subcommands.Add(command);
 
 try

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Serilog;
 using SiemActors.Api;
+using SiemActors.Archive;
 using SiemActors.Detection;
 using SiemActors.Detection.Entity;
 using SiemActors.Detection.Rules;
@@ -44,6 +45,10 @@ try
     var detection = DetectionSettings.Create(node.Hocon);
     var redisSettings = RedisSinkSettings.Create(node.Hocon);
     var clickHouseSettings = ClickHouseSinkSettings.Create(node.Hocon);
+
+    // The archive (docs/archive.md): its target and credentials are checked now, so a node that cannot reach them says so at start.
+    var archive = ArchiveSettings.Create(node.Hocon);
+    if (archive.Enabled) ArchiveStores.Open(archive).Dispose();
 
     var api = ApiSettings.Create(node.Hocon);
     var management = ManagementSettings.Create(node.Hocon);
@@ -85,6 +90,11 @@ try
             .AddDetectionEntities(detection, hostsEntities: node.Has(DetectionEntity.Role),
                 dispatcher: node.Hocon.HasPath(EntitiesDispatcher) ? EntitiesDispatcher : null);
         if (node.Has(ApiRole)) akka.WithLiveBridge(api, node.Hocon);
+        // One archive for the cluster: a singleton on the oldest node with the archive's role.
+        if (archive.Enabled && node.Has(archive.Role))
+            akka.WithSingleton<ArchiveActor>(ArchiveActor.SingletonName, (_, _, resolver) =>
+                    ArchiveActor.Props(archive, clickHouseSettings, (alerts, ct) => resolver.GetService<IAlertPublisher>().PublishAsync(alerts, ct)),
+                new ClusterSingletonOptions { Role = archive.Role }, createProxyToo: false);
     });
     if (node.Has(ApiRole)) builder.Services.AddSiemApi(api, node.Hocon);
     // Registered after Akka, so it stops (drains and commits) before the actor system leaves the cluster.
@@ -108,7 +118,8 @@ catch (Exception ex) when (ex is System.IO.IOException { InnerException: System.
     Log.Fatal("Cannot start: the HTTP address is in use ({Reason}); set siem.api.http.port", ex.GetBaseException().Message);
     return 2;
 }
-catch (Exception ex) when (ex is NodeConfigException or RoutingConfigException or DetectionConfigException or Akka.Configuration.ConfigurationException)
+catch (Exception ex) when (ex is NodeConfigException or RoutingConfigException or DetectionConfigException or Akka.Configuration.ConfigurationException
+                               or ArchiveConfigException)
 {
     Log.Fatal("Cannot start: {Reason}", ex.Message);
     return 2;

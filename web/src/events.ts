@@ -21,6 +21,8 @@ export interface SiemEvent {
   tags?: string[];
   attributes?: Record<string, string>;
   raw: string;
+  /** History only: the event was read from the cold archive (its day is past ClickHouse's retention). */
+  archived?: boolean;
   [key: string]: unknown;
 }
 

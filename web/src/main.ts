@@ -60,6 +60,8 @@ async function start(token: string, me: Me): Promise<void> {
   setFilterText(view.filter);
   $<HTMLSelectElement>("quick-severity").value = view.severity;
   $<HTMLSelectElement>("quick-range").value = view.range;
+  $<HTMLInputElement>("history-from").value = view.from;
+  $<HTMLInputElement>("history-to").value = view.to;
   const sourceSelect = $<HTMLSelectElement>("quick-source");
   for (const s of new Set([...(await sources(token)), view.source].filter(Boolean))) sourceSelect.add(new Option(s, s));
   sourceSelect.value = view.source;
@@ -142,7 +144,9 @@ async function start(token: string, me: Me): Promise<void> {
       historyTable.clear();
     }
     $("history-counts").textContent = "searching…";
-    const result = await searchHistory(token, composedFilter(view), view.range, cursor);
+    view = { ...view, from: $<HTMLInputElement>("history-from").value, to: $<HTMLInputElement>("history-to").value };
+    writeView(view);
+    const result = await searchHistory(token, composedFilter(view), view.range, view.from, view.to, cursor);
     if (!result.ok) {
       $("history-counts").textContent = "";
       showFilterError(result.error.error, result.error.position === null ? null : positionInText(view, result.error.position));
@@ -151,7 +155,10 @@ async function start(token: string, me: Me): Promise<void> {
     historyTable.append(result.page.events);
     cursor = result.page.next_cursor;
     $("history-more").hidden = cursor === null;
-    $("history-counts").textContent = `${historyTable.size.toLocaleString()} events, newest first${cursor ? " (more available)" : ""}`;
+    const archive = result.page.archive_days.length
+      ? `; ${result.page.archive_days.length === 1 ? "day" : "days"} ${result.page.archive_days.join(", ")} read from the archive (rows with a violet edge)`
+      : "";
+    $("history-counts").textContent = `${historyTable.size.toLocaleString()} events, newest first${cursor ? " (more available)" : ""}${archive}`;
   };
 
   const apply = async () => {

@@ -117,7 +117,8 @@ export class EventTable {
     for (let i = first; i < last; i++) {
       const e = this.at(i)!;
       const row = document.createElement("div");
-      row.className = `row ${severityClass(e.severity)}${e.event_id === this.selected ? " selected" : ""}`;
+      row.className = `row ${severityClass(e.severity)}${e.event_id === this.selected ? " selected" : ""}${e.archived ? " archived" : ""}`;
+      if (e.archived) row.title = "from the archive";
       row.dataset.index = String(i);
       row.style.transform = `translateY(${i * rowHeight}px)`;
       for (const c of columns) {

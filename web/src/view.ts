@@ -7,6 +7,9 @@ export interface View {
   source: string;
   severity: string;
   range: string;
+  /** The History tab's own range, UTC ("yyyy-MM-ddTHH:mm"); empty from: the quick range. */
+  from: string;
+  to: string;
 }
 
 export function readView(): View {
@@ -17,6 +20,8 @@ export function readView(): View {
     source: q.get("source") ?? "",
     severity: q.get("severity") ?? "",
     range: q.get("range") ?? "1h",
+    from: q.get("from") ?? "",
+    to: q.get("to") ?? "",
   };
 }
 
@@ -27,6 +32,8 @@ export function writeView(view: View): void {
   if (view.source) q.set("source", view.source);
   if (view.severity) q.set("severity", view.severity);
   if (view.range !== "1h") q.set("range", view.range);
+  if (view.from) q.set("from", view.from);
+  if (view.to) q.set("to", view.to);
   const search = q.toString();
   history.replaceState(null, "", search ? `?${search}` : location.pathname);
 }

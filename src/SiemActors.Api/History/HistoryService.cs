@@ -6,8 +6,12 @@ using SiemActors.Sinks.ClickHouse;
 
 namespace SiemActors.Api.History;
 
-/// <summary>A page of history: events newest first, and the cursor of the next page (null on the last).</summary>
-public sealed record HistoryPage(string Filter, long From, long To, int Limit, IReadOnlyList<RawJson> Events, string? NextCursor);
+/// <summary>
+/// A page of history: events newest first, and the cursor of the next page (null on the last). <c>ArchiveDays</c> names
+/// the days of the range read from the archive (past ClickHouse's retention); their events carry <c>"archived": true</c>.
+/// </summary>
+public sealed record HistoryPage(string Filter, long From, long To, int Limit, IReadOnlyList<RawJson> Events, string? NextCursor,
+    IReadOnlyList<string> ArchiveDays);
 
 /// <summary>Events of one source at one severity within the stats window.</summary>
 public sealed record StatsRow(string Source, int Severity, string SeverityName, long Events);
@@ -15,29 +19,36 @@ public sealed record StatsRow(string Source, int Severity, string SeverityName, 
 public sealed record StatsPage(long From, long To, long Total, IReadOnlyList<StatsRow> Rows);
 
 /// <summary>
-/// Runs history searches and stats on ClickHouse, each bounded by <c>query-timeout</c> (<see cref="StoreQuery"/>).
+/// Runs history searches and stats on ClickHouse, each bounded by <c>query-timeout</c> (<see cref="StoreQuery"/>). With
+/// the archive on, a search whose range reaches past ClickHouse's retention also reads those days from the archive
+/// (<see cref="ArchiveTier"/>) and merges both in the same order, one event once (ClickHouse's copy of an event both
+/// hold — a late event not yet archived, a day kept past retention — wins).
 /// </summary>
-public sealed class HistoryService(ClickHouseHttpClient clickHouse, ClickHouseSinkSettings store, HistorySettings settings)
+public sealed class HistoryService(ClickHouseHttpClient clickHouse, ClickHouseSinkSettings store, HistorySettings settings, ArchiveTier? archive = null)
 {
-    public async Task<HistoryPage> SearchAsync(HistoryRequest request, CancellationToken cancellation)
+    public async Task<HistoryPage> SearchAsync(HistoryRequest request, CancellationToken cancellation, DateTimeOffset? now = null)
     {
+        var at = now ?? DateTimeOffset.UtcNow;
+        var days = archive?.Days(request.FromMs, request.ToMs, at) ?? [];
+        var archived = days.Count == 0 || archive is null
+            ? Task.FromResult<IReadOnlyList<SiemActors.Archive.ArchivedEvent>>([])
+            : archive.SearchAsync(days, request, at.ToUnixTimeMilliseconds(), cancellation);
         var text = await QueryAsync(HistorySql.Search(store.EventsTable, request), cancellation);
-        var events = new List<RawJson>(request.Limit);
-        HistoryCursor? last = null;
-        var more = false;
+        var found = new List<(long Ms, string Id, byte[] Json)>(request.Limit + 1);
         foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
-            if (events.Count == request.Limit)
-            {
-                more = true;
-                break;
-            }
             using var row = JsonDocument.Parse(line);
-            events.Add(new RawJson(HistoryRows.ToEventJson(row.RootElement)));
-            last = new HistoryCursor(HistoryRows.Long(row.RootElement, "event_time_ms"), HistoryRows.Text(row.RootElement, "event_id"));
+            found.Add((HistoryRows.Long(row.RootElement, "event_time_ms"), HistoryRows.Text(row.RootElement, "event_id"), HistoryRows.ToEventJson(row.RootElement)));
         }
-        return new HistoryPage(FilterPrinter.Print(request.Filter), request.FromMs, request.ToMs, request.Limit, events,
-            more && last is not null ? last.Encode() : null);
+        var fromClickHouse = found.Select(f => (f.Ms, f.Id)).ToHashSet();
+        foreach (var e in await archived)
+            if (!fromClickHouse.Contains((e.TimestampMs, e.EventId))) found.Add((e.TimestampMs, e.EventId, e.Json));
+        found.Sort((a, b) => a.Ms != b.Ms ? b.Ms.CompareTo(a.Ms) : string.CompareOrdinal(b.Id, a.Id));
+
+        var page = found.Take(request.Limit).ToList();
+        var more = found.Count > request.Limit;
+        return new HistoryPage(FilterPrinter.Print(request.Filter), request.FromMs, request.ToMs, request.Limit, page.Select(p => new RawJson(p.Json)).ToList(),
+            more && page.Count > 0 ? new HistoryCursor(page[^1].Ms, page[^1].Id).Encode() : null, days.Select(SiemActors.Archive.ArchiveLayout.Day).ToList());
     }
 
     public async Task<StatsPage> StatsAsync(long fromMs, long toMs, CancellationToken cancellation)

@@ -20,13 +20,20 @@ internal static class GenerateCommand
         var bootstrap = new Option<string?>("--bootstrap") { Description = "Kafka bootstrap servers (default: .siem/kafka.bootstrap)" };
         var topic = new Option<string?>("--topic") { Description = "topic (default: siem.kafka.topics.events.name)" };
         var seed = new Option<int>("--seed") { Description = "random seed, for repeatable content", DefaultValueFactory = _ => Environment.TickCount };
-        var command = new Command("generate", "Produce demo security events") { rate, count, bootstrap, topic, seed };
+        var backfill = new Option<int>("--backfill-days")
+        {
+            Description = "give the events times spread evenly over the N whole days (UTC) before today instead of now: history for the archive's demo (needs --count)",
+            DefaultValueFactory = _ => 0,
+        };
+        var command = new Command("generate", "Produce demo security events") { rate, count, bootstrap, topic, seed, backfill };
         command.SetAction(async (result, cancellation) =>
         {
             var config = SiemConfig.Load(result.GetValue(configOption));
             var servers = result.GetValue(bootstrap) ?? ReadBootstrap(SiemConfig.StateDirectory(result.GetValue(stateDirOption)));
             var name = result.GetValue(topic) ?? config.GetString("siem.kafka.topics.events.name", "siem-events");
-            return await RunAsync(servers, name, result.GetValue(rate), result.GetValue(count), result.GetValue(seed), cancellation);
+            var days = result.GetValue(backfill);
+            if (days < 0 || days > 3650 || days > 0 && result.GetValue(count) <= 0) throw new CliException("--backfill-days takes 1 to 3650 days and a --count");
+            return await RunAsync(servers, name, result.GetValue(rate), result.GetValue(count), result.GetValue(seed), days, cancellation);
         });
         return command;
     }
@@ -38,7 +45,7 @@ internal static class GenerateCommand
         return File.ReadAllText(file).Trim();
     }
 
-    private static async Task<int> RunAsync(string bootstrap, string topic, int rate, long count, int seed, CancellationToken cancellation)
+    private static async Task<int> RunAsync(string bootstrap, string topic, int rate, long count, int seed, int backfillDays, CancellationToken cancellation)
     {
         using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig
         {
@@ -50,6 +57,8 @@ internal static class GenerateCommand
         }).Build();
         var events = new DemoEvents(seed, $"gen-{DateTimeOffset.UtcNow.ToUnixTimeSeconds():x}-{seed & 0xffff:x}");
         var clock = Stopwatch.StartNew();
+        var today = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero);
+        var backfillStart = today.AddDays(-backfillDays);
         long sent = 0, failed = 0;
         Console.WriteLine($"generating {(count == 0 ? "until stopped" : $"{count:N0} events")} at {(rate == 0 ? "full speed" : $"{rate:N0}/s")} into {topic} at {bootstrap}");
         while (!cancellation.IsCancellationRequested && (count == 0 || sent < count))
@@ -60,7 +69,7 @@ internal static class GenerateCommand
                 if (due > TimeSpan.FromMilliseconds(2)) await Task.Delay(due, cancellation).ContinueWith(_ => { });
                 if (cancellation.IsCancellationRequested) break;
             }
-            var (key, value) = events.Next(DateTimeOffset.UtcNow);
+            var (key, value) = events.Next(backfillDays == 0 ? DateTimeOffset.UtcNow : backfillStart + (today - backfillStart) * ((double)sent / count));
             try
             {
                 producer.Produce(topic, new Message<string, byte[]> { Key = key, Value = value }, r => { if (r.Error.IsError) Interlocked.Increment(ref failed); });
