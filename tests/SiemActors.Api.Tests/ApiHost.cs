@@ -42,6 +42,13 @@ public class ApiHost : IAsyncLifetime
 
     public string BaseUrl { get; private set; } = null!;
 
+    /// <summary>More HOCON for the host (the archive's tests turn the archive on).</summary>
+    protected virtual string ExtraConfig => "";
+
+    public ClickHouseSinkSettings StoreSettings { get; private set; } = null!;
+
+    public Config Config { get; private set; } = null!;
+
     public ApiSettings Settings { get; private set; } = null!;
 
     public RedisEventWriter Redis { get; private set; } = null!;
@@ -71,10 +78,13 @@ public class ApiHost : IAsyncLifetime
             }
             siem.sinks.redis { connection = "{{RedisEndpoint}}", key-prefix = "{{_prefix}}" {{RedisExtra}} }
             siem.sinks.clickhouse { url = "{{ClickHouseUrl}}", database = {{_database}}, retry-max-backoff = 500ms, request-timeout = 10s }
+            {{ExtraConfig}}
             """);
         Settings = ApiSettings.Create(config);
         var redisSettings = RedisSinkSettings.Create(config);
         var storeSettings = ClickHouseSinkSettings.Create(config);
+        StoreSettings = storeSettings;
+        Config = config;
         try
         {
             _redis = await RedisEventWriter.ConnectAsync(redisSettings);
