@@ -77,7 +77,7 @@ public static class ApiEndpoints
         });
     }
 
-    /// <summary>Errors as JSON: 400 with the message (and a bad filter's position), 503 when ClickHouse cannot answer.</summary>
+    /// <summary>Errors as JSON: 400 with the message (and a bad filter's position), 503 when ClickHouse or the archive cannot answer, 500 for a damaged archive object.</summary>
     private static async Task<IResult> Answer(Func<Task<IResult>> handler)
     {
         try
@@ -92,9 +92,14 @@ public static class ApiEndpoints
         {
             return Results.Json(new ApiError(ex.Message, null), Json, statusCode: StatusCodes.Status400BadRequest);
         }
-        catch (Exception ex) when (ex is TimeoutException or ClickHouseServerException or HttpRequestException)
+        catch (Exception ex) when (ex is TimeoutException or ClickHouseServerException or HttpRequestException || Archive.ArchiveStoreErrors.IsStoreFailure(ex))
         {
             return Results.Json(new ApiError($"the event store cannot answer: {ex.Message}", null), Json, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+        catch (Archive.ArchiveCorruptException ex)
+        {
+            return Results.Json(new ApiError($"the archive holds an object it cannot read: {ex.Message}", null), Json,
+                statusCode: StatusCodes.Status500InternalServerError);
         }
     }
 

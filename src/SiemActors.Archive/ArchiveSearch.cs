@@ -32,7 +32,7 @@ public sealed class ArchiveSearch(ArchiveObjects archive)
             if (manifest is null) continue;
             foreach (var part in manifest.Parts.Where(p => p.MaxEventTimeMs >= fromMs && p.MinEventTimeMs < toMs))
             {
-                await foreach (var group in archive.RowGroupsAsync(part, cancellation).ConfigureAwait(false))
+                await foreach (var group in Guarded(archive.RowGroupsAsync(part, cancellation), part).ConfigureAwait(false))
                 {
                     foreach (var row in group)
                     {
@@ -52,6 +52,24 @@ public sealed class ArchiveSearch(ArchiveObjects archive)
         while (best.TryDequeue(out var row, out var key)) found.Add(new ArchivedEvent(key.Item1, key.Item2, Marked(EventJson.ToUtf8(row.ToEvent()))));
         found.Reverse();
         return found;
+    }
+
+    /// <summary>A part that does not read as Parquet (damaged in the store) fails the search naming it, instead of with the reader's error alone.</summary>
+    private static async IAsyncEnumerable<IList<ArchiveRow>> Guarded(IAsyncEnumerable<IList<ArchiveRow>> groups, ArchivePart part)
+    {
+        await using var e = groups.GetAsyncEnumerator();
+        while (true)
+        {
+            try
+            {
+                if (!await e.MoveNextAsync().ConfigureAwait(false)) yield break;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && !ArchiveStoreErrors.IsStoreFailure(ex))
+            {
+                throw new ArchiveCorruptException($"{part.Key} cannot be read as Parquet ({ex.Message}): check it with siemctl archive verify");
+            }
+            yield return e.Current;
+        }
     }
 
     /// <summary>The event JSON with <c>"archived": true</c> as its last field: where it was found, for the answer and the UI.</summary>

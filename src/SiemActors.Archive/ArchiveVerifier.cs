@@ -30,9 +30,16 @@ public sealed class ArchiveVerifier(ArchiveObjects archive)
             if (stored.Size != part.Bytes) problems.Add($"{part.Key} holds {stored.Size} bytes, the manifest says {part.Bytes}");
             var sha = await archive.Sha256Async(part, cancellation).ConfigureAwait(false);
             if (sha != part.Sha256) problems.Add($"{part.Key} has SHA-256 {sha}, the manifest says {part.Sha256}");
-            var counted = await archive.RowCountAsync(part, cancellation).ConfigureAwait(false);
-            if (counted != part.Rows) problems.Add($"{part.Key} holds {counted} rows, the manifest says {part.Rows}");
-            rows += counted;
+            try
+            {
+                var counted = await archive.RowCountAsync(part, cancellation).ConfigureAwait(false);
+                if (counted != part.Rows) problems.Add($"{part.Key} holds {counted} rows, the manifest says {part.Rows}");
+                rows += counted;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && !ArchiveStoreErrors.IsStoreFailure(ex))
+            {
+                problems.Add($"{part.Key} cannot be read as Parquet: {ex.Message}");
+            }
         }
         if (manifest.Parts.Sum(p => p.Rows) != manifest.Rows)
             problems.Add($"the manifest's parts add up to {manifest.Parts.Sum(p => p.Rows)} rows, it says {manifest.Rows}");

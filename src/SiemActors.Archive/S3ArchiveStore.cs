@@ -45,6 +45,12 @@ public sealed class S3ArchiveStore : IArchiveStore
         _partSize = settings.MultipartPartSize;
     }
 
+    /// <summary>Called after each part of a multipart upload is sent (tests cut the upload there).</summary>
+    internal Func<int, Task>? AfterPart { get; set; }
+
+    /// <summary>Multipart uploads this store aborted after a failure (tests).</summary>
+    internal int Aborted { get; private set; }
+
     public async Task PutFileAsync(string key, string path, CancellationToken cancellation)
     {
         var size = new FileInfo(path).Length;
@@ -67,6 +73,7 @@ public sealed class S3ArchiveStore : IArchiveStore
                     FilePath = path, FilePosition = position, PartSize = Math.Min(_partSize, size - position), UseChunkEncoding = false,
                 }, cancellation).ConfigureAwait(false);
                 etags.Add(new PartETag((int)number, part.ETag));
+                if (AfterPart is { } after) await after((int)number).ConfigureAwait(false);
             }
             await _s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
             {
@@ -148,6 +155,7 @@ public sealed class S3ArchiveStore : IArchiveStore
         try
         {
             await _s3.AbortMultipartUploadAsync(_bucket, fullKey, uploadId, CancellationToken.None).ConfigureAwait(false);
+            Aborted++;
         }
         catch (Exception ex) when (ex is AmazonServiceException or HttpRequestException or IOException or TaskCanceledException)
         {

@@ -26,3 +26,9 @@ catch (CliException ex)
     Console.Error.WriteLine($"siemctl: {ex.Message}");
     return ex.ExitCode;
 }
+catch (Exception ex) when (ex is not OperationCanceledException)
+{
+    // Anything else (a store that refuses, a file it cannot read): one line, exit 1, not a crash with a stack trace.
+    Console.Error.WriteLine($"siemctl: failed: {ex.GetBaseException().Message}");
+    return ExitCodes.Failed;
+}

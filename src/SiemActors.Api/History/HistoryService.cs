@@ -30,9 +30,11 @@ public sealed class HistoryService(ClickHouseHttpClient clickHouse, ClickHouseSi
     {
         var at = now ?? DateTimeOffset.UtcNow;
         var days = archive?.Days(request.FromMs, request.ToMs, at) ?? [];
+        using var archiveTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        archiveTimeout.CancelAfter(settings.QueryTimeout);
         var archived = days.Count == 0 || archive is null
             ? Task.FromResult<IReadOnlyList<SiemActors.Archive.ArchivedEvent>>([])
-            : archive.SearchAsync(days, request, at.ToUnixTimeMilliseconds(), cancellation);
+            : archive.SearchAsync(days, request, at.ToUnixTimeMilliseconds(), archiveTimeout.Token);
         var text = await QueryAsync(HistorySql.Search(store.EventsTable, request), cancellation);
         var found = new List<(long Ms, string Id, byte[] Json)>(request.Limit + 1);
         foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
@@ -41,7 +43,16 @@ public sealed class HistoryService(ClickHouseHttpClient clickHouse, ClickHouseSi
             found.Add((HistoryRows.Long(row.RootElement, "event_time_ms"), HistoryRows.Text(row.RootElement, "event_id"), HistoryRows.ToEventJson(row.RootElement)));
         }
         var fromClickHouse = found.Select(f => (f.Ms, f.Id)).ToHashSet();
-        foreach (var e in await archived)
+        IReadOnlyList<SiemActors.Archive.ArchivedEvent> fromArchive;
+        try
+        {
+            fromArchive = await archived;
+        }
+        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+        {
+            throw new TimeoutException($"the archive did not answer within {settings.QueryTimeout.TotalSeconds:0}s (siem.api.history.query-timeout)");
+        }
+        foreach (var e in fromArchive)
             if (!fromClickHouse.Contains((e.TimestampMs, e.EventId))) found.Add((e.TimestampMs, e.EventId, e.Json));
         found.Sort((a, b) => a.Ms != b.Ms ? b.Ms.CompareTo(a.Ms) : string.CompareOrdinal(b.Id, a.Id));
 
