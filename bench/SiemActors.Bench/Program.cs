@@ -11,6 +11,9 @@ using SiemActors.Bench.Scenarios;
 //     same run the bounds (raw consume, raw ClickHouse insert, raw Redis) and the ClickHouse Kafka-engine peer; writes
 //     bench/results/<date>-<commit>.json and regenerates the table and chart in docs/benchmarks.md.
 //   siem-bench run-docs <results.json>   (the table in docs/benchmarks.md again from a run's results file)
+//   siem-bench archive [--days 3] [--rows-per-day 1000000] [--target s3://siem-archive/bench] [--s3-endpoint http://127.0.0.1:4568]
+//     the archive's export (docs/archive.md): generated days exported by DayArchiver, rows/s, MiB/s, Parquet bytes per
+//     event against ClickHouse's (needs ClickHouse and s3rver: scripts/services.sh start; scripts/services.sh start s3)
 //   siem-bench kafka-consume [--messages 200000] [--partitions 16] [--rounds 3]
 //   siem-bench pipeline [--events 200000] [--partitions 16] [--redis 127.0.0.1:6379] [--clickhouse http://127.0.0.1:8123]
 //                       [--node-config "HOCON over the node's config"] [--label NAME]
@@ -30,6 +33,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
     Console.WriteLine("usage: siem-bench run [--events N] [--partitions N] [--live-seconds N] [--live-rate N] [--hub-clients N] [--hub-seconds N] [--node-config HOCON] [--label NAME] [--results DIR] [--no-docs] [--no-peer] [--no-bounds] [--no-baseline]");
     Console.WriteLine("       siem-bench kafka-consume [--messages N] [--partitions N] [--rounds N] [--results DIR]");
     Console.WriteLine("       siem-bench stores [--events N] [--partitions N] [--redis HOST:PORT] [--redis-cluster SEEDS] [--clickhouse URL] [--clickhouse-cluster \"R1,R2;R3,R4\"] [--results DIR]");
+    Console.WriteLine("       siem-bench archive [--days N] [--rows-per-day N] [--clickhouse URL] [--target s3://bucket/prefix|file:///dir] [--s3-endpoint URL] [--archive-config HOCON] [--results DIR]");
     Console.WriteLine("       siem-bench fuzz [--records N] [--seed N] [--node-config HOCON] [--label NAME] [--results DIR]");
     Console.WriteLine("       siem-bench parsers [--job short]");
     Console.WriteLine("       siem-bench detection [--job short]");
@@ -118,6 +122,31 @@ switch (args[0])
         Console.WriteLine(table);
         if (!noDocs) RunDocs.Update(Path.Combine(root, "docs", "benchmarks.md"), table);
         Console.WriteLine($"results: {file}; chart: {chart}");
+        return 0;
+    }
+    case "archive":
+    {
+        // siem-bench archive [--days 3] [--rows-per-day 1000000] [--clickhouse URL] [--target s3://siem-archive/bench] [--s3-endpoint URL] [--results DIR]
+        // (needs ClickHouse and, for s3://, an S3-compatible store: scripts/services.sh start; scripts/services.sh start s3)
+        var target = Text("--target") ?? "s3://siem-archive/bench";
+        if (target.StartsWith("s3://", StringComparison.Ordinal) && Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID") is null)
+        {
+            Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "S3RVER"); // s3rver's fixed credentials, when none are given
+            Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "S3RVER");
+        }
+        var archived = await new ArchiveScenario(Option("--days", 3), Option("--rows-per-day", 1_000_000), Text("--clickhouse") ?? "http://127.0.0.1:8123",
+            target, Text("--s3-endpoint") ?? "http://127.0.0.1:4568", Text("--archive-config") ?? "").RunAsync();
+        Console.WriteLine();
+        Console.WriteLine(ArchiveScenario.Table(archived));
+        var dir = Text("--results") ?? Path.Combine(RepoRoot(), "bench", "results");
+        Directory.CreateDirectory(dir);
+        var file = Path.Combine(dir, $"{DateTime.UtcNow:yyyy-MM-dd}-{Commit()}-archive.json");
+        await File.WriteAllTextAsync(file, System.Text.Json.JsonSerializer.Serialize(new
+        {
+            date = DateTime.UtcNow, commit = Commit(), machine = Environment.ProcessorCount + " cores", target, archive_config = Text("--archive-config") ?? "",
+            results = archived.Select(r => new { r.Day, r.Rows, r.Seconds, r.ParquetBytes, r.ClickHouseCompressedBytes, r.Parts, r.RowsPerSecond, r.MiBPerSecond, r.ParquetBytesPerEvent, r.ClickHouseBytesPerEvent }),
+        }, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        Console.WriteLine($"results: {file}");
         return 0;
     }
     case "stores":

@@ -37,6 +37,13 @@ public sealed record ArchiveSettings
             "snappy" => Parquet.CompressionMethod.Snappy,
             var other => throw new ConfigurationException($"siem.archive.compression must be zstd or snappy, not '{other}'"),
         };
+        CompressionLevel = section.GetString("compression-level").ToLowerInvariant() switch
+        {
+            "fastest" => System.IO.Compression.CompressionLevel.Fastest,
+            "optimal" => System.IO.Compression.CompressionLevel.Optimal,
+            "smallest" => System.IO.Compression.CompressionLevel.SmallestSize,
+            var other => throw new ConfigurationException($"siem.archive.compression-level must be fastest, optimal or smallest, not '{other}'"),
+        };
         var spill = section.GetString("spill-dir");
         SpillDir = spill.Length == 0 ? Path.GetTempPath() : spill;
         Role = section.GetString("role");
@@ -78,6 +85,8 @@ public sealed record ArchiveSettings
     public int PartMaxRows { get; init; }
 
     public Parquet.CompressionMethod Compression { get; init; }
+
+    public System.IO.Compression.CompressionLevel CompressionLevel { get; init; }
 
     public string SpillDir { get; init; }
 

@@ -54,7 +54,10 @@ public sealed class ParquetPart : IDisposable
     private async Task FlushAsync(CancellationToken cancellation)
     {
         if (_group.Count == 0) return;
-        var options = new ParquetOptions { CompressionMethod = _settings.Compression, Append = _any, RowGroupSize = _group.Count };
+        var options = new ParquetOptions
+        {
+            CompressionMethod = _settings.Compression, CompressionLevel = _settings.CompressionLevel, Append = _any, RowGroupSize = _group.Count,
+        };
         await ParquetSerializer.SerializeAsync(_group, _path, options, null, cancellation).ConfigureAwait(false);
         _any = true;
         _rows += _group.Count;
