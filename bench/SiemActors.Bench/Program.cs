@@ -140,7 +140,7 @@ switch (args[0])
         Console.WriteLine(ArchiveScenario.Table(archived));
         var dir = Text("--results") ?? Path.Combine(RepoRoot(), "bench", "results");
         Directory.CreateDirectory(dir);
-        var file = Path.Combine(dir, $"{DateTime.UtcNow:yyyy-MM-dd}-{Commit()}-archive.json");
+        var file = Path.Combine(dir, $"{DateTime.UtcNow:yyyy-MM-dd-HHmmss}-{Commit()}-archive.json");
         await File.WriteAllTextAsync(file, System.Text.Json.JsonSerializer.Serialize(new
         {
             date = DateTime.UtcNow, commit = Commit(), machine = Environment.ProcessorCount + " cores", target, archive_config = Text("--archive-config") ?? "",
