@@ -167,7 +167,7 @@ public class ApiHost : IAsyncLifetime
         return events;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await _app.StopAsync();
         await _app.DisposeAsync();

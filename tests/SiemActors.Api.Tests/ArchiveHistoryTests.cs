@@ -13,6 +13,12 @@ public sealed class ArchiveApiHost : ApiHost
     public string ArchiveDirectory { get; } = Path.Combine(Path.GetTempPath(), "siem-api-archive-" + Guid.NewGuid().ToString("N")[..8]);
 
     protected override string ExtraConfig => $$"""siem.archive { enabled = true, target = "file://{{ArchiveDirectory}}", retention-days = 30, grace = 1h }""";
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (Directory.Exists(ArchiveDirectory)) Directory.Delete(ArchiveDirectory, recursive: true);
+    }
 }
 
 /// <summary>
