@@ -10,7 +10,7 @@ public sealed class FileArchiveStore(string directory) : IArchiveStore
 
     public async Task PutFileAsync(string key, string path, CancellationToken cancellation)
     {
-        var target = PathOf(key);
+        var target = PathOf(key, forWrite: true);
         var temp = TempFor(target);
         await using (var source = File.OpenRead(path))
         await using (var sink = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
@@ -23,7 +23,7 @@ public sealed class FileArchiveStore(string directory) : IArchiveStore
 
     public async Task PutBytesAsync(string key, ReadOnlyMemory<byte> data, CancellationToken cancellation)
     {
-        var target = PathOf(key);
+        var target = PathOf(key, forWrite: true);
         var temp = TempFor(target);
         await using (var sink = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
         {
@@ -66,7 +66,8 @@ public sealed class FileArchiveStore(string directory) : IArchiveStore
 
     public Task DeleteAsync(string key, CancellationToken cancellation)
     {
-        File.Delete(PathOf(key));
+        var path = PathOf(key);
+        if (File.Exists(path)) File.Delete(path); // a key that is not there is no error, as on S3
         return Task.CompletedTask;
     }
 
@@ -78,12 +79,13 @@ public sealed class FileArchiveStore(string directory) : IArchiveStore
         return Task.FromResult(temps.Count);
     }
 
-    private string PathOf(string key)
+    /// <summary>The file of a key; for a write, its folder is created.</summary>
+    private string PathOf(string key, bool forWrite = false)
     {
         if (key.Length == 0 || key.Contains("..", StringComparison.Ordinal) || key.StartsWith('/'))
             throw new ArgumentException($"'{key}' is not an archive key", nameof(key));
         var path = Path.Combine(directory, key.Replace('/', Path.DirectorySeparatorChar));
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        if (forWrite) Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         return path;
     }
 
