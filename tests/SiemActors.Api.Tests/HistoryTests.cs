@@ -66,6 +66,9 @@ public sealed class HistoryTests(ApiHost host) : IClassFixture<ApiHost>
         await GetAsync(http, "/api/events?limit=100000", HttpStatusCode.BadRequest);
         await GetAsync(http, "/api/events?cursor=not-a-cursor!", HttpStatusCode.BadRequest);
         await GetAsync(http, "/api/events?from=yesterday", HttpStatusCode.BadRequest);
+        // Times a date cannot hold (past year 9999): refused with the reason, never a bare 500 from the date arithmetic.
+        var far = await GetAsync(http, "/api/events?from=900000000000000000&to=900000000000001000", HttpStatusCode.BadRequest);
+        Assert.Contains("years 1", far.GetProperty("error").GetString());
     }
 
     [Fact]

@@ -101,6 +101,7 @@ public sealed class FilterLanguageTests
     [InlineData("(source == \"x\"", 14, "expected ')'")]
     [InlineData("source == \"x\" host == \"y\"", 14, "expected and, or, or the end")]
     [InlineData("timestamp > now-15x", 12, "now-N")]
+    [InlineData("timestamp > now-99999999999999d", 12, "further from now than a time can be")]
     [InlineData("message matches /(a)\\1/", 16, "not a supported regular expression")]
     [InlineData("tags == \"x\"", 5, "tags are tested with contains")]
     public void Errors_name_the_position_and_what_was_expected(string filter, int position, string expected)

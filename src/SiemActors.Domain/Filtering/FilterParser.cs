@@ -190,13 +190,19 @@ public static class FilterParser
     {
         var trimmed = (text ?? "").Trim();
         var kind = trimmed.Length > 0 && trimmed.All(char.IsAsciiDigit) ? TokenKind.Number : TokenKind.Word;
-        return Time(new Token(kind, trimmed, 0)) switch
+        var ms = Time(new Token(kind, trimmed, 0)) switch
         {
             FilterValue.Time t => t.UnixMs,
             FilterValue.RelativeTime r => nowMs + (long)r.Offset.TotalMilliseconds,
             var other => throw new FilterSyntaxException(0, $"expected a time, found {other}"),
         };
+        // A range's bounds become dates (day partitions, the archive's days): they must be ones a date can hold.
+        if (ms < MinDateMs || ms > MaxDateMs) throw new FilterSyntaxException(0, $"'{trimmed}' is outside the years 1 to 9999");
+        return ms;
     }
+
+    private static readonly long MinDateMs = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
+    private static readonly long MaxDateMs = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
 
     /// <summary><c>now</c>, <c>now-15m</c> (s, m, h, d), an ISO 8601 instant, or Unix ms.</summary>
     private static FilterValue Time(Token token)
@@ -209,14 +215,22 @@ public static class FilterParser
             var unit = text[^1];
             if (sign != 0 && text.Length > 5 && long.TryParse(text.AsSpan(4, text.Length - 5), NumberStyles.None, CultureInfo.InvariantCulture, out var amount))
             {
-                var span = unit switch
+                TimeSpan? span;
+                try
                 {
-                    's' => TimeSpan.FromSeconds(amount),
-                    'm' => TimeSpan.FromMinutes(amount),
-                    'h' => TimeSpan.FromHours(amount),
-                    'd' => TimeSpan.FromDays(amount),
-                    _ => (TimeSpan?)null,
-                };
+                    span = unit switch
+                    {
+                        's' => TimeSpan.FromSeconds(amount),
+                        'm' => TimeSpan.FromMinutes(amount),
+                        'h' => TimeSpan.FromHours(amount),
+                        'd' => TimeSpan.FromDays(amount),
+                        _ => null,
+                    };
+                }
+                catch (OverflowException)
+                {
+                    throw new FilterSyntaxException(token.Position, $"'{text}' is further from now than a time can be");
+                }
                 if (span is { } offset) return new FilterValue.RelativeTime(sign * offset);
             }
             throw new FilterSyntaxException(token.Position, $"expected now, or now-N / now+N with s, m, h or d, found '{text}'");
