@@ -6,6 +6,9 @@ using Parquet.Serialization.Attributes;
 
 namespace SiemActors.Archive;
 
+/// <summary>What one download of a part shows: its SHA-256, its footer's row count, or why it does not read as Parquet.</summary>
+public sealed record PartInspection(string Sha256, long? Rows, string? ReadError);
+
 /// <summary>Reads the archive's objects back: manifests, a part's rows row group by row group, a part's store keys.</summary>
 public sealed class ArchiveObjects(IArchiveStore store, string spillDir)
 {
@@ -28,12 +31,26 @@ public sealed class ArchiveObjects(IArchiveStore store, string spillDir)
         store.PutBytesAsync(ArchiveLayout.ManifestKey(manifest.Day), manifest.ToJson(), cancellation);
 
     /// <summary>Downloads a part to the spill directory; the caller deletes the file.</summary>
-    public async Task<string> DownloadAsync(ArchivePart part, CancellationToken cancellation)
+    private async Task<string> DownloadAsync(ArchivePart part, CancellationToken cancellation)
     {
         Directory.CreateDirectory(spillDir);
         var path = Path.Combine(spillDir, $"siem-archive-read-{Guid.NewGuid():N}.parquet");
         await store.DownloadAsync(part.Key, path, cancellation).ConfigureAwait(false);
         return path;
+    }
+
+    /// <summary>Downloads a part, hands the local copy to <paramref name="read"/>, and deletes it.</summary>
+    private async Task<T> WithDownloadAsync<T>(ArchivePart part, Func<string, Task<T>> read, CancellationToken cancellation)
+    {
+        var path = await DownloadAsync(part, cancellation).ConfigureAwait(false);
+        try
+        {
+            return await read(path).ConfigureAwait(false);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     /// <summary>The part's rows, one row group at a time.</summary>
@@ -61,19 +78,13 @@ public sealed class ArchiveObjects(IArchiveStore store, string spillDir)
     {
         var keys = new HashSet<UInt128>();
         foreach (var part in manifest.Parts)
-        {
-            var path = await DownloadAsync(part, cancellation).ConfigureAwait(false);
-            try
+            await WithDownloadAsync(part, async path =>
             {
                 await using var file = File.OpenRead(path);
                 foreach (var row in (await ParquetSerializer.DeserializeAsync<KeyRow>(file, null, null, cancellation).ConfigureAwait(false)).Data)
                     keys.Add(KeyHash(row.Source, Sinks.ClickHouse.EventRows.Seconds(ArchiveRow.Ms(row.Timestamp)), row.EventId));
-            }
-            finally
-            {
-                File.Delete(path);
-            }
-        }
+                return keys.Count;
+            }, cancellation).ConfigureAwait(false);
         return keys;
     }
 
@@ -88,35 +99,26 @@ public sealed class ArchiveObjects(IArchiveStore store, string spillDir)
         return System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(hash);
     }
 
-    /// <summary>The part's own SHA-256, recomputed from its bytes.</summary>
-    public async Task<string> Sha256Async(ArchivePart part, CancellationToken cancellation)
-    {
-        var path = await DownloadAsync(part, cancellation).ConfigureAwait(false);
-        try
+    /// <summary>
+    /// What one download of a part shows: its SHA-256, recomputed from its bytes, and the rows its Parquet footer counts —
+    /// or, when it does not read as Parquet (damaged in the store), why not.
+    /// </summary>
+    public Task<PartInspection> InspectAsync(ArchivePart part, CancellationToken cancellation) =>
+        WithDownloadAsync(part, async path =>
         {
-            await using var file = File.OpenRead(path);
-            return Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellation).ConfigureAwait(false));
-        }
-        finally
-        {
-            File.Delete(path);
-        }
-    }
-
-    /// <summary>The rows of a part as its own footer counts them.</summary>
-    public async Task<long> RowCountAsync(ArchivePart part, CancellationToken cancellation)
-    {
-        var path = await DownloadAsync(part, cancellation).ConfigureAwait(false);
-        try
-        {
-            await using var reader = await ParquetReader.CreateAsync(path, null, cancellation).ConfigureAwait(false);
-            return reader.RowGroups.Sum(g => g.RowCount);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
-    }
+            string sha;
+            await using (var file = File.OpenRead(path))
+                sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellation).ConfigureAwait(false));
+            try
+            {
+                await using var reader = await ParquetReader.CreateAsync(path, null, cancellation).ConfigureAwait(false);
+                return new PartInspection(sha, reader.RowGroups.Sum(g => g.RowCount), null);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                return new PartInspection(sha, null, ex.Message);
+            }
+        }, cancellation);
 
     private sealed class KeyRow
     {

@@ -68,9 +68,7 @@ public sealed class ArchiveRow
     /// <summary>The row's event time, Unix ms.</summary>
     [JsonIgnore, ParquetIgnore] public long TimestampMs => Ms(Timestamp);
 
-    /// <summary>The ClickHouse key this row is one of (ReplacingMergeTree's sorting key): an event is archived once per key.</summary>
-    [JsonIgnore, ParquetIgnore] public string StoreKey => StoreKeyOf(Source, Sinks.ClickHouse.EventRows.Seconds(TimestampMs), EventId);
-
+    /// <summary>The ClickHouse key of an event (ReplacingMergeTree's sorting key) as text: an event is archived once per key.</summary>
     public static string StoreKeyOf(string source, long eventTimeSeconds, string eventId) => $"{source}\u0001{eventTimeSeconds}\u0001{eventId}";
 
     public static DateTime Time(long unixMs) => DateTime.SpecifyKind(DateTime.UnixEpoch.AddMilliseconds(unixMs), DateTimeKind.Utc);

@@ -24,7 +24,7 @@ public sealed class ArchiveSearch(ArchiveObjects archive)
     public async Task<IReadOnlyList<ArchivedEvent>> SearchAsync(IEnumerable<DateOnly> days, long fromMs, long toMs, Func<SecurityEvent, bool> match,
         int limit, (long Ms, string Id)? cursor, CancellationToken cancellation)
     {
-        var best = new PriorityQueue<ArchiveRow, (long, string)>(Comparer<(long Ms, string Id)>.Create(Ascending));
+        var best = new PriorityQueue<EnrichedEvent, (long, string)>(Comparer<(long Ms, string Id)>.Create(Ascending));
         foreach (var day in days.OrderDescending())
         {
             if (best.Count > limit) break; // a full page is newer than anything of this day
@@ -41,15 +41,16 @@ public sealed class ArchiveSearch(ArchiveObjects archive)
                         if (cursor is { } c && (ms > c.Ms || ms == c.Ms && string.CompareOrdinal(row.EventId, c.Id) >= 0)) continue;
                         var key = (ms, row.EventId);
                         if (best.Count > limit && Ascending(key, PeekKey(best)) <= 0) continue;
-                        if (!match(row.ToEvent().Event)) continue;
-                        best.Enqueue(row, key);
+                        var enriched = row.ToEvent();
+                        if (!match(enriched.Event)) continue;
+                        best.Enqueue(enriched, key);
                         if (best.Count > limit + 1) best.Dequeue();
                     }
                 }
             }
         }
         var found = new List<ArchivedEvent>(best.Count);
-        while (best.TryDequeue(out var row, out var key)) found.Add(new ArchivedEvent(key.Item1, key.Item2, Marked(EventJson.ToUtf8(row.ToEvent()))));
+        while (best.TryDequeue(out var enriched, out var key)) found.Add(new ArchivedEvent(key.Item1, key.Item2, Marked(EventJson.ToUtf8(enriched))));
         found.Reverse();
         return found;
     }
@@ -82,7 +83,7 @@ public sealed class ArchiveSearch(ArchiveObjects archive)
         return marked;
     }
 
-    private static (long, string) PeekKey(PriorityQueue<ArchiveRow, (long, string)> queue) => queue.TryPeek(out _, out var key) ? key : default;
+    private static (long, string) PeekKey(PriorityQueue<EnrichedEvent, (long, string)> queue) => queue.TryPeek(out _, out var key) ? key : default;
 
     private static int Ascending((long Ms, string Id) a, (long Ms, string Id) b) =>
         a.Ms != b.Ms ? a.Ms.CompareTo(b.Ms) : string.CompareOrdinal(a.Id, b.Id);

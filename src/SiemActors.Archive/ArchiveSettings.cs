@@ -52,9 +52,6 @@ public sealed record ArchiveSettings
     /// <summary>From a config holding <c>siem.archive</c>; missing keys take the defaults.</summary>
     public static ArchiveSettings Create(Config config) => new(config.WithFallback(Reference.Value).GetConfig("siem.archive"));
 
-    /// <summary>The defaults, for code that is handed no config (tests, tools).</summary>
-    public static Config DefaultConfig => Reference.Value;
-
     public bool Enabled { get; init; }
 
     public string Target { get; init; }

@@ -28,18 +28,15 @@ public sealed class ArchiveVerifier(ArchiveObjects archive)
                 continue;
             }
             if (stored.Size != part.Bytes) problems.Add($"{part.Key} holds {stored.Size} bytes, the manifest says {part.Bytes}");
-            var sha = await archive.Sha256Async(part, cancellation).ConfigureAwait(false);
-            if (sha != part.Sha256) problems.Add($"{part.Key} has SHA-256 {sha}, the manifest says {part.Sha256}");
-            try
+            var inspected = await archive.InspectAsync(part, cancellation).ConfigureAwait(false);
+            if (inspected.Sha256 != part.Sha256) problems.Add($"{part.Key} has SHA-256 {inspected.Sha256}, the manifest says {part.Sha256}");
+            if (inspected.Rows is not { } counted)
             {
-                var counted = await archive.RowCountAsync(part, cancellation).ConfigureAwait(false);
-                if (counted != part.Rows) problems.Add($"{part.Key} holds {counted} rows, the manifest says {part.Rows}");
-                rows += counted;
+                problems.Add($"{part.Key} cannot be read as Parquet: {inspected.ReadError}");
+                continue;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException && !ArchiveStoreErrors.IsStoreFailure(ex))
-            {
-                problems.Add($"{part.Key} cannot be read as Parquet: {ex.Message}");
-            }
+            if (counted != part.Rows) problems.Add($"{part.Key} holds {counted} rows, the manifest says {part.Rows}");
+            rows += counted;
         }
         if (manifest.Parts.Sum(p => p.Rows) != manifest.Rows)
             problems.Add($"the manifest's parts add up to {manifest.Parts.Sum(p => p.Rows)} rows, it says {manifest.Rows}");

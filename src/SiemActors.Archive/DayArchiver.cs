@@ -45,9 +45,15 @@ public sealed class DayArchiver(ClickHouseDays clickHouse, ArchiveObjects archiv
 
         var archived = manifest is null ? null : await archive.KeysAsync(manifest, cancellation).ConfigureAwait(false);
         var parts = new List<ArchivePart>(manifest?.Parts ?? []);
-        long streamed = 0, written = 0, bytes = 0;
-        var newParts = 0;
+        var before = parts.Count;
+        long streamed = 0;
         ParquetPart? current = null;
+        async Task SealAsync()
+        {
+            parts.Add(await UploadAsync(day, parts.Count, current!, cancellation).ConfigureAwait(false));
+            current!.Dispose();
+            current = null;
+        }
         try
         {
             await clickHouse.ExportAsync(day, async row =>
@@ -57,30 +63,16 @@ public sealed class DayArchiver(ClickHouseDays clickHouse, ArchiveObjects archiv
                     return;
                 current ??= new ParquetPart(settings);
                 await current.AddAsync(row, cancellation).ConfigureAwait(false);
-                if (current.Rows >= settings.PartMaxRows)
-                {
-                    var part = await UploadAsync(day, parts.Count, current, cancellation).ConfigureAwait(false);
-                    parts.Add(part);
-                    written += part.Rows;
-                    bytes += part.Bytes;
-                    newParts++;
-                    current.Dispose();
-                    current = null;
-                }
+                if (current.Rows >= settings.PartMaxRows) await SealAsync().ConfigureAwait(false);
             }, cancellation).ConfigureAwait(false);
-            if (current is not null)
-            {
-                var part = await UploadAsync(day, parts.Count, current, cancellation).ConfigureAwait(false);
-                parts.Add(part);
-                written += part.Rows;
-                bytes += part.Bytes;
-                newParts++;
-            }
+            if (current is not null) await SealAsync().ConfigureAwait(false);
         }
         finally
         {
             current?.Dispose();
         }
+        var added = parts.Skip(before).ToList();
+        long written = added.Sum(p => p.Rows), bytes = added.Sum(p => p.Bytes);
 
         // The export read one snapshot of the day. If the day did not change meanwhile, that snapshot had check.Rows
         // rows, and anything else means rows went missing on the way: nothing is written, the next pass starts over.
@@ -96,8 +88,8 @@ public sealed class DayArchiver(ClickHouseDays clickHouse, ArchiveObjects archiv
         await Hook(ArchiveStep.ManifestWritten, day).ConfigureAwait(false);
         if (written > 0)
             log.Info("Archived {0}{1}: {2} rows, {3} bytes in {4} part(s); the archive holds {5} rows of the day", ArchiveLayout.Day(day),
-                manifest is null ? "" : " (late events)", written, bytes, newParts, updated.Rows);
-        return new DayResult(day, written, bytes, newParts, updated);
+                manifest is null ? "" : " (late events)", written, bytes, added.Count, updated.Rows);
+        return new DayResult(day, written, bytes, added.Count, updated);
     }
 
     /// <summary>Drops a day past retention from ClickHouse if the archive holds all of it; else says why not.</summary>

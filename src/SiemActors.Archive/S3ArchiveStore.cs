@@ -48,9 +48,6 @@ public sealed class S3ArchiveStore : IArchiveStore
     /// <summary>Called after each part of a multipart upload is sent (tests cut the upload there).</summary>
     internal Func<int, Task>? AfterPart { get; set; }
 
-    /// <summary>Multipart uploads this store aborted after a failure (tests).</summary>
-    internal int Aborted { get; private set; }
-
     public async Task PutFileAsync(string key, string path, CancellationToken cancellation)
     {
         var size = new FileInfo(path).Length;
@@ -155,7 +152,6 @@ public sealed class S3ArchiveStore : IArchiveStore
         try
         {
             await _s3.AbortMultipartUploadAsync(_bucket, fullKey, uploadId, CancellationToken.None).ConfigureAwait(false);
-            Aborted++;
         }
         catch (Exception ex) when (ex is AmazonServiceException or HttpRequestException or IOException or TaskCanceledException)
         {

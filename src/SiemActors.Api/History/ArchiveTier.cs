@@ -22,9 +22,22 @@ public sealed class ArchiveTier(ArchiveObjects objects, ArchiveSettings settings
         return days;
     }
 
-    public Task<IReadOnlyList<ArchivedEvent>> SearchAsync(IReadOnlyList<DateOnly> days, HistoryRequest request, long nowMs, CancellationToken cancellation) =>
-        new ArchiveSearch(objects).SearchAsync(days, request.FromMs, request.ToMs, FilterPredicate.Compile(request.Filter, () => nowMs), request.Limit,
-            request.Cursor is { } c ? (c.TimestampMs, c.EventId) : null, cancellation);
+    /// <summary>The request's page from the archive's <paramref name="days"/>; past <paramref name="timeout"/>, <see cref="TimeoutException"/>.</summary>
+    public async Task<IReadOnlyList<ArchivedEvent>> SearchAsync(IReadOnlyList<DateOnly> days, HistoryRequest request, long nowMs, TimeSpan timeout,
+        CancellationToken cancellation)
+    {
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        bounded.CancelAfter(timeout);
+        try
+        {
+            return await new ArchiveSearch(objects).SearchAsync(days, request.FromMs, request.ToMs, FilterPredicate.Compile(request.Filter, () => nowMs),
+                request.Limit, request.Cursor is { } c ? (c.TimestampMs, c.EventId) : null, bounded.Token);
+        }
+        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+        {
+            throw new TimeoutException($"the archive did not answer within {timeout.TotalSeconds:0}s (siem.api.history.query-timeout)");
+        }
+    }
 
     public void Dispose() => objects.Store.Dispose();
 }

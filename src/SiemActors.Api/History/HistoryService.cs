@@ -30,12 +30,23 @@ public sealed class HistoryService(ClickHouseHttpClient clickHouse, ClickHouseSi
     {
         var at = now ?? DateTimeOffset.UtcNow;
         var days = archive?.Days(request.FromMs, request.ToMs, at) ?? [];
-        using var archiveTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        archiveTimeout.CancelAfter(settings.QueryTimeout);
+        // The archive is read while ClickHouse answers; if ClickHouse fails, the archive's read is stopped and awaited
+        // before the error goes up, so that no read outlives its request.
+        using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var archived = days.Count == 0 || archive is null
             ? Task.FromResult<IReadOnlyList<SiemActors.Archive.ArchivedEvent>>([])
-            : archive.SearchAsync(days, request, at.ToUnixTimeMilliseconds(), archiveTimeout.Token);
-        var text = await QueryAsync(HistorySql.Search(store.EventsTable, request), cancellation);
+            : archive.SearchAsync(days, request, at.ToUnixTimeMilliseconds(), settings.QueryTimeout, abandon.Token);
+        string text;
+        try
+        {
+            text = await QueryAsync(HistorySql.Search(store.EventsTable, request), cancellation);
+        }
+        catch
+        {
+            await abandon.CancelAsync();
+            await archived.ContinueWith(static _ => { }, TaskScheduler.Default);
+            throw;
+        }
         var found = new List<(long Ms, string Id, byte[] Json)>(request.Limit + 1);
         foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -43,15 +54,7 @@ public sealed class HistoryService(ClickHouseHttpClient clickHouse, ClickHouseSi
             found.Add((HistoryRows.Long(row.RootElement, "event_time_ms"), HistoryRows.Text(row.RootElement, "event_id"), HistoryRows.ToEventJson(row.RootElement)));
         }
         var fromClickHouse = found.Select(f => (f.Ms, f.Id)).ToHashSet();
-        IReadOnlyList<SiemActors.Archive.ArchivedEvent> fromArchive;
-        try
-        {
-            fromArchive = await archived;
-        }
-        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
-        {
-            throw new TimeoutException($"the archive did not answer within {settings.QueryTimeout.TotalSeconds:0}s (siem.api.history.query-timeout)");
-        }
+        var fromArchive = await archived;
         foreach (var e in fromArchive)
             if (!fromClickHouse.Contains((e.TimestampMs, e.EventId))) found.Add((e.TimestampMs, e.EventId, e.Json));
         found.Sort((a, b) => a.Ms != b.Ms ? b.Ms.CompareTo(a.Ms) : string.CompareOrdinal(b.Id, a.Id));
