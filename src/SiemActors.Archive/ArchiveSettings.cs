@@ -47,6 +47,8 @@ public sealed record ArchiveSettings
         var spill = section.GetString("spill-dir");
         SpillDir = spill.Length == 0 ? Path.GetTempPath() : spill;
         Role = section.GetString("role");
+        SearchConcurrency = section.GetInt("search-concurrency");
+        if (SearchConcurrency < 1) throw new ConfigurationException("siem.archive.search-concurrency must be at least 1");
     }
 
     /// <summary>From a config holding <c>siem.archive</c>; missing keys take the defaults.</summary>
@@ -86,6 +88,9 @@ public sealed record ArchiveSettings
     public System.IO.Compression.CompressionLevel CompressionLevel { get; init; }
 
     public string SpillDir { get; init; }
+
+    /// <summary>History searches that read the archive at once, per node.</summary>
+    public int SearchConcurrency { get; init; }
 
     /// <summary>The cluster role whose oldest node runs the singleton.</summary>
     public string Role { get; init; }

@@ -18,6 +18,7 @@ public sealed class SettingsTests
     [InlineData("row-group-rows = 10, part-max-rows = 5", "part-max-rows at least row-group-rows")]
     [InlineData("s3.multipart-part-size = 1MiB", "at least 5MiB")]
     [InlineData("retention-days = -1", "must not be negative")]
+    [InlineData("search-concurrency = 0", "search-concurrency must be at least 1")]
     public void A_wrong_setting_names_itself(string hocon, string message)
     {
         var ex = Assert.Throws<ConfigurationException>(() => Parse($"siem.archive {{ {hocon} }}"));

@@ -10,6 +10,8 @@ namespace SiemActors.Api.History;
 /// </summary>
 public sealed class ArchiveTier(ArchiveObjects objects, ArchiveSettings settings) : IDisposable
 {
+    private readonly SemaphoreSlim _searches = new(settings.SearchConcurrency, settings.SearchConcurrency);
+
     /// <summary>The days of [from, to) that the archive answers for at <paramref name="now"/>.</summary>
     public IReadOnlyList<DateOnly> Days(long fromMs, long toMs, DateTimeOffset now)
     {
@@ -30,14 +32,28 @@ public sealed class ArchiveTier(ArchiveObjects objects, ArchiveSettings settings
         bounded.CancelAfter(timeout);
         try
         {
-            return await new ArchiveSearch(objects).SearchAsync(days, request.FromMs, request.ToMs, FilterPredicate.Compile(request.Filter, () => nowMs),
-                request.Limit, request.Cursor is { } c ? (c.TimestampMs, c.EventId) : null, bounded.Token);
+            // At most search-concurrency reads at once: a burst waits its turn within the timeout.
+            await _searches.WaitAsync(bounded.Token).ConfigureAwait(false);
+            try
+            {
+                return await new ArchiveSearch(objects).SearchAsync(days, request.FromMs, request.ToMs, FilterPredicate.Compile(request.Filter, () => nowMs),
+                    request.Limit, request.Cursor is { } c ? (c.TimestampMs, c.EventId) : null, bounded.Token);
+            }
+            finally
+            {
+                _searches.Release();
+            }
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
         {
-            throw new TimeoutException($"the archive did not answer within {timeout.TotalSeconds:0}s (siem.api.history.query-timeout)");
+            throw new TimeoutException($"the archive did not answer within {timeout.TotalSeconds:0}s (siem.api.history.query-timeout; " +
+                                       $"{settings.SearchConcurrency} searches of the archive at a time: siem.archive.search-concurrency)");
         }
     }
 
-    public void Dispose() => objects.Store.Dispose();
+    public void Dispose()
+    {
+        objects.Store.Dispose();
+        _searches.Dispose();
+    }
 }
