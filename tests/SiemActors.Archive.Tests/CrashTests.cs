@@ -54,17 +54,9 @@ public sealed class CrashTests(ArchiveFixture fixture) : IClassFixture<ArchiveFi
         Assert.Equal(3, verified.Parts);
         var manifest = await world.Objects.ManifestAsync(day, CancellationToken.None);
         Assert.Equal(0, manifest!.ClickHouseRows); // it says the day is out of ClickHouse
-        var dir = await IndependentReader.Download(world);
-        try
-        {
-            var found = IndependentReader.DuckDbRows(dir);
-            Assert.Equal(Rows, found.Count);
-            Assert.Equal(expected.Order(), found.Order());
-        }
-        finally
-        {
-            IndependentReader.Delete(dir);
-        }
+        var found = await IndependentReader.Rows(world);
+        Assert.Equal(Rows, found.Count);
+        Assert.Equal(expected.Order(), found.Order());
     }
 
 }

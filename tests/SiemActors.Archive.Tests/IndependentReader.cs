@@ -24,6 +24,20 @@ public static class IndependentReader
         return dir;
     }
 
+    /// <summary>Downloads the archive, reads every row with DuckDB (<see cref="DuckDbRows"/>) and removes the copy.</summary>
+    public static async Task<List<string>> Rows(ArchiveWorld world)
+    {
+        var dir = await Download(world);
+        try
+        {
+            return DuckDbRows(dir);
+        }
+        finally
+        {
+            Delete(dir);
+        }
+    }
+
     /// <summary>The canonical text of every row DuckDB reads from the downloaded archive (empty when there is no part).</summary>
     public static List<string> DuckDbRows(string dir)
     {

@@ -40,17 +40,9 @@ public sealed class LateEventTests(ArchiveFixture fixture) : IClassFixture<Archi
         Assert.Equal(["late-2", "late-1", "late-0"], found.Select(f => f.EventId));
         Assert.Contains("\"event_id\":\"late-0\"", System.Text.Encoding.UTF8.GetString(found[2].Json));
 
-        var dir = await IndependentReader.Download(world);
-        try
-        {
-            var rows = IndependentReader.DuckDbRows(dir);
-            Assert.Equal(1_003, rows.Count);
-            Assert.Equal(1_003, rows.Select(r => r.Split('|')[1]).Distinct().Count());
-        }
-        finally
-        {
-            IndependentReader.Delete(dir);
-        }
+        var rows = await IndependentReader.Rows(world);
+        Assert.Equal(1_003, rows.Count);
+        Assert.Equal(1_003, rows.Select(r => r.Split('|')[1]).Distinct().Count());
     }
 
     [Fact]
