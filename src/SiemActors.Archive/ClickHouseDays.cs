@@ -31,7 +31,7 @@ public sealed class ClickHouseDays(ClickHouseHttpClient clickHouse, ClickHouseSi
     {
         if (store.IsCluster)
         {
-            var days = await clickHouse.QueryAsync($"SELECT DISTINCT event_date FROM {store.EventsTable} FORMAT TabSeparated", cancellation).ConfigureAwait(false);
+            var days = await clickHouse.QueryAsync($"SELECT DISTINCT event_date FROM {store.EventsTable}{SameReplicas} FORMAT TabSeparated", cancellation).ConfigureAwait(false);
             return Lines(days).Select(l => new DayPartition(ParseDay(l), -1, -1)).OrderBy(p => p.Day).ToList();
         }
         var text = await clickHouse.QueryAsync(
@@ -46,7 +46,7 @@ public sealed class ClickHouseDays(ClickHouseHttpClient clickHouse, ClickHouseSi
     public async Task<DayCheck> CheckAsync(DateOnly day, CancellationToken cancellation)
     {
         var text = await clickHouse.QueryAsync(
-            $"SELECT count(), max(ingested_at_ms) FROM {store.EventsTable} FINAL WHERE event_date = '{ArchiveLayout.Day(day)}' FORMAT TabSeparated",
+            $"SELECT count(), max(ingested_at_ms) FROM {store.EventsTable} FINAL WHERE event_date = '{ArchiveLayout.Day(day)}'{SameReplicas} FORMAT TabSeparated",
             cancellation).ConfigureAwait(false);
         var f = text.Trim().Split('\t');
         var rows = long.Parse(f[0], CultureInfo.InvariantCulture);
@@ -57,12 +57,19 @@ public sealed class ClickHouseDays(ClickHouseHttpClient clickHouse, ClickHouseSi
     public Task ExportAsync(DateOnly day, Func<ArchiveRow, ValueTask> each, CancellationToken cancellation) =>
         clickHouse.ReadAsync(
             $"SELECT {ExportColumns} FROM {store.EventsTable} FINAL WHERE event_date = '{ArchiveLayout.Day(day)}' " +
-            "ORDER BY event_time_ms, event_id FORMAT RowBinary",
+            $"ORDER BY event_time_ms, event_id{SameReplicas} FORMAT RowBinary",
             async (body, ct) =>
             {
                 var rows = new RowBinaryEvents(body);
                 while (await rows.NextAsync(ct).ConfigureAwait(false) is { } row) await each(row).ConfigureAwait(false);
             }, cancellation);
+
+    /// <summary>
+    /// On a cluster, every read of the archive goes to each shard's first replica that answers (<c>load_balancing =
+    /// 'in_order'</c>) — the replica the sink writes the shard's batches to — instead of a random one: the count a day is
+    /// checked against and the rows exported come from the same copies, not from a replica still fetching the last inserts.
+    /// </summary>
+    private string SameReplicas => store.IsCluster ? " SETTINGS load_balancing = 'in_order'" : "";
 
     /// <summary>Drops the day partition (on a cluster, from every replica of every shard).</summary>
     public Task DropAsync(DateOnly day, CancellationToken cancellation) =>
