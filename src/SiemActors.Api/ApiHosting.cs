@@ -31,6 +31,11 @@ public static class ApiHosting
         // too long reaches the API, which answers the documented 400 JSON error (siem.api.filter.max-length).
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestLineSize = 1024 * 1024);
         services.AddAnalystAuthentication(settings.Auth);
+        // Other sites' pages may call the API only from the configured origins (siem.api.http.cors-origins); the
+        // node's own UI is same-origin and needs none. Bearer tokens, no cookies: no credentials are allowed.
+        services.AddCors(cors => cors.AddDefaultPolicy(policy =>
+            policy.WithOrigins(settings.HttpSecurity.CorsOrigins.ToArray()).WithHeaders("authorization", "content-type", "x-requested-with", "x-signalr-user-agent")
+                .WithMethods("GET", "POST", "PUT", "PATCH", "DELETE")));
         services.AddSignalR(o => o.EnableDetailedErrors = false)
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new RawJsonConverter()));
         var store = ClickHouseSinkSettings.Create(config);
@@ -80,6 +85,7 @@ public static class ApiHosting
                 "or start the node with scripts/run.sh.")).AllowAnonymous();
         }
         app.UseRouting();
+        app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapSiemApi(settings);

@@ -24,6 +24,7 @@ public sealed record ApiSettings
         {
             Host = http.GetString("host"),
             Port = http.GetInt("port"),
+            HttpSecurity = Http.HttpServerSecurity.FromConfig(http),
             Auth = JwtSettings.FromConfig(config),
             Live = new LiveSettings(
                 ReadCount: live.GetInt("read-count"),
@@ -58,6 +59,12 @@ public sealed record ApiSettings
     public required string Host { get; init; }
 
     public required int Port { get; init; }
+
+    /// <summary>HTTPS, HSTS and CORS of the node's HTTP endpoints (<c>siem.api.http</c>).</summary>
+    public required Http.HttpServerSecurity HttpSecurity { get; init; }
+
+    /// <summary>The URL Kestrel listens on for the UI, hub, API and management.</summary>
+    public string Url => $"{HttpSecurity.Scheme}://{Host}:{Port}";
 
     public required JwtSettings Auth { get; init; }
 

@@ -26,6 +26,9 @@ public static class ManagementHosting
         {
             services.AddSingleton(RedisSinkSettings.Create(config));
             services.AddSingleton(ClickHouseSinkSettings.Create(config));
+            // One instance each: the checks keep their connection between probes.
+            services.AddSingleton<RedisCheck>();
+            services.AddSingleton<ClickHouseCheck>();
             checks.AddCheck<PipelineCheck>("pipeline", tags: [Ready])
                 .AddCheck<IngestGapCheck>("ingest-gaps", tags: [Ready])
                 .AddCheck<RedisCheck>("redis", tags: [Ready])
@@ -57,8 +60,8 @@ public static class ManagementHosting
     }
 
     /// <summary>The URL Kestrel must also listen on for metrics; null when they share the HTTP port.</summary>
-    public static string? MetricsUrl(ManagementSettings settings) =>
-        settings.MetricsPort == 0 ? null : $"http://{settings.MetricsHost}:{settings.MetricsPort}";
+    public static string? MetricsUrl(ManagementSettings settings, string scheme = "http") =>
+        settings.MetricsPort == 0 ? null : $"{scheme}://{settings.MetricsHost}:{settings.MetricsPort}";
 
     private static Task WriteJson(HttpContext context, HealthReport report)
     {

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Text;
 using Akka.Actor;
 using Akka.Cluster;
@@ -49,59 +48,82 @@ internal sealed class IngestGapCheck(SiemActors.Pipeline.Gaps.GapAlarm gaps) : I
     }
 }
 
-/// <summary>Ready when Redis answers PING (a short connection of its own, so the check never waits on the pipeline's).</summary>
-internal sealed class RedisCheck(RedisSinkSettings settings) : IHealthCheck
+/// <summary>
+/// Ready when Redis answers PING on a connection of the check's own (so the check never waits on the pipeline's), made
+/// with the sinks' settings: the same TLS, CA, user and password. A Redis that asks for a password it was not given
+/// (<c>-NOAUTH</c>) or refuses it is not ready: the pipeline could not write there either.
+/// </summary>
+internal sealed class RedisCheck(RedisSinkSettings settings) : IHealthCheck, IDisposable
 {
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private ConnectionMultiplexer? _redis;
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var options = ConfigurationOptions.Parse(settings.Connection);
-        var endpoint = options.EndPoints.FirstOrDefault();
-        var (host, port) = endpoint switch
-        {
-            System.Net.DnsEndPoint d => (d.Host, d.Port == 0 ? 6379 : d.Port),
-            System.Net.IPEndPoint ip => (ip.Address.ToString(), ip.Port == 0 ? 6379 : ip.Port),
-            _ => ("127.0.0.1", 6379),
-        };
+        var where = string.Join(",", settings.Client.Endpoints().Select(e => $"{e.Host}:{e.Port}"));
+        await _gate.WaitAsync(cancellationToken);
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(2));
-            using var client = new TcpClient();
-            await client.ConnectAsync(host, port, timeout.Token);
-            var stream = client.GetStream();
-            await stream.WriteAsync("PING\r\n"u8.ToArray(), timeout.Token);
-            var buffer = new byte[64];
-            var read = await stream.ReadAsync(buffer, timeout.Token);
-            var answer = Encoding.ASCII.GetString(buffer, 0, read);
-            // -NOAUTH still proves Redis is there; the pipeline's own connection authenticates.
-            return answer.StartsWith("+PONG", StringComparison.Ordinal) || answer.StartsWith("-NOAUTH", StringComparison.Ordinal)
-                ? HealthCheckResult.Healthy($"{host}:{port} answers")
-                : HealthCheckResult.Unhealthy($"{host}:{port} answered {answer.Trim()}");
+            if (_redis is null || !_redis.IsConnected)
+            {
+                _redis?.Dispose();
+                _redis = null;
+                var options = settings.Client.Options();
+                options.ConnectTimeout = 2000;
+                options.ConnectRetry = 1;
+                options.AbortOnConnectFail = true;
+                _redis = await ConnectionMultiplexer.ConnectAsync(options);
+            }
+            var latency = await _redis.GetDatabase().PingAsync().WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
+            return HealthCheckResult.Healthy($"{where} answers ({latency.TotalMilliseconds:0.#} ms)");
         }
-        catch (Exception ex) when (ex is SocketException or OperationCanceledException or IOException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException or OperationCanceledException)
         {
-            return HealthCheckResult.Unhealthy($"{host}:{port} unreachable: {ex.Message}");
+            var tls = settings.Client.Tls.LastRejection is { } rejected ? $" ({rejected})" : "";
+            return HealthCheckResult.Unhealthy($"{where}: {ex.Message}{tls}");
+        }
+        finally
+        {
+            _gate.Release();
         }
     }
+
+    public void Dispose() => _redis?.Dispose();
 }
 
-/// <summary>Ready when ClickHouse answers its /ping.</summary>
-internal sealed class ClickHouseCheck(ClickHouseSinkSettings settings) : IHealthCheck
+/// <summary>
+/// Ready when ClickHouse answers <c>SELECT 1</c> with the sinks' settings: the same URL, TLS, CA, user and password
+/// (a server that is up but refuses the credentials is not ready).
+/// </summary>
+internal sealed class ClickHouseCheck : IHealthCheck, IDisposable
 {
-    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(2) };
+    private readonly ClickHouseSinkSettings _settings;
+    private readonly HttpClient _http;
+
+    public ClickHouseCheck(ClickHouseSinkSettings settings)
+    {
+        _settings = settings;
+        _http = new HttpClient(settings.CreateHandler()) { Timeout = TimeSpan.FromSeconds(2) };
+        if (settings.User.Length > 0)
+            _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+                Convert.ToBase64String(Encoding.UTF8.GetBytes($"{settings.User}:{settings.Password}")));
+    }
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
-            using var response = await Http.GetAsync(new Uri(settings.Url, "/ping"), cancellationToken);
-            return response.IsSuccessStatusCode
-                ? HealthCheckResult.Healthy($"{settings.Url} answers")
-                : HealthCheckResult.Unhealthy($"{settings.Url} answered {(int)response.StatusCode}");
+            using var response = await _http.GetAsync(new Uri(_settings.Url, "/?query=SELECT%201"), cancellationToken);
+            if (response.IsSuccessStatusCode) return HealthCheckResult.Healthy($"{_settings.Url} answers");
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            return HealthCheckResult.Unhealthy($"{_settings.Url} answered {(int)response.StatusCode}: {body.Trim()[..Math.Min(body.Trim().Length, 300)]}");
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
-            return HealthCheckResult.Unhealthy($"{settings.Url} unreachable: {ex.Message}");
+            var tls = _settings.Tls.LastRejection is { } rejected ? $" ({rejected})" : "";
+            return HealthCheckResult.Unhealthy($"{_settings.Url} unreachable: {ex.Message}{tls}");
         }
     }
+
+    public void Dispose() => _http.Dispose();
 }

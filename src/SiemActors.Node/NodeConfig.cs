@@ -14,6 +14,12 @@ public sealed record NodeConfig(Config Hocon, string BootstrapServers, IReadOnly
 
     public bool Has(string role) => Roles.Contains(role);
 
+    /// <summary>How every Kafka client of the node authenticates and encrypts (<c>siem.kafka.security</c>).</summary>
+    public Pipeline.KafkaSecurity KafkaSecurity { get; init; } = Pipeline.KafkaSecurity.None;
+
+    /// <summary>Bootstrap servers and security: the whole configuration of an admin or lag client.</summary>
+    public IReadOnlyDictionary<string, string> KafkaClient => KafkaSecurity.ClientConfig(BootstrapServers);
+
     /// <summary>From the node's command line and environment (<see cref="NodeOverrides"/> for the precedence).</summary>
     public static NodeConfig FromCommandLine(IReadOnlyList<string> args, Func<string, string?>? environment = null)
     {
@@ -41,7 +47,10 @@ public sealed record NodeConfig(Config Hocon, string BootstrapServers, IReadOnly
         var roles = node.GetStringList("roles").ToList();
         var seeds = node.GetStringList("seed-nodes", []).ToList();
         if (seeds.Count == 0) seeds.Add($"akka.tcp://{SystemName}@{publicHostname}:{port}");
-        return new NodeConfig(config, ResolveBootstrapServers(config), roles, hostname, publicHostname, port, seeds);
+        return new NodeConfig(config, ResolveBootstrapServers(config), roles, hostname, publicHostname, port, seeds)
+        {
+            KafkaSecurity = Pipeline.KafkaSecurity.FromConfig(config),
+        };
     }
 
     private static Config Parse(string file)

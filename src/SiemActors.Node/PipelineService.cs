@@ -63,7 +63,7 @@ public sealed class PipelineService(ActorSystem system, ActorRegistry registry, 
         var redisSettings = RedisSinkSettings.Create(config);
         var clickHouseSettings = ClickHouseSinkSettings.Create(config);
         // Asked now, while the sinks connect: brokers that do not describe topics (the embedded one) take a few seconds to say so.
-        using var topicIds = new TopicIds(node.BootstrapServers, _log);
+        using var topicIds = new TopicIds(node.KafkaClient, _log);
         _ = topicIds.GetAsync(settings.EventsTopic);
 
         using var redis = await RedisEventWriter.ConnectAsync(redisSettings);
@@ -82,14 +82,14 @@ public sealed class PipelineService(ActorSystem system, ActorRegistry registry, 
         // Both producers come from akka.kafka.producer (reference.conf: acks=all, idempotence, lz4) and flush for its
         // close-timeout when the node stops.
         using var dlqProducer = new SharedProducer<byte[]?, byte[]?>(
-            ProducerSettings<byte[]?, byte[]?>.Create(system, null, null).WithBootstrapServers(node.BootstrapServers));
+            ProducerSettings<byte[]?, byte[]?>.Create(system, null, null).WithBootstrapServers(node.BootstrapServers).WithProperties(node.KafkaSecurity.Properties));
         var deadLetterSettings = DeadLetterSettings.Create(config);
         using var deadLetters = new DeadLetterPublisher(dlqProducer.Producer, settings.DeadLetterTopic, deadLetterSettings,
-            await DeadLetterLimit.ResolveAsync(deadLetterSettings, dlqProducer.Settings.ToProducerConfig(), settings.DeadLetterTopic, _log), _log);
+            await DeadLetterLimit.ResolveAsync(deadLetterSettings, dlqProducer.Settings.ToProducerConfig(), node.KafkaClient, settings.DeadLetterTopic, _log), _log);
         using var internalErrors = new InternalErrors(_log, deadLetterSettings.LogInterval);
 
         using var outputProducer = router.Destinations.Contains(KafkaEventSink.DestinationName)
-            ? new SharedProducer<string, byte[]>(ProducerSettings<string, byte[]>.Create(system, null, null).WithBootstrapServers(node.BootstrapServers))
+            ? new SharedProducer<string, byte[]>(ProducerSettings<string, byte[]>.Create(system, null, null).WithBootstrapServers(node.BootstrapServers).WithProperties(node.KafkaSecurity.Properties))
             : null;
         var sinks = new List<IEventSink>
         {
@@ -106,6 +106,7 @@ public sealed class PipelineService(ActorSystem system, ActorRegistry registry, 
             : new Detector(await registry.GetAsync<DetectionEntity>(stopping), new FactExtractor(detection.ActiveRules), settings, _log);
         var consumer = ConsumerSettings<byte[]?, byte[]?>.Create(system, Deserializers.ByteArray, Deserializers.ByteArray)
             .WithBootstrapServers(node.BootstrapServers)
+            .WithProperties(node.KafkaSecurity.Properties)
             .WithClientId($"siem-{node.Hostname}-{node.Port}");
         var pipeline = new IngestPipeline(settings, consumer, CommitterSettings.Create(system),
             new HostEnricher(hosts, settings, _log),

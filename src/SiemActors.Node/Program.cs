@@ -45,6 +45,7 @@ try
     var detection = DetectionSettings.Create(node.Hocon);
     var redisSettings = RedisSinkSettings.Create(node.Hocon);
     var clickHouseSettings = ClickHouseSinkSettings.Create(node.Hocon);
+    await TlsStartupCheck.RunAsync(redisSettings, clickHouseSettings);
 
     // The archive (docs/archive.md): its target and credentials are checked now, so a node that cannot reach them says so at start.
     var archive = ArchiveSettings.Create(node.Hocon);
@@ -54,7 +55,13 @@ try
     var management = ManagementSettings.Create(node.Hocon);
 
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
-    builder.WebHost.UseUrls(new[] { $"http://{api.Host}:{api.Port}", ManagementHosting.MetricsUrl(management) }.OfType<string>().ToArray());
+    builder.WebHost.UseUrls(new[] { api.Url, ManagementHosting.MetricsUrl(management, api.HttpSecurity.Scheme) }.OfType<string>().ToArray());
+    // HTTPS (siem.api.http.tls): one certificate for every listener — the UI, hub, API and management, and metrics.
+    if (api.HttpSecurity.Https)
+    {
+        var certificate = api.HttpSecurity.Certificate();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate));
+    }
     builder.Services.AddSerilog();
     builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
     builder.Services.AddSingleton(node);
@@ -65,7 +72,7 @@ try
     {
         builder.Services.AddSingleton<PipelineState>();
         var pipelineSettings = PipelineSettings.Create(node.Hocon);
-        builder.Services.AddSingleton(_ => new GroupLag(node.BootstrapServers, pipelineSettings.GroupId, pipelineSettings.EventsTopic));
+        builder.Services.AddSingleton(_ => new GroupLag(node.KafkaClient, pipelineSettings.GroupId, pipelineSettings.EventsTopic));
         builder.Services.AddSingleton(sp => new GapAlarm(pipelineSettings.GapAlarmDuration, $"{node.Hostname}:{node.Port}",
             Akka.Event.Logging.GetLogger(sp.GetRequiredService<Akka.Actor.ActorSystem>(), "ingest-gaps")));
     }
@@ -100,8 +107,10 @@ try
     // Registered after Akka, so it stops (drains and commits) before the actor system leaves the cluster.
     if (node.Has("ingest")) builder.Services.AddHostedService<PipelineService>();
 
-    Log.Information("Starting node {Hostname}:{Port} with roles {Roles}; Kafka at {Bootstrap}", node.Hostname, node.Port, node.Roles, node.BootstrapServers);
+    Log.Information("Starting node {Hostname}:{Port} with roles {Roles}; Kafka at {Bootstrap} ({KafkaSecurity})", node.Hostname, node.Port, node.Roles,
+        node.BootstrapServers, node.KafkaSecurity);
     var app = builder.Build();
+    app.UseMiddleware<SiemActors.Api.Http.SecurityHeaders>(api.HttpSecurity);
     if (node.Has(ApiRole)) app.UseSiemApi(api);
     else app.UseRouting();
     app.MapSiemManagement(management);
@@ -119,7 +128,7 @@ catch (Exception ex) when (ex is System.IO.IOException { InnerException: System.
     return 2;
 }
 catch (Exception ex) when (ex is NodeConfigException or RoutingConfigException or DetectionConfigException or Akka.Configuration.ConfigurationException
-                               or ArchiveConfigException)
+                               or ArchiveConfigException or SiemActors.Security.TlsTrustException)
 {
     Log.Fatal("Cannot start: {Reason}", ex.Message);
     return 2;
@@ -141,9 +150,9 @@ internal static partial class Program
     /// of one deployment share entity state, and separate deployments or tests on one Redis do not).
     /// </summary>
     private static Akka.Configuration.Config PersistenceDefaults(RedisSinkSettings redis) => Akka.Configuration.ConfigurationFactory.ParseString($$"""
-        akka.persistence.journal.redis { connection = {{Quote(redis.Connection)}}, key-prefix = {{Quote(redis.KeyPrefix + ":persistence")}},
+        akka.persistence.journal.redis { {{redis.Client.ToHocon()}}, key-prefix = {{Quote(redis.KeyPrefix + ":persistence")}},
           wait-replicas = {{redis.WaitReplicas}}, wait-timeout = {{(long)redis.WaitTimeout.TotalMilliseconds}}ms }
-        akka.persistence.snapshot-store.redis { connection = {{Quote(redis.Connection)}}, key-prefix = {{Quote(redis.KeyPrefix + ":persistence")}},
+        akka.persistence.snapshot-store.redis { {{redis.Client.ToHocon()}}, key-prefix = {{Quote(redis.KeyPrefix + ":persistence")}},
           wait-replicas = {{redis.WaitReplicas}}, wait-timeout = {{(long)redis.WaitTimeout.TotalMilliseconds}}ms }
         """);
 

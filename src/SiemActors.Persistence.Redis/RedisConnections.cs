@@ -5,7 +5,7 @@ using StackExchange.Redis;
 namespace SiemActors.Persistence.Redis;
 
 /// <summary>
-/// One multiplexer per connection string per actor system, shared by the journal and the snapshot store and connected
+/// One multiplexer per connection (string, user and TLS) per actor system, shared by the journal and the snapshot store and connected
 /// asynchronously on first use. A failed connect is not cached: the next call tries again.
 /// </summary>
 public sealed class RedisConnections : IExtension, IDisposable
@@ -14,9 +14,10 @@ public sealed class RedisConnections : IExtension, IDisposable
 
     public static RedisConnections Get(ActorSystem system) => system.WithExtension<RedisConnections, RedisConnectionsProvider>();
 
-    public async Task<IDatabase> DatabaseAsync(string connection)
+    public async Task<IDatabase> DatabaseAsync(RedisClientSettings client)
     {
-        var lazy = _connections.GetOrAdd(connection, c => new Lazy<Task<ConnectionMultiplexer>>(() => ConnectAsync(c)));
+        var connection = client.Key;
+        var lazy = _connections.GetOrAdd(connection, _ => new Lazy<Task<ConnectionMultiplexer>>(() => ConnectAsync(client)));
         try
         {
             return (await lazy.Value.ConfigureAwait(false)).GetDatabase();
@@ -28,9 +29,9 @@ public sealed class RedisConnections : IExtension, IDisposable
         }
     }
 
-    private static Task<ConnectionMultiplexer> ConnectAsync(string connection)
+    private static Task<ConnectionMultiplexer> ConnectAsync(RedisClientSettings client)
     {
-        var options = ConfigurationOptions.Parse(connection);
+        var options = client.Options();
         // Keep retrying in the background after a lost connection; calls fail fast meanwhile and the plugin reports it.
         options.AbortOnConnectFail = false;
         return ConnectionMultiplexer.ConnectAsync(options);

@@ -27,7 +27,7 @@ public sealed class RedisJournal : AsyncWriteJournal
         _connections = RedisConnections.Get(Context.System);
     }
 
-    private Task<IDatabase> Database() => _connections.DatabaseAsync(_settings.Connection);
+    private Task<IDatabase> Database() => _connections.DatabaseAsync(_settings.Client);
 
     protected override async Task<IImmutableList<Exception?>> WriteMessagesAsync(IEnumerable<AtomicWrite> messages,
         CancellationToken cancellationToken)

@@ -17,6 +17,9 @@ public sealed record RedisPluginSettings(string Connection, string KeyPrefix, in
     /// <summary>Replicas that must acknowledge each write (<c>wait-replicas</c>, <c>wait-timeout</c>); none by default.</summary>
     public ReplicaWait Wait { get; init; } = ReplicaWait.None;
 
+    /// <summary>How to connect: the connection string with the section's user, password and TLS (<see cref="RedisClientSettings"/>).</summary>
+    public RedisClientSettings Client { get; init; } = null!;
+
     /// <summary>Which persistence ids <see cref="ExpireAfter"/> applies to (empty: all).</summary>
     public string ExpirePrefix { get; init; } = "";
 
@@ -56,6 +59,7 @@ public sealed record RedisPluginSettings(string Connection, string KeyPrefix, in
         {
             ExpireAfter = expireAfter, ExpirePrefix = config.GetString("expire-prefix"),
             Wait = new ReplicaWait(replicas, waitTimeout),
+            Client = RedisClientSettings.FromConfig(config, path),
         };
     }
 

@@ -29,7 +29,7 @@ public sealed class RedisSnapshotStore : SnapshotStore
         _connections = RedisConnections.Get(Context.System);
     }
 
-    private Task<IDatabase> Database() => _connections.DatabaseAsync(_settings.Connection);
+    private Task<IDatabase> Database() => _connections.DatabaseAsync(_settings.Client);
 
     protected override async Task<SelectedSnapshot?> LoadAsync(string persistenceId, SnapshotSelectionCriteria criteria,
         CancellationToken cancellationToken)

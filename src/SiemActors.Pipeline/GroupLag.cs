@@ -24,17 +24,16 @@ public sealed record GroupLagSnapshot(string Group, string Topic, DateTimeOffset
 /// owns it, and also before this node has any, after a restart or during a failover. Blocking client calls run on the
 /// thread pool; one read at a time.
 /// </summary>
-public sealed class GroupLag(string bootstrapServers, string groupId, string topic) : IDisposable
+public sealed class GroupLag(IReadOnlyDictionary<string, string> client, string groupId, string topic) : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
     private readonly SemaphoreSlim _one = new(1, 1);
-    private readonly IConsumer<Ignore, Ignore> _consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig
+    private readonly IConsumer<Ignore, Ignore> _consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig(client.ToDictionary())
     {
-        BootstrapServers = bootstrapServers,
         GroupId = groupId,
         EnableAutoCommit = false,
     }).Build();
-    private readonly IAdminClient _admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrapServers }).Build();
+    private readonly IAdminClient _admin = new AdminClientBuilder(new AdminClientConfig(client.ToDictionary())).Build();
 
     public string Group => groupId;
 

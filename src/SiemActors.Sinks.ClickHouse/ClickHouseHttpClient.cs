@@ -38,7 +38,7 @@ public sealed class ClickHouseHttpClient : IDisposable
         _retries = Retries.Forever("clickhouse", new RetrySettings(settings.RetryMinBackoff, settings.RetryMaxBackoff), IsTransient,
             retry => _log.Warning("ClickHouse call to {0} failed (attempt {1}), retrying in {2}: {3} — {4}", Current, retry.Attempt, retry.Wait,
                 retry.Failure.Message, retry.What));
-        _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        _http = new HttpClient(settings.CreateHandler())
         {
             Timeout = settings.RequestTimeout,
         };

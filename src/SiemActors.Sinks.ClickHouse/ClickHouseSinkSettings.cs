@@ -15,7 +15,14 @@ public sealed record ClickHouseSinkSettings
         Table = Identifier(section.GetString("table"), "table");
         AlertsTableName = Identifier(section.GetString("alerts-table"), "alerts-table");
         User = section.GetString("user");
-        Password = section.GetString("password");
+        var secret = Security.Secrets.Read(section, "password", "siem.sinks.clickhouse");
+        Password = secret.Length > 0 ? secret : section.GetString("password");
+        var https = Url.Scheme == Uri.UriSchemeHttps;
+        Tls = Security.TlsClientSettings.FromConfig(section, "siem.sinks.clickhouse", enabledByDefault: https);
+        if (Tls.Enabled != https)
+            throw new ConfigurationException(https
+                ? "siem.sinks.clickhouse.tls.enabled is off but url is https://: TLS follows the URL's scheme"
+                : $"siem.sinks.clickhouse.tls.enabled is on but url is {Url}: use https:// (ClickHouse's https_port, 8443 by default)");
         Compress = section.GetBoolean("compress");
         RequestTimeout = section.GetTimeSpan("request-timeout");
         RetryMinBackoff = section.GetTimeSpan("retry-min-backoff");
@@ -59,6 +66,26 @@ public sealed record ClickHouseSinkSettings
     public string User { get; init; }
 
     public string Password { get; init; }
+
+    /// <summary>TLS to ClickHouse: on with an <c>https://</c> URL, with the CA and client certificate of the <c>tls</c> block.</summary>
+    public Security.TlsClientSettings Tls { get; init; }
+
+    /// <summary>
+    /// The HTTP handler every client of this ClickHouse uses (the sink, history, the archive, the readiness check):
+    /// connections renewed every few minutes (DNS changes, balancers), the server's certificate checked against the
+    /// <c>tls</c> block's CA, its client certificate shown.
+    /// </summary>
+    public SocketsHttpHandler CreateHandler()
+    {
+        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        if (Tls.Enabled)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = Tls.Callback;
+            if (Tls.ServerName.Length > 0) handler.SslOptions.TargetHost = Tls.ServerName;
+            if (Tls.ClientCertificate("siem.sinks.clickhouse.tls") is { } certificate) handler.SslOptions.ClientCertificates = [certificate];
+        }
+        return handler;
+    }
 
     public bool Compress { get; init; }
 
@@ -116,4 +143,8 @@ public sealed record ClickHouseSinkSettings
             throw new ConfigurationException($"siem.sinks.clickhouse.{what} '{name}' is not a plain identifier (letters, digits, _)");
         return name;
     }
+
+    /// <summary>Never shows the password.</summary>
+    public override string ToString() =>
+        $"ClickHouseSinkSettings {{ Url = {Url}, Database = {Database}, Table = {Table}, User = {User}, Password = {(Password.Length > 0 ? "***" : "(none)")}, {Tls}, Cluster = {ClusterName} }}";
 }

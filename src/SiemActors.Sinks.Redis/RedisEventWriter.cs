@@ -31,9 +31,8 @@ public sealed class RedisEventWriter(IConnectionMultiplexer redis, RedisSinkSett
     /// <summary>Connects the one multiplexer a node shares; it reconnects by itself after outages.</summary>
     public static async Task<IConnectionMultiplexer> ConnectAsync(RedisSinkSettings settings)
     {
-        var options = ConfigurationOptions.Parse(settings.Connection);
+        var options = settings.Client.Options();
         options.AbortOnConnectFail = false; // start even while Redis is down; writes wait and retry
-        options.AllowAdmin = true;
         return await ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false);
     }
 

@@ -26,6 +26,7 @@ public sealed record RedisSinkSettings
             throw new ConfigurationException($"siem.sinks.redis.key-prefix must be non-empty and without braces (keys put their hash tag after it): \"{KeyPrefix}\"");
         if (AlertDedupeTtl < TimeSpan.FromSeconds(1)) throw new ConfigurationException("siem.sinks.redis.alert-dedupe-ttl must be at least 1s");
         if (string.IsNullOrWhiteSpace(Connection)) throw new ConfigurationException("siem.sinks.redis.connection is empty");
+        Client = Persistence.Redis.RedisClientSettings.FromConfig(section, "siem.sinks.redis");
         if (EventTtl < TimeSpan.Zero) throw new ConfigurationException("siem.sinks.redis.event-ttl must not be negative");
     }
 
@@ -33,6 +34,9 @@ public sealed record RedisSinkSettings
     public static RedisSinkSettings Create(Config config) => new(config.WithFallback(Reference.Value).GetConfig("siem.sinks.redis"));
 
     public string Connection { get; init; }
+
+    /// <summary>How every part of the node connects to this Redis: the connection with its user, password and TLS.</summary>
+    public Persistence.Redis.RedisClientSettings Client { get; init; }
 
     public string KeyPrefix { get; init; }
 

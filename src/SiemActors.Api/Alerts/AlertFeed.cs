@@ -48,7 +48,7 @@ public sealed class AlertFeed(IHubContext<EventsHub, IEventsClient> hub, RedisSi
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
-        var options = ConfigurationOptions.Parse(redis.Connection);
+        var options = redis.Client.Options();
         options.AbortOnConnectFail = false;
         options.ClientName = "siem-alert-feed";
         await using var connection = await ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false);

@@ -30,7 +30,7 @@ internal sealed class RedisStreamTail(RedisSinkSettings keys, LiveSettings setti
 
     public async Task RunAsync(CancellationToken cancellation)
     {
-        var options = ConfigurationOptions.Parse(keys.Connection);
+        var options = keys.Client.Options();
         options.AbortOnConnectFail = false;
         options.ClientName = "siem-live-bridge";
         options.AsyncTimeout = (int)(settings.ReadBlock + TimeSpan.FromSeconds(5)).TotalMilliseconds;

@@ -41,6 +41,9 @@ public sealed record ProducerSettings<TKey, TValue>
 
     public ProducerSettings<TKey, TValue> WithProperty(string key, string value) => this with { Properties = Properties.SetItem(key, value) };
 
+    public ProducerSettings<TKey, TValue> WithProperties(IEnumerable<KeyValuePair<string, string>> properties) =>
+        this with { Properties = Properties.SetItems(properties) };
+
     public ProducerSettings<TKey, TValue> WithParallelism(int parallelism) =>
         this with { Parallelism = parallelism >= 1 ? parallelism : throw new ArgumentOutOfRangeException(nameof(parallelism)) };
 

@@ -15,13 +15,14 @@ public static class DeadLetterLimit
     /// <summary>librdkafka's default <c>message.max.bytes</c>.</summary>
     public const int ProducerDefault = 1_000_000;
 
-    public static async Task<int> ResolveAsync(DeadLetterSettings settings, ProducerConfig producer, string topic, ILoggingAdapter log)
+    public static async Task<int> ResolveAsync(DeadLetterSettings settings, ProducerConfig producer, IReadOnlyDictionary<string, string> client, string topic,
+        ILoggingAdapter log)
     {
         if (settings.MaxRecordBytes > 0) return settings.MaxRecordBytes;
         var limit = producer.MessageMaxBytes ?? ProducerDefault;
         try
         {
-            using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = producer.BootstrapServers }).Build();
+            using var admin = new AdminClientBuilder(new AdminClientConfig(client.ToDictionary())).Build();
             var described = await admin.DescribeConfigsAsync([new ConfigResource { Type = ResourceType.Topic, Name = topic }],
                 new DescribeConfigsOptions { RequestTimeout = TimeSpan.FromSeconds(5) }).ConfigureAwait(false);
             if (described.FirstOrDefault()?.Entries.TryGetValue("max.message.bytes", out var entry) == true

@@ -9,10 +9,10 @@ namespace SiemActors.Pipeline.Epochs;
 /// answer it (older ones, the embedded mock) are asked once: the epochs then rest on offset regression alone. An id is
 /// reused for a few seconds, so a rebalance that assigns many partitions asks once.
 /// </summary>
-public sealed class TopicIds(string bootstrapServers, ILoggingAdapter log) : IDisposable
+public sealed class TopicIds(IReadOnlyDictionary<string, string> client, ILoggingAdapter log) : IDisposable
 {
     private static readonly TimeSpan Reuse = TimeSpan.FromSeconds(5);
-    private readonly IAdminClient _admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrapServers }).Build();
+    private readonly IAdminClient _admin = new AdminClientBuilder(new AdminClientConfig(client.ToDictionary())).Build();
     private readonly Lock _gate = new();
     private readonly Dictionary<string, (DateTime At, Task<string?> Id)> _recent = new(StringComparer.Ordinal);
     private volatile bool _unsupported;
