@@ -33,6 +33,10 @@
 #   scripts/services.sh status
 # Ports: SIEM_REDIS_PORT, SIEM_CLICKHOUSE_HTTP_PORT, SIEM_CLICKHOUSE_TCP_PORT, SIEM_CLICKHOUSE_INTERSERVER_PORT.
 # SIEM_REDIS_PERSIST=1 gives Redis an append-only file, so data survives a stop and start (the outage tests use it).
+# TLS and credentials (the security tests): with SIEM_TLS_DIR (holding ca.crt, server.crt, server.key) Redis listens
+# with TLS only on its port and ClickHouse also serves HTTPS on SIEM_CLICKHOUSE_HTTPS_PORT; SIEM_REDIS_USER and
+# SIEM_REDIS_PASSWORD make Redis refuse everyone but that ACL user (no admin or dangerous commands but INFO);
+# SIEM_CLICKHOUSE_USER and SIEM_CLICKHOUSE_PASSWORD add that ClickHouse user (loopback only).
 # State (PID files, logs, ClickHouse data) lives in $SIEM_SERVICES_DIR (default /tmp/siemactors-services): outside the
 # repository so that the clickhouse user can reach it wherever the repository is.
 set -euo pipefail
@@ -75,24 +79,66 @@ wait_until() { # what, seconds, command...
   done
 }
 
+redis_cli() { # the Redis of `start`, with its TLS and user when set
+  local args=(-h 127.0.0.1 -p "$redis_port")
+  [[ -n ${SIEM_TLS_DIR:-} ]] && args+=(--tls --cacert "$SIEM_TLS_DIR/ca.crt")
+  [[ -n ${SIEM_REDIS_USER:-} ]] && args+=(--user "$SIEM_REDIS_USER" --pass "$SIEM_REDIS_PASSWORD" --no-auth-warning)
+  redis-cli "${args[@]}" "$@"
+}
+
 start_redis() {
   if answers "$redis_port"; then echo "services: something already answers on 127.0.0.1:$redis_port; using it"; return; fi
   mkdir -p "$dir/redis"
   local persist=no
   [[ ${SIEM_REDIS_PERSIST:-0} == 1 ]] && persist=yes
-  redis-server --daemonize yes --bind 127.0.0.1 --port "$redis_port" --save "" --appendonly "$persist" --appendfsync always \
+  local listen=(--port "$redis_port") access=()
+  if [[ -n ${SIEM_TLS_DIR:-} ]]; then
+    listen=(--port 0 --tls-port "$redis_port" --tls-cert-file "$SIEM_TLS_DIR/server.crt" --tls-key-file "$SIEM_TLS_DIR/server.key"
+      --tls-ca-cert-file "$SIEM_TLS_DIR/ca.crt" --tls-auth-clients optional)
+  fi
+  if [[ -n ${SIEM_REDIS_USER:-} ]]; then
+    access=(--user default off --user "$SIEM_REDIS_USER" on ">$SIEM_REDIS_PASSWORD" '~*' '&*' +@all -@admin -@dangerous +info)
+  fi
+  redis-server --daemonize yes --bind 127.0.0.1 "${listen[@]}" "${access[@]}" --save "" --appendonly "$persist" --appendfsync always \
     --dir "$dir/redis" --pidfile "$dir/redis.pid" --logfile "$dir/redis/redis.log"
-  wait_until "Redis" 30 redis-cli -h 127.0.0.1 -p "$redis_port" ping
+  wait_until "Redis" 30 redis_cli ping
   echo "services: Redis on 127.0.0.1:$redis_port (pid $(cat "$dir/redis.pid"))"
 }
 
 start_clickhouse() {
   if answers "$ch_http_port"; then echo "services: something already answers on 127.0.0.1:$ch_http_port; using it"; return; fi
   mkdir -p "$dir/clickhouse"
+  local config=/etc/clickhouse-server/config.xml
+  if [[ -n ${SIEM_TLS_DIR:-} || -n ${SIEM_CLICKHOUSE_USER:-} ]]; then
+    # The package's config with a config.d and users.d of this instance's own: HTTPS, a user with a password.
+    local etc=$dir/clickhouse/etc
+    mkdir -p "$etc/config.d" "$etc/users.d"
+    cp /etc/clickhouse-server/config.xml /etc/clickhouse-server/users.xml "$etc/"
+    config=$etc/config.xml
+    if [[ -n ${SIEM_TLS_DIR:-} ]]; then
+      cat >"$etc/config.d/tls.xml" <<EOF
+<yandex>
+  <https_port>${SIEM_CLICKHOUSE_HTTPS_PORT:?SIEM_CLICKHOUSE_HTTPS_PORT is needed with SIEM_TLS_DIR}</https_port>
+  <openSSL><server>
+    <certificateFile>$SIEM_TLS_DIR/server.crt</certificateFile><privateKeyFile>$SIEM_TLS_DIR/server.key</privateKeyFile>
+    <caConfig>$SIEM_TLS_DIR/ca.crt</caConfig><verificationMode>none</verificationMode><dhParamsFile></dhParamsFile>
+  </server></openSSL>
+</yandex>
+EOF
+    fi
+    if [[ -n ${SIEM_CLICKHOUSE_USER:-} ]]; then
+      cat >"$etc/users.d/siem.xml" <<EOF
+<yandex><users><$SIEM_CLICKHOUSE_USER>
+  <password_sha256_hex>$(printf %s "$SIEM_CLICKHOUSE_PASSWORD" | sha256sum | cut -d' ' -f1)</password_sha256_hex>
+  <networks><ip>127.0.0.1</ip></networks><profile>default</profile><quota>default</quota>
+</$SIEM_CLICKHOUSE_USER></users></yandex>
+EOF
+    fi
+  fi
   sudo_if_needed chown -R clickhouse:clickhouse "$dir/clickhouse"
   # The package's config, with paths, ports and the listen address overridden: loopback only, data under $dir.
   sudo_if_needed start-stop-daemon --start --background --make-pidfile --pidfile "$dir/clickhouse.pid" \
-    --chuid clickhouse --exec /usr/sbin/clickhouse-server -- --config-file=/etc/clickhouse-server/config.xml -- \
+    --chuid clickhouse --exec /usr/sbin/clickhouse-server -- --config-file="$config" -- \
     --listen_host=127.0.0.1 --http_port="$ch_http_port" --tcp_port="$ch_tcp_port" \
     --interserver_http_port="$ch_interserver_port" \
     --path="$dir/clickhouse/data/" --tmp_path="$dir/clickhouse/tmp/" --user_files_path="$dir/clickhouse/user_files/" \

@@ -150,9 +150,13 @@ internal static partial class Program
     /// of one deployment share entity state, and separate deployments or tests on one Redis do not).
     /// </summary>
     private static Akka.Configuration.Config PersistenceDefaults(RedisSinkSettings redis) => Akka.Configuration.ConfigurationFactory.ParseString($$"""
-        akka.persistence.journal.redis { {{redis.Client.ToHocon()}}, key-prefix = {{Quote(redis.KeyPrefix + ":persistence")}},
+        akka.persistence.journal.redis {
+          {{redis.Client.ToHocon()}}
+          key-prefix = {{Quote(redis.KeyPrefix + ":persistence")}},
           wait-replicas = {{redis.WaitReplicas}}, wait-timeout = {{(long)redis.WaitTimeout.TotalMilliseconds}}ms }
-        akka.persistence.snapshot-store.redis { {{redis.Client.ToHocon()}}, key-prefix = {{Quote(redis.KeyPrefix + ":persistence")}},
+        akka.persistence.snapshot-store.redis {
+          {{redis.Client.ToHocon()}}
+          key-prefix = {{Quote(redis.KeyPrefix + ":persistence")}},
           wait-replicas = {{redis.WaitReplicas}}, wait-timeout = {{(long)redis.WaitTimeout.TotalMilliseconds}}ms }
         """);
 

@@ -80,10 +80,10 @@ public sealed class RedisClientSettings
     /// These settings as HOCON keys of a section (where the secret is, never the secret), for the persistence plugins
     /// to connect as the sinks do.
     /// </summary>
-    public string ToHocon() =>
-        $"connection = {Quote(Connection)}, user = {Quote(User)}, password-env = {Quote(_passwordEnv)}, password-file = {Quote(_passwordFile)}, " +
-        $"tls {{ enabled = {(Tls.Enabled ? "on" : "off")}, ca-file = {Quote(Tls.CaFile)}, cert-file = {Quote(Tls.CertFile)}, " +
-        $"key-file = {Quote(Tls.KeyFile)}, server-name = {Quote(Tls.ServerName)} }}";
+    public string ToHocon() => string.Join('\n',
+        $"connection = {Quote(Connection)}", $"user = {Quote(User)}", $"password-env = {Quote(_passwordEnv)}", $"password-file = {Quote(_passwordFile)}",
+        $"tls.enabled = {(Tls.Enabled ? "true" : "false")}", $"tls.ca-file = {Quote(Tls.CaFile)}", $"tls.cert-file = {Quote(Tls.CertFile)}",
+        $"tls.key-file = {Quote(Tls.KeyFile)}", $"tls.server-name = {Quote(Tls.ServerName)}");
 
     private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 

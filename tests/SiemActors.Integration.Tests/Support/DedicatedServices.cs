@@ -10,13 +10,21 @@ public sealed class DedicatedServices : IAsyncDisposable
 {
     private Dictionary<string, string> _env = null!;
 
-    public DedicatedServices() => PickPorts();
+    private readonly IReadOnlyDictionary<string, string> _extra;
+
+    /// <param name="extra">More of services.sh's environment: TLS and credentials (SIEM_TLS_DIR, SIEM_REDIS_USER, …).</param>
+    public DedicatedServices(IReadOnlyDictionary<string, string>? extra = null)
+    {
+        _extra = extra ?? new Dictionary<string, string>();
+        PickPorts();
+    }
 
     /// <summary>Free ports and a fresh directory (again after a start lost a port to another process).</summary>
     private void PickPorts()
     {
         RedisPort = Ports.Free();
         ClickHouseHttpPort = Ports.Free();
+        ClickHouseHttpsPort = Ports.Free();
         _env = new Dictionary<string, string>
         {
             ["SIEM_SERVICES_DIR"] = Path.Combine(Path.GetTempPath(), "siem-it-" + Guid.NewGuid().ToString("N")[..8]),
@@ -25,12 +33,17 @@ public sealed class DedicatedServices : IAsyncDisposable
             ["SIEM_CLICKHOUSE_HTTP_PORT"] = ClickHouseHttpPort.ToString(),
             ["SIEM_CLICKHOUSE_TCP_PORT"] = Ports.Free().ToString(),
             ["SIEM_CLICKHOUSE_INTERSERVER_PORT"] = Ports.Free().ToString(),
+            ["SIEM_CLICKHOUSE_HTTPS_PORT"] = ClickHouseHttpsPort.ToString(),
         };
+        foreach (var (name, value) in _extra) _env[name] = value;
     }
 
     public int RedisPort { get; private set; }
 
     public int ClickHouseHttpPort { get; private set; }
+
+    /// <summary>ClickHouse's HTTPS port, served when SIEM_TLS_DIR is given.</summary>
+    public int ClickHouseHttpsPort { get; private set; }
 
     public string RedisEndpoint => $"127.0.0.1:{RedisPort}";
 

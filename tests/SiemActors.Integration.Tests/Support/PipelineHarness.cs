@@ -47,6 +47,9 @@ public sealed class PipelineHarness : IAsyncDisposable
 
     public EmbeddedKafkaCluster Kafka { get; }
 
+    /// <summary>How the harness's own reads reach Redis, when not plainly at the endpoint (TLS, a user).</summary>
+    public Func<ConfigurationOptions>? RedisOptions { get; init; }
+
     public int DeadLetterPartitions { get; }
 
     public string Database { get; }
@@ -246,7 +249,7 @@ public sealed class PipelineHarness : IAsyncDisposable
         var text = await Query($"SELECT key, count, last_event_ms FROM {Database}.alerts FINAL WHERE rule = '{rule}' ORDER BY key FORMAT TabSeparated");
         var stored = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split('\t'))
             .Select(f => (f[0], long.Parse(f[1]), long.Parse(f[2]))).ToList();
-        _redis ??= await ConnectionMultiplexer.ConnectAsync($"{_redisEndpoint},allowAdmin=true");
+        _redis ??= await ConnectionMultiplexer.ConnectAsync(RedisOptions?.Invoke() ?? ConfigurationOptions.Parse($"{_redisEndpoint},allowAdmin=true"));
         var entries = await _redis.GetDatabase().StreamRangeAsync($"{KeyPrefix}:alerts");
         var ofRule = entries.Count(e => ((string?)e["alert"] ?? "").Contains($"\"rule\":\"{rule}\"", StringComparison.Ordinal));
         return (stored, ofRule);
@@ -258,7 +261,7 @@ public sealed class PipelineHarness : IAsyncDisposable
     /// </summary>
     public async Task<(long Ids, long Events)> RedisCounts()
     {
-        _redis ??= await ConnectionMultiplexer.ConnectAsync($"{_redisEndpoint},allowAdmin=true");
+        _redis ??= await ConnectionMultiplexer.ConnectAsync(RedisOptions?.Invoke() ?? ConfigurationOptions.Parse($"{_redisEndpoint},allowAdmin=true"));
         // A cluster's masters change in a failover: read the roles again before reading.
         if (_redis.GetServers().Any(s => s.ServerType == ServerType.Cluster)) await _redis.ConfigureAsync();
         var db = _redis.GetDatabase();
