@@ -30,9 +30,12 @@ public static class ApiEndpoints
         var api = app.MapGroup("/api");
         api.MapGet("/me", (HttpContext http) => Results.Json(new
         {
-            User = http.User.Identity?.Name,
+            User = JwtAuthentication.UserOf(http.User),
+            Roles = JwtAuthentication.RolesOf(http.User),
             Expires = http.User.FindFirst("exp")?.Value is { } exp && long.TryParse(exp, out var s) ? s * 1000 : (long?)null,
-        }, Json));
+        }, Json))
+            // Any signed-in user, also one without a role: the UI tells them what they lack.
+            .RequireAuthorization(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder(JwtAuthentication.Scheme).RequireAuthenticatedUser().Build());
         api.MapGet("/events", SearchAsync);
         api.MapGet("/stats", StatsAsync);
         api.MapGet("/alerts", AlertsAsync);

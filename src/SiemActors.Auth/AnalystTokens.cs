@@ -7,15 +7,17 @@ namespace SiemActors.Auth;
 /// <summary>Issues analysts' tokens (HS256) and states how they are validated; the node and <c>siemctl token</c> share it.</summary>
 public static class AnalystTokens
 {
-    public static string Issue(JwtSettings settings, string user, TimeSpan? lifetime = null, DateTimeOffset? now = null)
+    /// <summary>A development token for <paramref name="user"/> with <paramref name="role"/> (viewer by default) in the <c>roles</c> claim.</summary>
+    public static string Issue(JwtSettings settings, string user, TimeSpan? lifetime = null, DateTimeOffset? now = null, string role = AnalystRoles.Viewer)
     {
         if (string.IsNullOrWhiteSpace(user)) throw new ArgumentException("a token names its user", nameof(user));
+        if (AnalystRoles.Rank(role) < 0) throw new ArgumentException($"role must be viewer, responder or admin, not \"{role}\"", nameof(role));
         var issuedAt = (now ?? DateTimeOffset.UtcNow).UtcDateTime;
         var descriptor = new SecurityTokenDescriptor
         {
             Issuer = settings.Issuer,
             Audience = settings.Audience,
-            Subject = new ClaimsIdentity([new Claim(JwtRegisteredClaimNames.Sub, user), new Claim("name", user)]),
+            Subject = new ClaimsIdentity([new Claim(JwtRegisteredClaimNames.Sub, user), new Claim("name", user), new Claim("roles", role)]),
             IssuedAt = issuedAt,
             NotBefore = issuedAt,
             Expires = issuedAt + (lifetime ?? settings.TokenLifetime),

@@ -27,6 +27,12 @@ public sealed record JwtSettings
 
     public required string SecretFile { get; init; }
 
+    /// <summary>Where a token's roles are and how they map to the node's (<c>roles</c>).</summary>
+    public required RoleMapping Roles { get; init; }
+
+    /// <summary>Tokens of the organisation's OpenID Connect issuer (<c>oidc</c>); off when its issuer is empty.</summary>
+    public required OidcSettings Oidc { get; init; }
+
     private static readonly Lazy<Config> Reference = new(() =>
         ConfigurationFactory.FromResource("SiemActors.Auth.reference.conf", typeof(JwtSettings).Assembly));
 
@@ -43,6 +49,8 @@ public sealed record JwtSettings
         ConfiguredSecret = auth.GetString("secret", ""),
         SecretEnvironmentVariable = auth.GetString("secret-env", ""),
         SecretFile = auth.GetString("secret-file", ""),
+        Roles = RoleMapping.FromConfig(auth),
+        Oidc = OidcSettings.FromConfig(auth),
     };
 
     /// <summary>The signing key's bytes; throws <see cref="ConfigurationException"/> when there is none.</summary>

@@ -1,12 +1,17 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using SiemActors.Api.Auth;
+using SiemActors.Auth;
 
 namespace SiemActors.Management;
 
 /// <summary>
-/// Admits management requests that carry <c>Authorization: Bearer &lt;management token&gt;</c>, compared in constant
-/// time; anything else gets 401 with a JSON reason. Analysts' JWTs are not management tokens.
+/// Admits management requests that carry <c>Authorization: Bearer &lt;management token&gt;</c> (compared in constant
+/// time) or, on a node with the api role, an analyst's token with the <c>admin</c> role. No token or a wrong one: 401;
+/// a valid analyst token without <c>admin</c>: 403. Both with a JSON reason.
 /// </summary>
 internal sealed class ManagementTokenFilter(string token) : IEndpointFilter
 {
@@ -14,12 +19,29 @@ internal sealed class ManagementTokenFilter(string token) : IEndpointFilter
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var header = context.HttpContext.Request.Headers.Authorization.ToString();
+        var http = context.HttpContext;
+        var header = http.Request.Headers.Authorization.ToString();
         const string prefix = "Bearer ";
         var given = header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? Encoding.UTF8.GetBytes(header[prefix.Length..].Trim()) : [];
-        if (!CryptographicOperations.FixedTimeEquals(given, _expected))
-            return Results.Json(new { error = given.Length == 0 ? "a management token is required" : "the management token is wrong" },
-                statusCode: StatusCodes.Status401Unauthorized);
-        return await next(context);
+        if (CryptographicOperations.FixedTimeEquals(given, _expected)) return await next(context);
+        if (given.Length > 0 && await AnalystAsync(http) is { } analyst)
+        {
+            if (!analyst.HasClaim(AnalystRoles.ClaimType, AnalystRoles.Admin))
+                return Results.Json(new { error = $"{JwtAuthentication.UserOf(analyst)} lacks the admin role that management requires" },
+                    statusCode: StatusCodes.Status403Forbidden);
+            http.User = analyst;
+            return await next(context);
+        }
+        return Results.Json(new { error = given.Length == 0 ? "a management token or an admin's token is required" : "the token is not valid here" },
+            statusCode: StatusCodes.Status401Unauthorized);
+    }
+
+    /// <summary>The analyst the request's token authenticates, where this node checks analysts' tokens (the api role).</summary>
+    private static async Task<System.Security.Claims.ClaimsPrincipal?> AnalystAsync(HttpContext http)
+    {
+        var schemes = http.RequestServices.GetService<IAuthenticationSchemeProvider>();
+        if (schemes is null || await schemes.GetSchemeAsync(JwtAuthentication.Scheme) is null) return null;
+        var result = await http.AuthenticateAsync(JwtAuthentication.Scheme);
+        return result.Succeeded ? result.Principal : null;
     }
 }

@@ -68,7 +68,7 @@ public class ApiHost : IAsyncLifetime
     protected virtual string LiveConfig =>
         "max-events-per-second = 1000000, buffer-per-connection = 5000, push-interval = 50ms, stats-interval = 200ms, streams-refresh = 200ms, read-block = 200ms, send-timeout = 10m, max-delay = 10m";
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         var config = ConfigurationFactory.ParseString($$"""
             siem.api {

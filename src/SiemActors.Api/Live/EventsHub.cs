@@ -57,5 +57,5 @@ public sealed class EventsHub(IRequiredActor<LiveBridge> bridge, Alerts.AlertFee
 
     public Task UnsubscribeAlerts() => Groups.RemoveFromGroupAsync(Context.ConnectionId, Alerts.AlertFeed.Group);
 
-    private string User => Context.User?.Identity?.Name ?? "?";
+    private string User => Context.User is { } user ? Auth.JwtAuthentication.UserOf(user) : "?";
 }

@@ -7,7 +7,7 @@ using SiemActors.Domain.Filtering;
 namespace SiemActors.Cli.Commands;
 
 /// <summary>
-/// <c>siemctl token --user NAME [--ttl 8h]</c>: issues an analyst's JWT signed with the secret the node uses
+/// <c>siemctl token --user NAME [--role viewer|responder|admin] [--ttl 8h]</c>: issues an analyst's JWT signed with the secret the node uses
 /// (<c>siem.api.auth</c>: the secret-env variable, else the configured secret, else the secret file — a relative
 /// secret-file is taken from the repository root, where the node started by scripts/run.sh finds it). For development.
 /// </summary>
@@ -18,7 +18,13 @@ internal static class TokenCommand
         var user = new Option<string>("--user") { Description = "the analyst the token names", Required = true };
         var ttl = new Option<string?>("--ttl") { Description = "lifetime, such as 30m, 8h or 7d (default: siem.api.auth.token-lifetime)" };
         var secretFile = new Option<string?>("--secret-file") { Description = "the secret file the node uses, when it is not siem.api.auth.secret-file" };
-        var command = new Command("token", "Issue an analyst's JWT for the UI, the hub and the REST API (development)") { user, ttl, secretFile };
+        var role = new Option<string>("--role")
+        {
+            Description = "viewer (live, history, alerts), responder (also alert triage) or admin (also management and the audit trail)",
+            DefaultValueFactory = _ => AnalystRoles.Viewer,
+        };
+        role.AcceptOnlyFromAmong([.. AnalystRoles.All]);
+        var command = new Command("token", "Issue an analyst's JWT for the UI, the hub and the REST API (development)") { user, ttl, secretFile, role };
         command.SetAction(result =>
         {
             var settings = JwtSettings.FromConfig(SiemConfig.Load(result.GetValue(configOption)));
@@ -40,7 +46,7 @@ internal static class TokenCommand
             }
             try
             {
-                Console.WriteLine(AnalystTokens.Issue(settings, result.GetValue(user)!, lifetime));
+                Console.WriteLine(AnalystTokens.Issue(settings, result.GetValue(user)!, lifetime, role: result.GetValue(role)!));
             }
             catch (ConfigurationException ex)
             {
