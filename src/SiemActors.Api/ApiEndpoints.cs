@@ -2,6 +2,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using SiemActors.Api.Audit;
 using SiemActors.Api.Auth;
 using SiemActors.Api.History;
 using SiemActors.Api.Live;
@@ -39,33 +41,36 @@ public static class ApiEndpoints
         api.MapGet("/events", SearchAsync);
         api.MapGet("/stats", StatsAsync);
         api.MapGet("/alerts", AlertsAsync);
+        api.MapGet("/audit", AuditAsync).RequireAuthorization(AnalystRoles.Admin);
         return app;
     }
 
     private static async Task<IResult> SearchAsync(HttpContext http, HistoryService history, ApiSettings settings)
     {
         var q = http.Request.Query;
-        return await Answer(async () =>
+        return await Answer(http, AuditActions.Search, Describe(q, "filter", "from", "to", "limit", "cursor"), async () =>
         {
             var request = HistoryRequest.Parse(q["filter"], q["from"], q["to"], q["limit"], q["cursor"], settings.History, Now(), limits: settings.Filter);
-            return Results.Json(await history.SearchAsync(request, http.RequestAborted), Json);
+            var page = await history.SearchAsync(request, http.RequestAborted);
+            return (Results.Json(page, Json), page.Events.Count);
         });
     }
 
     private static async Task<IResult> AlertsAsync(HttpContext http, Alerts.AlertsService alerts, ApiSettings settings)
     {
         var q = http.Request.Query;
-        return await Answer(async () =>
+        return await Answer(http, AuditActions.AlertsSearch, Describe(q, "filter", "from", "to", "limit"), async () =>
         {
             var request = HistoryRequest.Parse(q["filter"], q["from"], q["to"], q["limit"], null, settings.History, Now(), FilterFields.Alerts, settings.Filter);
-            return Results.Json(await alerts.SearchAsync(request, http.RequestAborted), Json);
+            var page = await alerts.SearchAsync(request, http.RequestAborted);
+            return (Results.Json(page, Json), page.Alerts.Count);
         });
     }
 
     private static async Task<IResult> StatsAsync(HttpContext http, HistoryService history, ApiSettings settings)
     {
         var window = http.Request.Query["window"].ToString();
-        return await Answer(async () =>
+        return await Answer(http, AuditActions.Stats, Describe(http.Request.Query, "window"), async () =>
         {
             var span = settings.History.StatsDefaultWindow;
             if (window.Length > 0)
@@ -76,33 +81,62 @@ public static class ApiEndpoints
                     throw new ApiRequestException($"window must be positive and at most {settings.History.MaxRange:g}");
             }
             var now = Now();
-            return Results.Json(await history.StatsAsync(now - (long)span.TotalMilliseconds, now, http.RequestAborted), Json);
+            return (Results.Json(await history.StatsAsync(now - (long)span.TotalMilliseconds, now, http.RequestAborted), Json), -1);
         });
     }
 
-    /// <summary>Errors as JSON: 400 with the message (and a bad filter's position), 503 when ClickHouse or the archive cannot answer, 500 for a damaged archive object.</summary>
-    private static async Task<IResult> Answer(Func<Task<IResult>> handler)
+    /// <summary><c>GET /api/audit</c> (admin): the audit trail, newest first (docs/security.md).</summary>
+    public static async Task<IResult> AuditAsync(HttpContext http, AuditReader reader)
+    {
+        var q = http.Request.Query;
+        return await Answer(http, AuditActions.AuditRead, Describe(q, "from", "to", "user", "action", "contains", "limit"), async () =>
+        {
+            var query = AuditQuery.Parse(q["from"], q["to"], q["user"], q["action"], q["contains"], q["limit"], Now());
+            var entries = await reader.ReadAsync(query, http.RequestAborted);
+            return (Results.Json(new { Entries = entries }, Json), entries.Count);
+        });
+    }
+
+    /// <summary>The query's parameters that say what was asked, for the audit trail.</summary>
+    private static string Describe(IQueryCollection query, params string[] names) =>
+        string.Join(' ', names.Where(n => query.ContainsKey(n)).Select(n => $"{n}={query[n]}"));
+
+    /// <summary>
+    /// Runs a read and audits it with the rows it returned; errors as JSON: 400 with the message (and a bad filter's
+    /// position), 503 when ClickHouse or the archive cannot answer, 500 for a damaged archive object.
+    /// </summary>
+    private static async Task<IResult> Answer(HttpContext http, string action, string detail, Func<Task<(IResult Result, long Size)>> handler)
+    {
+        var audit = http.RequestServices.GetService<AuditTrail>();
+        var (result, size, status) = await Run(handler);
+        audit?.Record(http, action, detail, status < 400 ? "ok" : status < 500 ? "refused" : "error", status, size);
+        return result;
+    }
+
+    private static async Task<(IResult Result, long Size, int Status)> Run(Func<Task<(IResult Result, long Size)>> handler)
     {
         try
         {
-            return await handler();
+            var (result, size) = await handler();
+            return (result, size, StatusCodes.Status200OK);
         }
         catch (FilterSyntaxException ex)
         {
-            return Results.Json(new ApiError(ex.Reason, ex.Position), Json, statusCode: StatusCodes.Status400BadRequest);
+            return (Results.Json(new ApiError(ex.Reason, ex.Position), Json, statusCode: StatusCodes.Status400BadRequest), -1, StatusCodes.Status400BadRequest);
         }
         catch (ApiRequestException ex)
         {
-            return Results.Json(new ApiError(ex.Message, null), Json, statusCode: StatusCodes.Status400BadRequest);
+            return (Results.Json(new ApiError(ex.Message, null), Json, statusCode: StatusCodes.Status400BadRequest), -1, StatusCodes.Status400BadRequest);
         }
         catch (Exception ex) when (ex is TimeoutException or ClickHouseServerException or HttpRequestException || Archive.ArchiveStoreErrors.IsStoreFailure(ex))
         {
-            return Results.Json(new ApiError($"the event store cannot answer: {ex.Message}", null), Json, statusCode: StatusCodes.Status503ServiceUnavailable);
+            return (Results.Json(new ApiError($"the event store cannot answer: {ex.Message}", null), Json, statusCode: StatusCodes.Status503ServiceUnavailable), -1,
+                StatusCodes.Status503ServiceUnavailable);
         }
         catch (Archive.ArchiveCorruptException ex)
         {
-            return Results.Json(new ApiError($"the archive holds an object it cannot read: {ex.Message}", null), Json,
-                statusCode: StatusCodes.Status500InternalServerError);
+            return (Results.Json(new ApiError($"the archive holds an object it cannot read: {ex.Message}", null), Json,
+                statusCode: StatusCodes.Status500InternalServerError), -1, StatusCodes.Status500InternalServerError);
         }
     }
 

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
+using SiemActors.Api.Audit;
 using SiemActors.Api.Auth;
 using SiemActors.Api.History;
 using SiemActors.Api.Live;
@@ -31,6 +32,7 @@ public static class ApiHosting
         // too long reaches the API, which answers the documented 400 JSON error (siem.api.filter.max-length).
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestLineSize = 1024 * 1024);
         services.AddAnalystAuthentication(settings.Auth);
+        services.AddSiemAudit(config);
         // Other sites' pages may call the API only from the configured origins (siem.api.http.cors-origins); the
         // node's own UI is same-origin and needs none. Bearer tokens, no cookies: no credentials are allowed.
         services.AddCors(cors => cors.AddDefaultPolicy(policy =>

@@ -52,6 +52,7 @@ public static class ManagementHosting
         ActorsEndpoint.Map(management);
         ShardsEndpoint.Map(management);
         PipelineEndpoint.Map(management);
+        AuditEndpoint.Map(management);
 
         AllocationMetric.Register();
         var metrics = app.MapMetrics("/metrics").AllowAnonymous();

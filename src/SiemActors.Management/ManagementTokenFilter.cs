@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using SiemActors.Api.Audit;
 using SiemActors.Api.Auth;
 using SiemActors.Auth;
 
@@ -23,17 +24,34 @@ internal sealed class ManagementTokenFilter(string token) : IEndpointFilter
         var header = http.Request.Headers.Authorization.ToString();
         const string prefix = "Bearer ";
         var given = header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? Encoding.UTF8.GetBytes(header[prefix.Length..].Trim()) : [];
-        if (CryptographicOperations.FixedTimeEquals(given, _expected)) return await next(context);
+        var audit = http.RequestServices.GetService<AuditTrail>();
+        var call = $"{http.Request.Method} {http.Request.Path}{http.Request.QueryString}";
+        if (CryptographicOperations.FixedTimeEquals(given, _expected)) return await Audited(next, context, audit, call, TokenUser);
         if (given.Length > 0 && await AnalystAsync(http) is { } analyst)
         {
+            http.User = analyst;
             if (!analyst.HasClaim(AnalystRoles.ClaimType, AnalystRoles.Admin))
+            {
+                audit?.Record(http, AuditActions.Management, call, "refused", StatusCodes.Status403Forbidden);
                 return Results.Json(new { error = $"{JwtAuthentication.UserOf(analyst)} lacks the admin role that management requires" },
                     statusCode: StatusCodes.Status403Forbidden);
-            http.User = analyst;
-            return await next(context);
+            }
+            return await Audited(next, context, audit, call, null);
         }
+        audit?.Record(http, AuditActions.Management, call, "refused", StatusCodes.Status401Unauthorized, user: "(no valid token)");
         return Results.Json(new { error = given.Length == 0 ? "a management token or an admin's token is required" : "the token is not valid here" },
             statusCode: StatusCodes.Status401Unauthorized);
+    }
+
+    /// <summary>The user the audit trail names for calls made with the management token.</summary>
+    public const string TokenUser = "(management token)";
+
+    private static async ValueTask<object?> Audited(EndpointFilterDelegate next, EndpointFilterInvocationContext context, AuditTrail? audit, string call, string? user)
+    {
+        var result = await next(context);
+        var status = result is IStatusCodeHttpResult { StatusCode: { } code } ? code : StatusCodes.Status200OK;
+        audit?.Record(context.HttpContext, AuditActions.Management, call, status < 400 ? "ok" : status < 500 ? "refused" : "error", status, user: user);
+        return result;
     }
 
     /// <summary>The analyst the request's token authenticates, where this node checks analysts' tokens (the api role).</summary>

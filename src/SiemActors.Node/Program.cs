@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Serilog;
 using SiemActors.Api;
+using SiemActors.Api.Audit;
 using SiemActors.Archive;
 using SiemActors.Detection;
 using SiemActors.Detection.Entity;
@@ -104,6 +105,7 @@ try
                 new ClusterSingletonOptions { Role = archive.Role }, createProxyToo: false);
     });
     if (node.Has(ApiRole)) builder.Services.AddSiemApi(api, node.Hocon);
+    else builder.Services.AddSiemAudit(node.Hocon); // management calls are audited on every node
     // Registered after Akka, so it stops (drains and commits) before the actor system leaves the cluster.
     if (node.Has("ingest")) builder.Services.AddHostedService<PipelineService>();
 

@@ -63,6 +63,12 @@ public sealed record ClickHouseSinkSettings
     /// <summary>The ranges of records the pipeline never read (<see cref="IngestGapsSchema"/>), database-qualified.</summary>
     public string GapsTable => $"{Database}.ingest_gaps";
 
+    /// <summary>The audit trail (<see cref="AuditSchema"/>), database-qualified.</summary>
+    public string AuditTable => $"{Database}.audit";
+
+    /// <summary>The alerts' triage changes (<see cref="AlertChangesSchema"/>), database-qualified.</summary>
+    public string AlertChangesTable => $"{Database}.alert_changes";
+
     public string User { get; init; }
 
     public string Password { get; init; }

@@ -108,12 +108,37 @@ public static class JwtAuthentication
             },
             OnTokenValidated = context =>
             {
-                if (context.Principal?.Identity is ClaimsIdentity identity) Recognise(identity, settings.Roles);
+                if (context.Principal?.Identity is ClaimsIdentity identity)
+                {
+                    Recognise(identity, settings.Roles);
+                    if (context.SecurityToken is JsonWebToken token) SignedIn(context.HttpContext, context.Principal, token);
+                }
                 return Task.CompletedTask;
             },
-            OnAuthenticationFailed = rotation.RetryAsync,
+            OnAuthenticationFailed = async context =>
+            {
+                await rotation.RetryAsync(context);
+                if (context.Result?.Succeeded == true) return;
+                var reason = context.Exception switch
+                {
+                    SecurityTokenExpiredException => "expired",
+                    SecurityTokenInvalidAudienceException => "wrong audience",
+                    SecurityTokenInvalidIssuerException => "unknown issuer",
+                    SecurityTokenSignatureKeyNotFoundException => "unknown signing key",
+                    SecurityTokenInvalidSignatureException => "bad signature",
+                    SecurityTokenInvalidAlgorithmException => "algorithm not accepted",
+                    SecurityTokenMalformedException => "malformed",
+                    _ => context.Exception.GetType().Name,
+                };
+                context.HttpContext.RequestServices.GetService<Audit.SignIns>()?.Refused(context.HttpContext, reason);
+            },
         };
     }
+
+    /// <summary>Audits a token's first use on this node as a sign-in.</summary>
+    internal static void SignedIn(HttpContext http, ClaimsPrincipal principal, JsonWebToken token) =>
+        http.RequestServices.GetService<Audit.SignIns>()?.Accepted(http, principal, token.EncodedToken,
+            token.ValidTo == DateTime.MinValue ? 0 : new DateTimeOffset(token.ValidTo, TimeSpan.Zero).ToUnixTimeMilliseconds());
 
     /// <summary>Adds the user's name (name, preferred_username, email or sub) and the node's roles the token grants.</summary>
     internal static void Recognise(ClaimsIdentity identity, RoleMapping roles)

@@ -42,6 +42,7 @@ internal sealed class KeyRotation(JwtSettings settings)
         if (!result.IsValid || result.ClaimsIdentity is null) return;
         JwtAuthentication.Recognise(result.ClaimsIdentity, settings.Roles);
         context.Principal = new ClaimsPrincipal(result.ClaimsIdentity);
+        if (result.SecurityToken is JsonWebToken verified) JwtAuthentication.SignedIn(context.HttpContext, context.Principal, verified);
         context.Success();
     }
 }

@@ -73,7 +73,38 @@ internal static class ManagementCommands
                 : await c.GetAsync("/management/pipeline/gaps", ct),
             (j, r) => PrintGaps(j, r.GetValue(acknowledge)), acknowledge));
 
-        return [cluster, actor, shards, pipeline];
+        var from = new Option<string?>("--from") { Description = "start of the range, in the filter language's times (default: now-24h)" };
+        var to = new Option<string?>("--to") { Description = "end of the range (default: now)" };
+        var user = new Option<string?>("--user") { Description = "only this user's actions" };
+        var action = new Option<string?>("--action") { Description = "only this kind: sign_in, search, stats, alerts_search, subscribe, unsubscribe, alerts_subscribe, alert_change, management, audit_read" };
+        var contains = new Option<string?>("--contains") { Description = "only actions whose detail (a filter, a path, a change) contains this text, any case" };
+        var limit = new Option<int>("--limit") { Description = "at most this many, newest first", DefaultValueFactory = _ => 100 };
+        var audit = Verb("audit", "The audit trail: who searched, subscribed, changed alerts or called management, when, from where (admin)",
+            (c, r, ct) => c.GetAsync("/management/audit?" + Query(("from", r.GetValue(from)), ("to", r.GetValue(to)), ("user", r.GetValue(user)),
+                ("action", r.GetValue(action)), ("contains", r.GetValue(contains)), ("limit", r.GetValue(limit).ToString(CultureInfo.InvariantCulture))), ct),
+            (j, _) => PrintAudit(j), from, to, user, action, contains, limit);
+        audit.Options.Add(node);
+        audit.Options.Add(token);
+        audit.Options.Add(json);
+
+        return [cluster, actor, shards, pipeline, audit];
+    }
+
+    private static string Query(params (string Name, string? Value)[] parameters) =>
+        string.Join('&', parameters.Where(p => !string.IsNullOrEmpty(p.Value)).Select(p => $"{p.Name}={Uri.EscapeDataString(p.Value!)}"));
+
+    private static void PrintAudit(JsonElement j)
+    {
+        var entries = j.GetProperty("entries");
+        Console.WriteLine($"{"time (UTC)",-24} {"user",-20} {"action",-16} {"result",-8} {"size",6} {"remote",-16} detail");
+        foreach (var e in entries.EnumerateArray())
+        {
+            var at = DateTimeOffset.FromUnixTimeMilliseconds(e.GetProperty("at_ms").GetInt64()).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture);
+            var size = e.GetProperty("result_size").GetInt64();
+            Console.WriteLine($"{at,-24} {e.GetProperty("user").GetString(),-20} {e.GetProperty("action").GetString(),-16} {e.GetProperty("result").GetString(),-8} " +
+                              $"{(size < 0 ? "" : size.ToString(CultureInfo.InvariantCulture)),6} {e.GetProperty("remote").GetString(),-16} {e.GetProperty("detail").GetString()}");
+        }
+        Console.WriteLine($"{entries.GetArrayLength()} entries");
     }
 
     private static void PrintCluster(JsonElement j)
