@@ -10,7 +10,7 @@ namespace SiemActors.Sinks.ClickHouse;
 public static class AlertChangesSchema
 {
     public static IEnumerable<string> Statements(ClickHouseSinkSettings s) =>
-        ClusterTables.Create(s, s.AlertChangesTable, Columns, "ReplacingMergeTree", "", "PARTITION BY toYYYYMM(event_date) ORDER BY (alert_id, at_ms, change_id)");
+        new[] { $"CREATE DATABASE IF NOT EXISTS {s.Database}" }.Concat(ClusterTables.Create(s, s.AlertChangesTable, Columns, "ReplacingMergeTree", "", "PARTITION BY toYYYYMM(event_date) ORDER BY (alert_id, at_ms, change_id)"));
 
     private const string Columns = """
         (

@@ -8,7 +8,7 @@ namespace SiemActors.Sinks.ClickHouse;
 public static class AuditSchema
 {
     public static IEnumerable<string> Statements(ClickHouseSinkSettings s) =>
-        ClusterTables.Create(s, s.AuditTable, Columns, "ReplacingMergeTree", "", "PARTITION BY toYYYYMM(event_date) ORDER BY (event_date, at_ms, audit_id)");
+        new[] { $"CREATE DATABASE IF NOT EXISTS {s.Database}" }.Concat(ClusterTables.Create(s, s.AuditTable, Columns, "ReplacingMergeTree", "", "PARTITION BY toYYYYMM(event_date) ORDER BY (event_date, at_ms, audit_id)"));
 
     private const string Columns = """
         (

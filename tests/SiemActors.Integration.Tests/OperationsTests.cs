@@ -89,6 +89,43 @@ public sealed class OperationsTests(ServicesFixture fixture) : IClassFixture<Ser
         Assert.Equal(5, code);
         Assert.Contains("not a member", output);
 
+        // Management with analysts' tokens: an admin's is accepted, a viewer's refused (403); both audited, as is every
+        // call made with the management token and the refused one above; siemctl audit shows them (docs/security.md).
+        var auth = SiemActors.Auth.JwtSettings.FromConfig(Akka.Configuration.ConfigurationFactory.ParseString(
+            "siem.api.auth.secret = \"integration-tests-secret-0123456789abcdef\""));
+        var admin = SiemActors.Auth.AnalystTokens.Issue(auth, "olga-admin", role: "admin");
+        var viewer = SiemActors.Auth.AnalystTokens.Issue(auth, "victor-viewer", role: "viewer");
+        (code, output) = await Siemctl.RunAsync(["shards", "show", "--json", "--node", node.HttpUrl, "--token", admin]);
+        Assert.Equal(0, code);
+        using (var asViewer = new HttpClient { BaseAddress = new Uri(node.HttpUrl) })
+        {
+            asViewer.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", viewer);
+            using var refused = await asViewer.GetAsync("/management/cluster");
+            Assert.Equal(System.Net.HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Contains("lacks the admin role", await refused.Content.ReadAsStringAsync());
+        }
+        JsonElement[] trail = [];
+        await Eventually.True(async () =>
+        {
+            (code, output) = await Siemctl.RunAsync(["audit", "--action", "management", "--limit", "1000", "--json", .. common]);
+            if (code != 0) return false;
+            trail = JsonDocument.Parse(output).RootElement.GetProperty("entries").EnumerateArray().ToArray();
+            return trail.Any(e => e.GetProperty("user").GetString() == "victor-viewer");
+        }, TimeSpan.FromSeconds(30), () => $"siemctl audit answered {code}: {output}");
+        Assert.Contains(trail, e => e.GetProperty("user").GetString() == "(management token)" && e.GetProperty("detail").GetString() == "GET /management/cluster"
+                                    && e.GetProperty("result").GetString() == "ok");
+        Assert.Contains(trail, e => e.GetProperty("user").GetString() == "(management token)" && e.GetProperty("detail").GetString()!.StartsWith("POST /management/cluster/leave")
+                                    && e.GetProperty("status").GetInt32() >= 400 && e.GetProperty("result").GetString() == "refused");
+        Assert.Contains(trail, e => e.GetProperty("user").GetString() == "(no valid token)" && e.GetProperty("status").GetInt32() == 401);
+        Assert.Contains(trail, e => e.GetProperty("user").GetString() == "olga-admin" && e.GetProperty("detail").GetString() == "GET /management/shards"
+                                    && e.GetProperty("roles").EnumerateArray().Select(r => r.GetString()).Contains("admin"));
+        Assert.Contains(trail, e => e.GetProperty("user").GetString() == "victor-viewer" && e.GetProperty("status").GetInt32() == 403
+                                    && e.GetProperty("result").GetString() == "refused");
+        Assert.All(trail, e => Assert.Equal("127.0.0.1", e.GetProperty("remote").GetString()));
+        (code, output) = await Siemctl.RunAsync(["audit", "--user", "olga-admin", .. common]);
+        Assert.Equal(0, code);
+        Assert.Matches(@"olga-admin\s+management\s+ok\s+127\.0\.0\.1\s+GET /management/shards", output);
+
         // Lag after a restart, with nothing new to read: the group's committed offsets, not what this new process
         // has committed itself (nothing yet) — every partition known, lag 0.
         Assert.Equal(0, await node.Terminate(TimeSpan.FromSeconds(60)));

@@ -66,8 +66,8 @@ public sealed class AuditReader(ClickHouseHttpClient clickHouse, ClickHouseSinkS
 {
     private int _schemaReady;
 
-    /// <summary>The matching records, newest first, as JSON objects (snake_case, as stored).</summary>
-    public async Task<IReadOnlyList<JsonElement>> ReadAsync(AuditQuery query, CancellationToken ct)
+    /// <summary>The matching records, newest first.</summary>
+    public async Task<IReadOnlyList<AuditRecord>> ReadAsync(AuditQuery query, CancellationToken ct)
     {
         if (Volatile.Read(ref _schemaReady) == 0)
         {
@@ -78,7 +78,10 @@ public sealed class AuditReader(ClickHouseHttpClient clickHouse, ClickHouseSinkS
         return text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line =>
         {
             using var row = JsonDocument.Parse(line);
-            return row.RootElement.Clone();
+            var r = row.RootElement;
+            return new AuditRecord(HistoryRows.Text(r, "audit_id"), HistoryRows.Long(r, "at_ms"), HistoryRows.Text(r, "node"), HistoryRows.Text(r, "user"),
+                r.GetProperty("roles").EnumerateArray().Select(e => e.GetString() ?? "").ToList(), HistoryRows.Text(r, "action"), HistoryRows.Text(r, "detail"),
+                HistoryRows.Text(r, "remote"), HistoryRows.Text(r, "result"), (int)HistoryRows.Long(r, "status"), HistoryRows.Long(r, "result_size"));
         }).ToList();
     }
 }

@@ -64,7 +64,7 @@ public sealed class AuditTrail : BackgroundService
         if (!_settings.Enabled) return;
         try
         {
-            await _writer.EnsureSchemaAsync(stopping).ConfigureAwait(false);
+            await EnsureSchemaAsync(stopping).ConfigureAwait(false);
             while (await _queue.Reader.WaitToReadAsync(stopping).ConfigureAwait(false))
             {
                 await WriteQueuedAsync(stopping).ConfigureAwait(false);
@@ -83,6 +83,24 @@ public sealed class AuditTrail : BackgroundService
         catch (OperationCanceledException)
         {
             while (_queue.Reader.TryRead(out var record)) Dropped(record);
+        }
+    }
+
+    /// <summary>Creates the table, retrying whatever fails: the trail waits for ClickHouse, it never stops the node.</summary>
+    private async Task EnsureSchemaAsync(CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await _writer.EnsureSchemaAsync(ct).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                _log.LogError("The audit table cannot be created (attempt {Attempt}): {Reason}; records wait in the queue, retrying", attempt, ex.Message);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, attempt * 2)), ct).ConfigureAwait(false);
+            }
         }
     }
 
@@ -118,7 +136,7 @@ public sealed class AuditTrail : BackgroundService
                 batch.Clear();
                 throw;
             }
-            catch (ClickHouseServerException ex)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 _log.LogError("Audit records not stored (attempt {Attempt}): {Reason}; retrying", attempt, ex.Message);
                 await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, attempt)), ct).ConfigureAwait(false);
