@@ -41,6 +41,9 @@ public static class ApiEndpoints
         api.MapGet("/events", SearchAsync);
         api.MapGet("/stats", StatsAsync);
         api.MapGet("/alerts", AlertsAsync);
+        api.MapGet("/alerts/states", StatesAsync);
+        api.MapGet("/alerts/{id}", AlertAsync);
+        api.MapPost("/alerts/{id}/triage", TriageAsync).RequireAuthorization(AnalystRoles.Responder);
         api.MapGet("/audit", AuditAsync).RequireAuthorization(AnalystRoles.Admin);
         return app;
     }
@@ -85,6 +88,52 @@ public static class ApiEndpoints
         });
     }
 
+    /// <summary><c>GET /api/alerts/states?ids=a,b</c>: the triage state of each alert (not audited: no event data).</summary>
+    private static async Task<IResult> StatesAsync(HttpContext http, Alerts.AlertTriage triage)
+    {
+        var ids = http.Request.Query["ids"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (ids.Length > 1000) return Results.Json(new ApiError("at most 1000 ids", null), Json, statusCode: StatusCodes.Status400BadRequest);
+        var (result, _, _) = await Run(async () => (Results.Json(new { States = await triage.StatesAsync(ids, http.RequestAborted) }, Json), ids.Length));
+        return result;
+    }
+
+    /// <summary><c>GET /api/alerts/{id}</c>: the alert, its triage state and every change (notes included), oldest first.</summary>
+    private static async Task<IResult> AlertAsync(HttpContext http, string id, Alerts.AlertsService alerts, Alerts.AlertTriage triage)
+    {
+        return await Answer(http, AuditActions.AlertsSearch, $"id={id}", async () =>
+        {
+            var alert = await alerts.GetAsync(id, http.RequestAborted) ?? throw new Alerts.AlertNotFoundException(id);
+            var state = (await triage.StatesAsync([id], http.RequestAborted))[0];
+            var changes = await triage.HistoryAsync(id, http.RequestAborted);
+            return (Results.Json(new { Alert = new RawJson(SiemActors.Domain.Alerts.AlertJson.ToUtf8(alert)), State = state, Changes = changes }, Json), 1);
+        });
+    }
+
+    /// <summary><c>POST /api/alerts/{id}/triage</c> (responder): acknowledge, assign, close, reopen or annotate the alert.</summary>
+    private static async Task<IResult> TriageAsync(HttpContext http, string id, Alerts.AlertTriage triage)
+    {
+        JsonElement body;
+        try
+        {
+            body = await JsonSerializer.DeserializeAsync<JsonElement>(http.Request.Body, cancellationToken: http.RequestAborted);
+        }
+        catch (JsonException ex)
+        {
+            return Results.Json(new ApiError($"the body is not JSON: {ex.Message}", null), Json, statusCode: StatusCodes.Status400BadRequest);
+        }
+        var asked = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("action", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : "?";
+        return await Answer(http, AuditActions.AlertChange, $"id={id} action={asked} {Describe(body)}", async () =>
+        {
+            var request = Alerts.TriageRequest.Parse(body);
+            var (change, state) = await triage.ChangeAsync(id, request, JwtAuthentication.UserOf(http.User), http.RequestAborted);
+            return (Results.Json(new { Change = change, State = state }, Json), 1);
+        });
+    }
+
+    private static string Describe(JsonElement body) => body.ValueKind != JsonValueKind.Object ? "" : string.Join(' ',
+        new[] { "assignee", "reason", "note" }.Where(n => body.TryGetProperty(n, out var v) && v.ValueKind == JsonValueKind.String)
+            .Select(n => $"{n}={body.GetProperty(n).GetString()}"));
+
     /// <summary><c>GET /api/audit</c> (admin): the audit trail, newest first (docs/security.md).</summary>
     public static async Task<IResult> AuditAsync(HttpContext http, AuditReader reader)
     {
@@ -127,6 +176,14 @@ public static class ApiEndpoints
         catch (ApiRequestException ex)
         {
             return (Results.Json(new ApiError(ex.Message, null), Json, statusCode: StatusCodes.Status400BadRequest), -1, StatusCodes.Status400BadRequest);
+        }
+        catch (Alerts.AlertNotFoundException ex)
+        {
+            return (Results.Json(new ApiError(ex.Message, null), Json, statusCode: StatusCodes.Status404NotFound), -1, StatusCodes.Status404NotFound);
+        }
+        catch (Alerts.TriageConflictException ex)
+        {
+            return (Results.Json(new ApiError(ex.Message, null), Json, statusCode: StatusCodes.Status409Conflict), -1, StatusCodes.Status409Conflict);
         }
         catch (Exception ex) when (ex is TimeoutException or ClickHouseServerException or HttpRequestException || Archive.ArchiveStoreErrors.IsStoreFailure(ex))
         {

@@ -46,11 +46,17 @@ public static class ApiHosting
             new ClickHouseHttpClient(store, Logging.GetLogger(sp.GetRequiredService<ActorSystem>(), nameof(HistoryService))), store, settings.History,
             archive.Enabled ? new ArchiveTier(new ArchiveObjects(ArchiveStores.Open(archive), archive.SpillDir), archive) : null));
         services.AddSingleton(sp => new Alerts.AlertsService(
-            new ClickHouseHttpClient(store, Logging.GetLogger(sp.GetRequiredService<ActorSystem>(), nameof(Alerts.AlertsService))), store, settings.History));
+            new ClickHouseHttpClient(store, Logging.GetLogger(sp.GetRequiredService<ActorSystem>(), nameof(Alerts.AlertsService))), store, settings.History,
+            sp.GetRequiredService<Alerts.AlertTriage>()));
         services.AddSingleton(RedisSinkSettings.Create(config));
         services.AddSingleton(settings.Live);
         services.AddSingleton<Alerts.AlertFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<Alerts.AlertFeed>());
+        services.AddSingleton<Alerts.AlertChangeFeed>();
+        services.AddHostedService(sp => sp.GetRequiredService<Alerts.AlertChangeFeed>());
+        services.AddSingleton(sp => new Alerts.AlertTriage(
+            new ClickHouseHttpClient(store, Logging.GetLogger(sp.GetRequiredService<ActorSystem>(), nameof(Alerts.AlertTriage))), store, settings.History,
+            sp.GetRequiredService<Alerts.AlertChangeFeed>()));
         return services;
     }
 

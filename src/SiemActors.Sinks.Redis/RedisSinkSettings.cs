@@ -74,6 +74,9 @@ public sealed record RedisSinkSettings
     /// <summary>The stream of alerts.</summary>
     public string AlertsStreamKey => KeyPrefix + ":alerts";
 
+    /// <summary>The stream of alerts' triage changes, read by every api node's hub.</summary>
+    public string AlertChangesStreamKey => KeyPrefix + ":alerts:changes";
+
     /// <summary>
     /// The key that marks an alert already in the stream: <c>&lt;prefix&gt;:alerts:seen:{&lt;prefix&gt;:alerts}:&lt;alert id&gt;</c>,
     /// tagged with the stream's name so that it shares the stream's Redis Cluster slot.

@@ -128,7 +128,8 @@ public class ApiHost : IAsyncLifetime
         _app.Services.GetRequiredService<ActorRegistry>().Get<Live.LiveBridge>().Ask<Live.BridgeMessages.Counts>(Live.BridgeMessages.GetCounts.Instance,
             TimeSpan.FromSeconds(10));
 
-    public string Token(string user = "analyst", TimeSpan? lifetime = null) => AnalystTokens.Issue(Settings.Auth, user, lifetime);
+    public string Token(string user = "analyst", TimeSpan? lifetime = null, string role = AnalystRoles.Viewer) =>
+        AnalystTokens.Issue(Settings.Auth, user, lifetime, role: role);
 
     public HttpClient Http(string? token)
     {

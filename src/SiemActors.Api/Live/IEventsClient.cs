@@ -11,6 +11,9 @@ public interface IEventsClient
 
     /// <summary>New alerts (docs/detections.md has their JSON), oldest first; to clients that called SubscribeAlerts.</summary>
     Task Alerts(IReadOnlyList<RawJson> alerts);
+
+    /// <summary>Triage changes of alerts (docs/api.md: each with the alert's status and assignee after it), oldest first; to the same clients.</summary>
+    Task AlertChanges(IReadOnlyList<RawJson> changes);
 }
 
 /// <summary>A matched event: the normalized event's JSON (docs/schema.md) and when the Redis sink stored it (Unix ms).</summary>
