@@ -97,10 +97,11 @@ public sealed class OperationsTests(ServicesFixture fixture) : IClassFixture<Ser
         var viewer = SiemActors.Auth.AnalystTokens.Issue(auth, "victor-viewer", role: "viewer");
         (code, output) = await Siemctl.RunAsync(["shards", "show", "--json", "--node", node.HttpUrl, "--token", admin]);
         Assert.Equal(0, code);
-        using (var asViewer = new HttpClient { BaseAddress = new Uri(node.HttpUrl) })
+        foreach (var lesser in new[] { viewer, SiemActors.Auth.AnalystTokens.Issue(auth, "rosa-responder", role: "responder") })
         {
-            asViewer.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", viewer);
-            using var refused = await asViewer.GetAsync("/management/cluster");
+            using var asLesser = new HttpClient { BaseAddress = new Uri(node.HttpUrl) };
+            asLesser.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", lesser);
+            using var refused = await asLesser.GetAsync("/management/cluster");
             Assert.Equal(System.Net.HttpStatusCode.Forbidden, refused.StatusCode);
             Assert.Contains("lacks the admin role", await refused.Content.ReadAsStringAsync());
         }
