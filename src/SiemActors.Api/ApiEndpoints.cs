@@ -38,13 +38,14 @@ public static class ApiEndpoints
         }, Json))
             // Any signed-in user, also one without a role: the UI tells them what they lack.
             .RequireAuthorization(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder(JwtAuthentication.Scheme).RequireAuthenticatedUser().Build());
-        api.MapGet("/events", SearchAsync);
-        api.MapGet("/stats", StatsAsync);
-        api.MapGet("/alerts", AlertsAsync);
+        var rate = new Limits.QueryRateLimit(settings);
+        api.MapGet("/events", SearchAsync).AddEndpointFilter(rate);
+        api.MapGet("/stats", StatsAsync).AddEndpointFilter(rate);
+        api.MapGet("/alerts", AlertsAsync).AddEndpointFilter(rate);
         api.MapGet("/alerts/states", StatesAsync);
-        api.MapGet("/alerts/{id}", AlertAsync);
+        api.MapGet("/alerts/{id}", AlertAsync).AddEndpointFilter(rate);
         api.MapPost("/alerts/{id}/triage", TriageAsync).RequireAuthorization(AnalystRoles.Responder);
-        api.MapGet("/audit", AuditAsync).RequireAuthorization(AnalystRoles.Admin);
+        api.MapGet("/audit", AuditAsync).RequireAuthorization(AnalystRoles.Admin).AddEndpointFilter(rate);
         return app;
     }
 
@@ -54,6 +55,11 @@ public static class ApiEndpoints
         return await Answer(http, AuditActions.Search, Describe(q, "filter", "from", "to", "limit", "cursor"), async () =>
         {
             var request = HistoryRequest.Parse(q["filter"], q["from"], q["to"], q["limit"], q["cursor"], settings.History, Now(), limits: settings.Filter);
+            var served = request.Cursor?.Served ?? 0;
+            if (served >= settings.Limits.MaxResultWindow)
+                throw new ApiRequestException($"this search has returned {served} rows, the most one search may (siem.api.limits.max-result-window): " +
+                                              "narrow its filter or its time range");
+            request = request with { Limit = (int)Math.Min(request.Limit, settings.Limits.MaxResultWindow - served) };
             var page = await history.SearchAsync(request, http.RequestAborted);
             return (Results.Json(page, Json), page.Events.Count);
         });

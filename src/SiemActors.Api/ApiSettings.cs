@@ -41,7 +41,10 @@ public sealed record ApiSettings
                 SendTimeout: live.GetTimeSpan("send-timeout"),
                 AlertsPollInterval: live.GetTimeSpan("alerts-poll-interval"),
                 RecentAlerts: live.GetInt("recent-alerts"),
-                ReadRetry: new RetrySettings(live.GetTimeSpan("retry-min-backoff"), live.GetTimeSpan("retry-max-backoff")).Validated("siem.api.live")),
+                ReadRetry: new RetrySettings(live.GetTimeSpan("retry-min-backoff"), live.GetTimeSpan("retry-max-backoff")).Validated("siem.api.live"))
+            {
+                MaxSubscriptionsPerUser = api.GetInt("limits.subscriptions-per-user"),
+            },
             History = new HistorySettings(
                 DefaultRange: history.GetTimeSpan("default-range"),
                 MaxRange: history.GetTimeSpan("max-range"),
@@ -50,6 +53,7 @@ public sealed record ApiSettings
                 QueryTimeout: history.GetTimeSpan("query-timeout"),
                 StatsDefaultWindow: history.GetTimeSpan("stats-default-window")),
             UiRoot = api.GetString("ui-root", ""),
+            Limits = new UserLimitSettings(api.GetInt("limits.queries-per-minute"), api.GetInt("limits.max-result-window")),
             Filter = new Domain.Filtering.FilterLimits(api.GetInt("filter.max-length"), api.GetInt("filter.max-depth"), api.GetInt("filter.max-conditions")),
         };
         settings.Validate();
@@ -77,11 +81,19 @@ public sealed record ApiSettings
 
     public required string UiRoot { get; init; }
 
+    /// <summary>What one user may ask of this node (<c>siem.api.limits</c>).</summary>
+    public required UserLimitSettings Limits { get; init; }
+
     private void Validate()
     {
         if (Port is < 0 or > 65535) throw new ConfigurationException($"siem.api.http.port must be 0-65535 (got {Port})");
         Positive("live.read-count", Live.ReadCount);
         Positive("live.max-subscriptions-per-connection", Live.MaxSubscriptionsPerConnection);
+        Positive("limits.subscriptions-per-user", Live.MaxSubscriptionsPerUser);
+        Positive("limits.queries-per-minute", Limits.QueriesPerMinute);
+        Positive("limits.max-result-window", Limits.MaxResultWindow);
+        if (Limits.MaxResultWindow < History.MaxLimit)
+            throw new ConfigurationException("siem.api.limits.max-result-window must be at least siem.api.history.max-limit (one page)");
         Positive("live.buffer-per-connection", Live.BufferPerConnection);
         Positive("live.max-events-per-second", Live.MaxEventsPerSecond);
         Positive("live.push-batch", Live.PushBatch);
@@ -106,7 +118,17 @@ public sealed record ApiSettings
 /// <summary><c>siem.api.live</c>: the bridge actor and the per-connection outboxes.</summary>
 public sealed record LiveSettings(int ReadCount, TimeSpan ReadBlock, TimeSpan ClusterPollInterval, TimeSpan StreamsRefresh, int MaxSubscriptionsPerConnection,
     int BufferPerConnection, int MaxEventsPerSecond, int PushBatch, TimeSpan PushInterval, TimeSpan StatsInterval, TimeSpan MaxDelay, TimeSpan SendTimeout,
-    TimeSpan AlertsPollInterval, int RecentAlerts, RetrySettings ReadRetry);
+    TimeSpan AlertsPollInterval, int RecentAlerts, RetrySettings ReadRetry)
+{
+    /// <summary>Live subscriptions one user may hold on this node, over all their connections (<c>siem.api.limits.subscriptions-per-user</c>).</summary>
+    public int MaxSubscriptionsPerUser { get; init; } = 20;
+}
+
+/// <summary>
+/// <c>siem.api.limits</c>: searches one user may run per minute on this node (history, stats, alerts, the audit trail;
+/// beyond: 429 with Retry-After), and the most rows one search may page through with its cursor.
+/// </summary>
+public sealed record UserLimitSettings(int QueriesPerMinute, int MaxResultWindow);
 
 /// <summary><c>siem.api.history</c>: bounds of history search.</summary>
 public sealed record HistorySettings(TimeSpan DefaultRange, TimeSpan MaxRange, int DefaultLimit, int MaxLimit, TimeSpan QueryTimeout,

@@ -75,6 +75,8 @@ public class ApiHost : IAsyncLifetime
               http.port = 0
               auth { secret = "{{Secret}}", clock-skew = 0s }
               live { {{LiveConfig}} }
+              # The tests poll the API (the audit trail) faster than an analyst: the per-user rate is LimitsTests' subject.
+              limits.queries-per-minute = 1000000
             }
             siem.sinks.redis { connection = "{{RedisEndpoint}}", key-prefix = "{{_prefix}}" {{RedisExtra}} }
             siem.sinks.clickhouse { url = "{{ClickHouseUrl}}", database = {{_database}}, retry-max-backoff = 500ms, request-timeout = 10s }

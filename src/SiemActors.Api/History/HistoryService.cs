@@ -62,7 +62,7 @@ public sealed class HistoryService(ClickHouseHttpClient clickHouse, ClickHouseSi
         var page = found.Take(request.Limit).ToList();
         var more = found.Count > request.Limit;
         return new HistoryPage(FilterPrinter.Print(request.Filter), request.FromMs, request.ToMs, request.Limit, page.Select(p => new RawJson(p.Json)).ToList(),
-            more && page.Count > 0 ? new HistoryCursor(page[^1].Ms, page[^1].Id).Encode() : null, days.Select(SiemActors.Archive.ArchiveLayout.Day).ToList());
+            more && page.Count > 0 ? new HistoryCursor(page[^1].Ms, page[^1].Id, (request.Cursor?.Served ?? 0) + page.Count).Encode() : null, days.Select(SiemActors.Archive.ArchiveLayout.Day).ToList());
     }
 
     public async Task<StatsPage> StatsAsync(long fromMs, long toMs, CancellationToken cancellation)

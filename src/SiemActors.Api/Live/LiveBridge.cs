@@ -90,12 +90,22 @@ public sealed class LiveBridge : ReceiveActor, IWithTimers
         return connection;
     }
 
+    /// <summary>Each connection's user (from its first subscription), for the per-user limit.</summary>
+    private readonly Dictionary<string, string> _users = new(StringComparer.Ordinal);
+
     private void OnSubscribe(Subscribe m)
     {
         var connection = Open(m.ConnectionId);
         if (connection.Subscriptions.Count >= _settings.MaxSubscriptionsPerConnection)
         {
             Sender.Tell(SubscribeResult.Refused($"a connection may hold at most {_settings.MaxSubscriptionsPerConnection} subscriptions"));
+            return;
+        }
+        _users[m.ConnectionId] = m.User;
+        var held = _connections.Where(c => _users.GetValueOrDefault(c.Key) == m.User).Sum(c => c.Value.Subscriptions.Count);
+        if (held >= _settings.MaxSubscriptionsPerUser)
+        {
+            Sender.Tell(SubscribeResult.Refused($"{m.User} holds {held} subscriptions on this node, the most one user may (siem.api.limits.subscriptions-per-user)"));
             return;
         }
         var canonical = FilterPrinter.Print(m.Filter);
@@ -122,6 +132,7 @@ public sealed class LiveBridge : ReceiveActor, IWithTimers
 
     private async Task CloseAsync(string connectionId)
     {
+        _users.Remove(connectionId);
         if (!_connections.Remove(connectionId, out var connection)) return;
         UpdateGauges();
         await connection.Outbox.DisposeAsync();
