@@ -139,12 +139,13 @@ echo "== generator: $rate events/s"
 $siemctl --state-dir "$state" generate --rate "$rate" >"$state/generator.log" 2>&1 &
 pids+=($!)
 
-token=$($siemctl token --user analyst --secret-file "$state/jwt.secret")
+token=$($siemctl token --user analyst --role admin --secret-file "$state/jwt.secret")
 cat <<TXT
 
 SiemActors is running. Look at:
   UI:          $url/#token=$token
-               (signed in as "analyst" for 8 hours; more tokens: siemctl token --user NAME --ttl 8h)
+               (signed in as "analyst", an admin, for 8 hours; more: siemctl token --user NAME --role viewer|responder|admin --ttl 8h)
+  Audit:       siemctl audit --limit 20   (who searched, subscribed, triaged or called management; docs/security.md)
   Operations:  siemctl cluster show | actor hierarchy | shards show | pipeline status | pipeline lag   (docs/operations.md)
                curl $url/health/ready;  metrics: curl http://127.0.0.1:${SIEM_METRICS_PORT:-9090}/metrics
   ClickHouse:  clickhouse-client --query "SELECT source, severity, count() FROM siem.siem_events FINAL GROUP BY source, severity ORDER BY source, severity"

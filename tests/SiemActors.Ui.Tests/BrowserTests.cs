@@ -131,6 +131,33 @@ public sealed class BrowserTests(ITestOutputHelper output)
             Assert.Contains("\"alert_id\"", await page.TextContentAsync("#detail-json"));
             Assert.StartsWith("Alert: ", await page.TextContentAsync("#detail-title"));
             await Shot(page, "6-alerts");
+
+            // Triage, as a responder: acknowledge, take it, note what was found, close it with a reason. Each step shows in
+            // the panel's history and the list's status; the node has stored every change.
+            var alertId = await page.Locator("#alerts-list .row >> nth=0").GetAttributeAsync("data-alert-id");
+            await page.Locator("#triage-actions").WaitForAsync();
+            Assert.Equal("open", await page.TextContentAsync("#triage-status"));
+            await page.ClickAsync("#triage-ack");
+            await page.WaitForFunctionAsync("() => document.getElementById('triage-status').textContent === 'acknowledged'");
+            await page.ClickAsync("#triage-assign-me");
+            await page.WaitForFunctionAsync("() => document.getElementById('triage-assignee').textContent === 'assigned to browser-test'");
+            await page.FillAsync("#triage-note", "<b>10.0.0.7</b> is the jump host; owner asked");
+            await page.ClickAsync("#triage-add-note");
+            await page.WaitForFunctionAsync("() => document.querySelectorAll('#triage-history li').length === 3");
+            Assert.Contains("<b>10.0.0.7</b>", await page.TextContentAsync("#triage-history")); // shown as text, not markup
+            await page.FillAsync("#triage-reason", "false positive: scheduled scan");
+            await page.ClickAsync("#triage-close");
+            await page.WaitForFunctionAsync("() => document.getElementById('triage-status').textContent === 'closed'");
+            await page.WaitForFunctionAsync($"() => document.querySelector('#alerts-list .row[data-alert-id=\"{alertId}\"]').classList.contains('closed')");
+            Assert.Equal("browser-test", await page.Locator($"#alerts-list .row[data-alert-id=\"{alertId}\"] span:nth-child(3)").TextContentAsync());
+            await Shot(page, "7-alert-triage");
+            using (var http = new HttpClient { BaseAddress = new Uri(url) })
+            {
+                http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token());
+                var triaged = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"/api/alerts/{alertId}")).RootElement;
+                Assert.Equal("closed", triaged.GetProperty("state").GetProperty("status").GetString());
+                Assert.Equal(["acknowledge", "assign", "note", "close"], triaged.GetProperty("changes").EnumerateArray().Select(c => c.GetProperty("action").GetString()));
+            }
             Assert.True(consoleErrors.Count == 0, string.Join("\n", consoleErrors));
         }
         catch
@@ -146,7 +173,7 @@ public sealed class BrowserTests(ITestOutputHelper output)
     private static string Token()
     {
         var settings = ApiSettings.Create(ConfigurationFactory.ParseString($"siem.api.auth.secret = \"{RunScript.Secret}\"")).Auth;
-        return AnalystTokens.Issue(settings, "browser-test", TimeSpan.FromMinutes(30));
+        return AnalystTokens.Issue(settings, "browser-test", TimeSpan.FromMinutes(30), role: AnalystRoles.Responder);
     }
 
     private async Task Shot(IPage page, string name)

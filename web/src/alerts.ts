@@ -1,6 +1,7 @@
 // The alerts panel: what the detection rules fired (docs/detections.md), newest first. The hub sends the most recent
 // ones when the panel subscribes, then each new alert once; alerts are few, so a plain list is enough.
 import { formatTime, severityNames } from "./events";
+import { AlertState } from "./triage";
 
 export interface SiemAlert {
   alert_id: string;
@@ -21,6 +22,7 @@ const capacity = 500;
 export class AlertsPanel {
   private readonly alerts: SiemAlert[] = [];
   private readonly ids = new Set<string>();
+  private readonly states = new Map<string, AlertState>();
   private unseen = 0;
   private visible = false;
 
@@ -45,6 +47,17 @@ export class AlertsPanel {
     this.render();
   }
 
+  /** Triage states (fetched, or pushed with a change): the list shows each alert's status and assignee. */
+  setStates(states: AlertState[]): void {
+    for (const state of states) this.states.set(state.alert_id, state);
+    this.render();
+  }
+
+  /** The ids shown that have no state yet. */
+  withoutState(): string[] {
+    return this.alerts.map((a) => a.alert_id).filter((id) => !this.states.has(id));
+  }
+
   show(visible: boolean): void {
     this.visible = visible;
     if (visible) this.unseen = 0;
@@ -61,10 +74,13 @@ export class AlertsPanel {
     const rows = this.alerts.map((a) => {
       const row = document.createElement("div");
       const severity = Math.max(0, severityNames.indexOf(a.severity));
-      row.className = `row sev-${severity}`;
+      const state = this.states.get(a.alert_id);
+      row.className = `row sev-${severity} ${state?.status ?? "open"}`;
       row.dataset.alertId = a.alert_id;
       for (const text of [
         formatTime(a.detected_at),
+        state?.status ?? "open",
+        state?.assignee ?? "",
         a.severity,
         a.rule,
         `${a.key_field}=${a.key}`,

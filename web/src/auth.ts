@@ -3,6 +3,7 @@ const key = "siem.token";
 
 export interface Me {
   user: string;
+  roles: string[];
   expires: number | null;
 }
 
@@ -19,8 +20,10 @@ export async function signIn(token: string): Promise<Me> {
   const response = await fetch("api/me", { headers: { Authorization: `Bearer ${token}` } });
   if (response.status === 401) throw new Error("The token was refused: it is expired, or not signed for this cluster.");
   if (!response.ok) throw new Error(`The node answered ${response.status}.`);
+  const me = (await response.json()) as Me;
+  if (me.roles.length === 0) throw new Error(`${me.user} has no role here (viewer, responder or admin): ask an administrator.`);
   localStorage.setItem(key, token);
-  return (await response.json()) as Me;
+  return me;
 }
 
 /** GET of an API path with the token; a 401 means the session is over. */

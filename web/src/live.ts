@@ -2,6 +2,7 @@
 import * as signalR from "@microsoft/signalr";
 import { SiemAlert } from "./alerts";
 import { SiemEvent } from "./events";
+import { AlertChange } from "./triage";
 
 export interface SubscribeResult {
   subscriptionId: string | null;
@@ -35,6 +36,8 @@ export interface LiveHandlers {
   stats(stats: LiveStats, mine: SubscriptionStats | undefined): void;
   /** Alerts: the recent ones when subscribing (fresh = false), then each new one (fresh = true). */
   alerts(alerts: SiemAlert[], fresh: boolean): void;
+  /** Triage changes of alerts, pushed to every viewer of the alert list. */
+  alertChanges(changes: AlertChange[]): void;
   state(text: string, ok: boolean): void;
   unauthorized(): void;
 }
@@ -54,6 +57,7 @@ export class LiveTail {
       if (id === this.subscription) handlers.events(events.map((e) => e.event));
     });
     this.connection.on("Alerts", (alerts: SiemAlert[]) => handlers.alerts(alerts, true));
+    this.connection.on("AlertChanges", (changes: AlertChange[]) => handlers.alertChanges(changes));
     this.connection.on("Stats", (stats: LiveStats) =>
       handlers.stats(stats, stats.subscriptions.find((s) => s.id === this.subscription)));
     this.connection.onreconnecting(() => handlers.state("reconnecting…", false));

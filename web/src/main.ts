@@ -8,6 +8,7 @@ import { clearFilterError, filterText, setFilterText, showFilterError } from "./
 import { searchHistory, sources } from "./history";
 import { LiveTail } from "./live";
 import { EventTable } from "./table";
+import { TriagePanel, fetchStates } from "./triage";
 import { View, composedFilter, positionInText, readView, writeView } from "./view";
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -50,7 +51,7 @@ function showSignIn(error: string): void {
 async function start(token: string, me: Me): Promise<void> {
   $("signin").hidden = true;
   $("app").hidden = false;
-  $("user").textContent = me.user;
+  $("user").textContent = `${me.user} (${me.roles[me.roles.length - 1]})`;
   $("signout").onclick = () => {
     forgetToken();
     location.reload();
@@ -67,6 +68,7 @@ async function start(token: string, me: Me): Promise<void> {
   sourceSelect.value = view.source;
 
   const showDetail = (e: SiemEvent) => {
+    void triage.show(null);
     $("detail").hidden = false;
     $("detail-title").textContent = "Event";
     $("detail-raw-title").hidden = false;
@@ -80,8 +82,11 @@ async function start(token: string, me: Me): Promise<void> {
     $("detail-raw-title").hidden = true;
     $("detail-raw").hidden = true;
     $("detail-json").textContent = JSON.stringify(a, null, 2);
+    void triage.show(a.alert_id);
   };
   const alertsPanel = new AlertsPanel($("alerts-list"), $("alerts-badge"), showAlert);
+  const triage = new TriagePanel(token, me.user, me.roles.includes("responder"), (state) => alertsPanel.setStates([state]));
+  const loadStates = async () => alertsPanel.setStates(await fetchStates(token, alertsPanel.withoutState().slice(0, 500)));
   $("detail-close").onclick = () => ($("detail").hidden = true);
 
   const liveTable = new EventTable($("live-table"), liveCapacity, showDetail);
@@ -126,6 +131,11 @@ async function start(token: string, me: Me): Promise<void> {
     alerts: (alerts, fresh) => {
       alertsPanel.add(alerts, fresh);
       $("alerts-counts").textContent = `${alertsPanel.size.toLocaleString()} alerts, newest first`;
+      if (!fresh) void loadStates(); // new alerts are open and unassigned until a change says otherwise
+    },
+    alertChanges: (changes) => {
+      alertsPanel.setStates(changes.map((c) => ({ alert_id: c.alert_id, status: c.status, assignee: c.assignee, updated_at: c.at, updated_by: c.user, notes: 0 })));
+      for (const change of changes) triage.changed(change);
     },
     state: (text, ok) => {
       $("connection").textContent = text;
