@@ -45,8 +45,11 @@ public sealed record NodeConfig(Config Hocon, string BootstrapServers, IReadOnly
         if (string.IsNullOrWhiteSpace(publicHostname)) publicHostname = hostname;
         var port = node.GetInt("port");
         var roles = node.GetStringList("roles").ToList();
-        var seeds = node.GetStringList("seed-nodes", []).ToList();
-        if (seeds.Count == 0) seeds.Add($"akka.tcp://{SystemName}@{publicHostname}:{port}");
+        // With TLS between nodes (siem.node.tls) Akka's protocol is akka.ssl.tcp: seeds written as akka.tcp are taken as such.
+        var protocol = node.GetBoolean("tls.enabled", false) ? "akka.ssl.tcp" : "akka.tcp";
+        var seeds = node.GetStringList("seed-nodes", []).Select(s => protocol == "akka.ssl.tcp" && s.StartsWith("akka.tcp://", StringComparison.Ordinal)
+            ? "akka.ssl.tcp://" + s["akka.tcp://".Length..] : s).ToList();
+        if (seeds.Count == 0) seeds.Add($"{protocol}://{SystemName}@{publicHostname}:{port}");
         return new NodeConfig(config, ResolveBootstrapServers(config), roles, hostname, publicHostname, port, seeds)
         {
             KafkaSecurity = Pipeline.KafkaSecurity.FromConfig(config),

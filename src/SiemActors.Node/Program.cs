@@ -92,6 +92,7 @@ try
                 l.AddLogger<SerilogLogger>();
             })
             .WithRemoting(node.Hostname, node.Port, node.PublicHostname)
+            .WithRemotingTls(node.Hocon)
             .WithClustering(new ClusterOptions { Roles = node.Roles.ToArray(), SeedNodes = node.SeedNodes.ToArray() })
             .AddHostEntities(hostsEntities: node.Has(HostEntity.Role),
                 dispatcher: node.Hocon.HasPath(EntitiesDispatcher) ? EntitiesDispatcher : null)

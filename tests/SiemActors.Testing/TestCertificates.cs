@@ -5,9 +5,9 @@ namespace SiemActors.Testing;
 
 /// <summary>
 /// A throwaway PKI for the security tests, made in process: a CA, a server certificate it signs for 127.0.0.1 and
-/// localhost, a client certificate, and a second CA that signs nothing of the servers' (the "wrong CA"). Written as PEM
-/// files to a directory readable by the services (ClickHouse runs as its own user): ca.crt, server.crt, server.key,
-/// client.crt, client.key, other-ca.crt.
+/// localhost (for server and client use: a node's certificate), a client certificate, and a second CA that signs only an
+/// intruder's certificate (the "wrong CA"). Written as PEM files to a directory readable by the services (ClickHouse
+/// runs as its own user): ca.crt, server.crt, server.key, client.crt, client.key, other-ca.crt, intruder.crt, intruder.key.
 /// </summary>
 public sealed class TestCertificates : IDisposable
 {
@@ -27,6 +27,11 @@ public sealed class TestCertificates : IDisposable
 
     public string OtherCaFile => Path.Combine(Directory, "other-ca.crt");
 
+    /// <summary>A certificate for 127.0.0.1 signed by the other CA.</summary>
+    public string IntruderCertFile => Path.Combine(Directory, "intruder.crt");
+
+    public string IntruderKeyFile => Path.Combine(Directory, "intruder.key");
+
     /// <summary>The CA's certificate, for clients of the tests' own.</summary>
     public X509Certificate2 Ca { get; private set; } = null!;
 
@@ -43,8 +48,9 @@ public sealed class TestCertificates : IDisposable
         using var other = Authority("Some other CA", otherKey);
         pki.Write("ca.crt", pki.Ca.ExportCertificatePem());
         pki.Write("other-ca.crt", other.ExportCertificatePem());
-        pki.Leaf("server", "127.0.0.1", caKey, server: true);
-        pki.Leaf("client", "siem-node", caKey, server: false);
+        pki.Leaf("server", "127.0.0.1", caKey, pki.Ca, server: true);
+        pki.Leaf("client", "siem-node", caKey, pki.Ca, server: false);
+        pki.Leaf("intruder", "127.0.0.1", otherKey, other, server: true);
         return pki;
     }
 
@@ -57,14 +63,14 @@ public sealed class TestCertificates : IDisposable
         return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(2));
     }
 
-    private void Leaf(string name, string commonName, ECDsa caKey, bool server)
+    private void Leaf(string name, string commonName, ECDsa caKey, X509Certificate2 ca, bool server)
     {
         using var key = RSA.Create(2048); // RSA: every server here (Redis, ClickHouse 18.16's OpenSSL, Kestrel) takes it
         var request = new CertificateRequest($"CN={commonName}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
-            [server ? new Oid("1.3.6.1.5.5.7.3.1") : new Oid("1.3.6.1.5.5.7.3.2")], false));
+            server ? [new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")] : [new Oid("1.3.6.1.5.5.7.3.2")], false));
         if (server)
         {
             var names = new SubjectAlternativeNameBuilder();
@@ -72,11 +78,11 @@ public sealed class TestCertificates : IDisposable
             names.AddDnsName("localhost");
             request.CertificateExtensions.Add(names.Build());
         }
-        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Ca, false, false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, false, false));
         var signer = X509SignatureGenerator.CreateForECDsa(caKey);
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7f;
-        using var certificate = request.Create(Ca.SubjectName, signer, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1), serial);
+        using var certificate = request.Create(ca.SubjectName, signer, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1), serial);
         Write(name + ".crt", certificate.ExportCertificatePem());
         Write(name + ".key", key.ExportPkcs8PrivateKeyPem());
     }

@@ -81,8 +81,9 @@ public sealed class PipelineHarness : IAsyncDisposable
     /// <param name="environment">Extra environment variables (a crash point).</param>
     /// <param name="host">The lab host to run on (<see cref="Lab"/> must be set): the node binds remoting and HTTP to its address.</param>
     /// <param name="seeds">Several nodes of the cluster to join (whichever answers); with <paramref name="seed"/>, in addition to it.</param>
+    /// <param name="nodeConfig">HOCON for this node only, over <see cref="ExtraConfig"/>.</param>
     public NodeProcess StartNode(NodeProcess? seed = null, IReadOnlyDictionary<string, string>? environment = null, Network.LabHost? host = null,
-        IReadOnlyList<NodeProcess>? seeds = null)
+        IReadOnlyList<NodeProcess>? seeds = null, string nodeConfig = "")
     {
         var config = Path.Combine(_dir, $"node-{_nodes.Count}.conf");
         // A lab host has ports of its own: fixed ones serve (each new node on it gets the next, as after a crash).
@@ -105,6 +106,7 @@ public sealed class PipelineHarness : IAsyncDisposable
             siem.sinks.redis { connection = "{{endpoints.Redis}}", key-prefix = "{{KeyPrefix}}", retry-max-backoff = 1s }
             siem.sinks.clickhouse { url = "{{endpoints.ClickHouse}}", database = {{Database}}, retry-max-backoff = 1s, request-timeout = 10s }
             {{ExtraConfig}}
+            {{nodeConfig}}
             """);
         var node = NodeProcess.Start(config, Path.Combine(_dir, $"node-{_nodes.Count}.log"), $"http://{address}:{http}", $"akka.tcp://siem@{address}:{port}", environment, host?.Namespace);
         _nodes.Add(node);
