@@ -53,6 +53,7 @@ public sealed record ApiSettings
                 QueryTimeout: history.GetTimeSpan("query-timeout"),
                 StatsDefaultWindow: history.GetTimeSpan("stats-default-window")),
             UiRoot = api.GetString("ui-root", ""),
+            Audit = SiemActors.Api.Audit.AuditSettings.FromConfig(config),
             Limits = new UserLimitSettings(api.GetInt("limits.queries-per-minute"), api.GetInt("limits.max-result-window")),
             Filter = new Domain.Filtering.FilterLimits(api.GetInt("filter.max-length"), api.GetInt("filter.max-depth"), api.GetInt("filter.max-conditions")),
         };
@@ -80,6 +81,9 @@ public sealed record ApiSettings
     public required HistorySettings History { get; init; }
 
     public required string UiRoot { get; init; }
+
+    /// <summary>The audit trail (<c>siem.api.audit</c>).</summary>
+    public required SiemActors.Api.Audit.AuditSettings Audit { get; init; }
 
     /// <summary>What one user may ask of this node (<c>siem.api.limits</c>).</summary>
     public required UserLimitSettings Limits { get; init; }

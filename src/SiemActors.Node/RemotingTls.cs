@@ -26,7 +26,7 @@ internal static class RemotingTls
         CertificateValidationCallback validate = (peer, _, remote, errors, log) =>
         {
             // The name is not checked (per-node certificates, connections by address); the chain to the cluster's CA is.
-            if (tls.Validate(peer, errors & ~SslPolicyErrors.RemoteCertificateNameMismatch)) return true;
+            if (tls.Validate(peer, errors & ~SslPolicyErrors.RemoteCertificateNameMismatch, "peer node")) return true;
             log.Error("Refused the TLS peer {0}: {1}", remote, tls.LastRejection);
             return false;
         };

@@ -56,7 +56,8 @@ public sealed class TlsClientSettings
         var caFile = tls.GetString("ca-file", "");
         var certFile = tls.GetString("cert-file", "");
         var keyFile = tls.GetString("key-file", "");
-        if (!enabled) return Off;
+        // Off: the files are named (and shown) but not read.
+        if (!enabled) return new TlsClientSettings(false, caFile, certFile, keyFile, tls.GetString("server-name", ""), []);
         var trusted = new X509Certificate2Collection();
         if (caFile.Length > 0)
         {
@@ -97,9 +98,12 @@ public sealed class TlsClientSettings
     /// Whether a server's certificate is trusted: its chain ends at a configured CA (or, without <c>ca-file</c>, at one
     /// the system trusts) and it names the host (or <c>server-name</c>). Refusals are remembered in <see cref="LastRejection"/>.
     /// </summary>
-    public bool Validate(X509Certificate? certificate, SslPolicyErrors errors)
+    /// <param name="certificate">The certificate presented.</param>
+    /// <param name="errors">What the platform's own check found.</param>
+    /// <param name="who">Who presented it, for the reason: the server, a peer node.</param>
+    public bool Validate(X509Certificate? certificate, SslPolicyErrors errors, string who = "server")
     {
-        var reason = Check(certificate, errors);
+        var reason = Check(certificate, errors)?.Replace("the server", "the " + who, StringComparison.Ordinal);
         LastRejection = reason;
         return reason is null;
     }
