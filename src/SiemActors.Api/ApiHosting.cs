@@ -33,6 +33,8 @@ public static class ApiHosting
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestLineSize = 1024 * 1024);
         services.AddAnalystAuthentication(settings.Auth);
         services.AddSiemAudit(config);
+        services.AddSingleton(settings.Auth);
+        services.AddSingleton<UiSignIn>();
         // Other sites' pages may call the API only from the configured origins (siem.api.http.cors-origins); the
         // node's own UI is same-origin and needs none. Bearer tokens, no cookies: no credentials are allowed.
         services.AddCors(cors => cors.AddDefaultPolicy(policy =>
@@ -96,6 +98,7 @@ public static class ApiHosting
         app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
+        UiSignIn.Map(app);
         app.MapSiemApi(settings);
         return app;
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.IdentityModel.Tokens;
+using SiemActors.Testing;
 using Xunit;
 
 namespace SiemActors.Api.Tests;

@@ -7,6 +7,7 @@ import { SiemEvent } from "./events";
 import { clearFilterError, filterText, setFilterText, showFilterError } from "./filterBox";
 import { searchHistory, sources } from "./history";
 import { LiveTail } from "./live";
+import { OidcConfig, beginSignIn, completeSignIn, oidcConfig } from "./oidc";
 import { EventTable } from "./table";
 import { TriagePanel, fetchStates } from "./triage";
 import { View, composedFilter, positionInText, readView, writeView } from "./view";
@@ -15,26 +16,39 @@ const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getEleme
 const liveCapacity = 20000;
 
 async function boot(): Promise<void> {
+  const oidc = await oidcConfig();
+  // Back from the identity provider with a code: trade it for a token.
+  let fromIssuer: string | null = null;
+  try {
+    fromIssuer = await completeSignIn(oidc);
+  } catch (error) {
+    return showSignIn(String((error as Error).message ?? error), oidc);
+  }
   // A token may arrive in the fragment (scripts/run.sh prints such a link); fragments never reach the server's logs.
   const fromLink = new URLSearchParams(location.hash.slice(1)).get("token");
   if (fromLink) history.replaceState(null, "", location.pathname + location.search);
-  const token = fromLink ?? storedToken();
+  const token = fromIssuer ?? fromLink ?? storedToken();
   if (token) {
     try {
       const me = await signIn(token);
       return start(token, me);
     } catch (error) {
       forgetToken();
-      return showSignIn(String((error as Error).message ?? error));
+      return showSignIn(String((error as Error).message ?? error), oidc);
     }
   }
-  showSignIn("");
+  showSignIn("", oidc);
 }
 
-function showSignIn(error: string): void {
+function showSignIn(error: string, oidc: OidcConfig | null): void {
   $("app").hidden = true;
   $("signin").hidden = false;
   $("signin-error").textContent = error;
+  $("signin-oidc").hidden = oidc === null;
+  if (oidc) {
+    $("signin-oidc-button").textContent = `Sign in with ${new URL(oidc.issuer).host}`;
+    $("signin-oidc-button").onclick = () => void beginSignIn(oidc);
+  }
   $("signin-form").onsubmit = async (ev) => {
     ev.preventDefault();
     const token = $<HTMLTextAreaElement>("token").value.trim();

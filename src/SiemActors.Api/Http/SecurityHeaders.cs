@@ -9,9 +9,12 @@ namespace SiemActors.Api.Http;
 /// </summary>
 public sealed class SecurityHeaders(RequestDelegate next, HttpServerSecurity security)
 {
-    /// <summary>The UI's policy: its own scripts, styles and connections (the hub's WebSocket is same-origin) and nothing else.</summary>
-    public const string ContentSecurityPolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+    /// <summary>
+    /// The UI's policy: its own scripts, styles and connections (the hub's WebSocket is same-origin) and, when the UI
+    /// signs in at an identity provider, that provider's token endpoint; nothing else.
+    /// </summary>
+    public static string ContentSecurityPolicy(string connectSources = "") =>
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'" + connectSources + "; " +
         "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
 
     private readonly string _hsts = $"max-age={(long)security.HstsMaxAge.TotalSeconds}; includeSubDomains";
@@ -19,7 +22,8 @@ public sealed class SecurityHeaders(RequestDelegate next, HttpServerSecurity sec
     public Task InvokeAsync(HttpContext context)
     {
         var headers = context.Response.Headers;
-        headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        var signIn = context.RequestServices.GetService(typeof(Auth.UiSignIn)) as Auth.UiSignIn;
+        headers.ContentSecurityPolicy = ContentSecurityPolicy(signIn?.ConnectSources() ?? "");
         headers.XFrameOptions = "DENY";
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "no-referrer";

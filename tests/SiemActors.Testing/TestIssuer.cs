@@ -7,11 +7,13 @@ using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace SiemActors.Api.Tests;
+namespace SiemActors.Testing;
 
 /// <summary>
 /// A small OpenID Connect issuer on loopback, of the tests' own: a discovery document, a JWKS with its current keys
 /// (an RSA and an EC key), and tokens it signs. <see cref="Rotate"/> replaces the keys, as a provider's key rotation does.
+/// It also signs a browser in with the authorization code flow and PKCE: <c>/authorize</c> approves at once as
+/// <see cref="SignInAs"/> and <c>/token</c> checks the code verifier against the challenge before it issues an access token.
 /// </summary>
 public sealed class TestIssuer : IAsyncDisposable
 {
@@ -25,6 +27,14 @@ public sealed class TestIssuer : IAsyncDisposable
 
     /// <summary>How many times the JWKS was fetched.</summary>
     public int JwksFetches;
+
+    /// <summary>Who <c>/authorize</c> signs in, with which groups, for which audience.</summary>
+    public (string User, string[] Roles, string Audience) SignInAs { get; set; } = ("olivia", ["soc-tier2"], "siem");
+
+    /// <summary>Token requests refused (a wrong verifier, client or redirect).</summary>
+    public int TokenRefusals;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Challenge, string Client, string Redirect)> _codes = new();
 
     public static async Task<TestIssuer> StartAsync()
     {
@@ -51,6 +61,33 @@ public sealed class TestIssuer : IAsyncDisposable
                     }.Where(p => p.Value is not null).ToDictionary());
                 return Results.Json(new { keys });
             }
+        });
+        app.MapGet("/authorize", (HttpContext http) =>
+        {
+            var q = http.Request.Query;
+            if (q["response_type"] != "code" || q["code_challenge_method"] != "S256" || string.IsNullOrEmpty(q["code_challenge"]))
+                return Results.BadRequest("authorization code with PKCE (S256) only");
+            var code = Guid.NewGuid().ToString("N");
+            issuer._codes[code] = (q["code_challenge"]!, q["client_id"]!, q["redirect_uri"]!);
+            return Results.Redirect($"{q["redirect_uri"]}?code={code}&state={Uri.EscapeDataString(q["state"]!)}");
+        });
+        app.MapPost("/token", async (HttpContext http) =>
+        {
+            http.Response.Headers.AccessControlAllowOrigin = "*"; // a public client's token request from the browser
+            var form = await http.Request.ReadFormAsync();
+            var verifier = form["code_verifier"].ToString();
+            var challenge = Base64UrlEncoder.Encode(SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(verifier)));
+            if (!issuer._codes.TryRemove(form["code"].ToString(), out var issued) || form["grant_type"] != "authorization_code"
+                || issued.Challenge != challenge || issued.Client != form["client_id"] || issued.Redirect != form["redirect_uri"])
+            {
+                Interlocked.Increment(ref issuer.TokenRefusals);
+                return Results.Json(new Dictionary<string, string> { ["error"] = "invalid_grant" }, statusCode: 400);
+            }
+            var (user, roles, audience) = issuer.SignInAs;
+            return Results.Json(new Dictionary<string, object>
+            {
+                ["access_token"] = issuer.Token(user, audience, roles), ["token_type"] = "Bearer", ["expires_in"] = 600,
+            });
         });
         await app.StartAsync();
         issuer.Issuer = app.Urls.First().TrimEnd('/');
