@@ -36,6 +36,7 @@
 # TLS and credentials (the security tests): with SIEM_TLS_DIR (holding ca.crt, server.crt, server.key) Redis listens
 # with TLS only on its port and ClickHouse also serves HTTPS on SIEM_CLICKHOUSE_HTTPS_PORT; SIEM_REDIS_USER and
 # SIEM_REDIS_PASSWORD make Redis refuse everyone but that ACL user (no admin or dangerous commands but INFO);
+# SIEM_TLS_CLIENT_CERTS=yes makes both demand a client certificate of the CA (the directory's client.crt and client.key);
 # SIEM_CLICKHOUSE_USER and SIEM_CLICKHOUSE_PASSWORD add that ClickHouse user (loopback only).
 # State (PID files, logs, ClickHouse data) lives in $SIEM_SERVICES_DIR (default /tmp/siemactors-services): outside the
 # repository so that the clickhouse user can reach it wherever the repository is.
@@ -81,7 +82,7 @@ wait_until() { # what, seconds, command...
 
 redis_cli() { # the Redis of `start`, with its TLS and user when set
   local args=(-h 127.0.0.1 -p "$redis_port")
-  [[ -n ${SIEM_TLS_DIR:-} ]] && args+=(--tls --cacert "$SIEM_TLS_DIR/ca.crt")
+  [[ -n ${SIEM_TLS_DIR:-} ]] && args+=(--tls --cacert "$SIEM_TLS_DIR/ca.crt" --cert "$SIEM_TLS_DIR/client.crt" --key "$SIEM_TLS_DIR/client.key")
   [[ -n ${SIEM_REDIS_USER:-} ]] && args+=(--user "$SIEM_REDIS_USER" --pass "$SIEM_REDIS_PASSWORD" --no-auth-warning)
   redis-cli "${args[@]}" "$@"
 }
@@ -94,7 +95,7 @@ start_redis() {
   local listen=(--port "$redis_port") access=()
   if [[ -n ${SIEM_TLS_DIR:-} ]]; then
     listen=(--port 0 --tls-port "$redis_port" --tls-cert-file "$SIEM_TLS_DIR/server.crt" --tls-key-file "$SIEM_TLS_DIR/server.key"
-      --tls-ca-cert-file "$SIEM_TLS_DIR/ca.crt" --tls-auth-clients optional)
+      --tls-ca-cert-file "$SIEM_TLS_DIR/ca.crt" --tls-auth-clients "${SIEM_TLS_CLIENT_CERTS:-optional}")
   fi
   if [[ -n ${SIEM_REDIS_USER:-} ]]; then
     access=(--user default off --user "$SIEM_REDIS_USER" on ">$SIEM_REDIS_PASSWORD" '~*' '&*' +@all -@admin -@dangerous +info)
@@ -121,7 +122,8 @@ start_clickhouse() {
   <https_port>${SIEM_CLICKHOUSE_HTTPS_PORT:?SIEM_CLICKHOUSE_HTTPS_PORT is needed with SIEM_TLS_DIR}</https_port>
   <openSSL><server>
     <certificateFile>$SIEM_TLS_DIR/server.crt</certificateFile><privateKeyFile>$SIEM_TLS_DIR/server.key</privateKeyFile>
-    <caConfig>$SIEM_TLS_DIR/ca.crt</caConfig><verificationMode>none</verificationMode><dhParamsFile></dhParamsFile>
+    <caConfig>$SIEM_TLS_DIR/ca.crt</caConfig><dhParamsFile></dhParamsFile>
+    <verificationMode>$([[ ${SIEM_TLS_CLIENT_CERTS:-optional} == yes ]] && echo strict || echo none)</verificationMode>
   </server></openSSL>
 </yandex>
 EOF

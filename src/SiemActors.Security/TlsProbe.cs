@@ -23,6 +23,22 @@ public static class TlsProbe
             var options = new SslClientAuthenticationOptions { TargetHost = tls.ServerName.Length > 0 ? tls.ServerName : host };
             if (tls.ClientCertificate() is { } certificate) options.ClientCertificates = [certificate];
             await stream.AuthenticateAsClientAsync(options, cancel.Token).ConfigureAwait(false);
+            // With TLS 1.3 a server that refuses our certificate (or wanted one) says so only after the handshake: it
+            // closes. Redis and ClickHouse send nothing unasked, so a read that ends or fails within a moment is that.
+            using var quiet = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+            try
+            {
+                if (await stream.ReadAsync(new byte[1], quiet.Token).ConfigureAwait(false) == 0) throw new IOException("the connection was closed");
+            }
+            catch (OperationCanceledException) when (quiet.IsCancellationRequested)
+            {
+                return true; // still open and silent: the server took us
+            }
+            catch (IOException ex)
+            {
+                throw new TlsTrustException($"TLS to {what} at {host}:{port} failed: the server closed the connection after the handshake ({ex.InnerException?.Message ?? ex.Message}); " +
+                                            "it requires a client certificate of its CA: set tls.cert-file and tls.key-file", ex);
+            }
             return true;
         }
         catch (AuthenticationException ex)

@@ -11,8 +11,8 @@ namespace SiemActors.Integration.Tests;
 
 /// <summary>
 /// A node on encrypted, authenticated links (docs/security.md): Redis with TLS only and an ACL user without admin
-/// commands, ClickHouse over HTTPS with a password user, the node's own endpoints over HTTPS — all with a throwaway CA
-/// the test makes. A wrong CA stops the node at start with the reason; a wrong password is a readiness failure that
+/// commands, ClickHouse over HTTPS with a password user, both demanding a client certificate of the CA, the node's own
+/// endpoints over HTTPS — all with a throwaway CA the test makes. A wrong CA stops the node at start with the reason; a wrong password is a readiness failure that
 /// says so. (The embedded Kafka broker speaks neither TLS nor SASL: Kafka's settings are covered by unit tests.)
 /// </summary>
 public sealed class TlsLinksTests(ITestOutputHelper output) : IAsyncLifetime
@@ -34,6 +34,7 @@ public sealed class TlsLinksTests(ITestOutputHelper output) : IAsyncLifetime
             ["SIEM_REDIS_PASSWORD"] = RedisPassword,
             ["SIEM_CLICKHOUSE_USER"] = ClickHouseUser,
             ["SIEM_CLICKHOUSE_PASSWORD"] = ClickHousePassword,
+            ["SIEM_TLS_CLIENT_CERTS"] = "yes",
         });
         await _services.StartFirstAsync();
         File.WriteAllText(Secret("redis.password"), RedisPassword + "\n");
@@ -89,19 +90,23 @@ public sealed class TlsLinksTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("redis")]
-    [InlineData("clickhouse")]
-    public async Task A_node_given_the_wrong_CA_stops_at_start_and_says_which_server_and_why(string wrong)
+    [InlineData("redis", "wrong CA")]
+    [InlineData("clickhouse", "wrong CA")]
+    [InlineData("redis", "no client certificate")]
+    [InlineData("clickhouse", "no client certificate")]
+    public async Task A_node_given_the_wrong_CA_or_no_client_certificate_stops_at_start_and_says_which_server_and_why(string server, string fault)
     {
-        var config = LinksConfig(wrong == "redis" ? _pki.OtherCaFile : _pki.CaFile, Secret("redis.password"),
-            clickHouseCa: wrong == "clickhouse" ? _pki.OtherCaFile : _pki.CaFile);
+        var wrongCa = fault == "wrong CA";
+        var config = LinksConfig(server == "redis" && wrongCa ? _pki.OtherCaFile : _pki.CaFile, Secret("redis.password"),
+            clickHouseCa: server == "clickhouse" && wrongCa ? _pki.OtherCaFile : _pki.CaFile,
+            redisClientCert: !(server == "redis" && !wrongCa), clickHouseClientCert: !(server == "clickhouse" && !wrongCa));
         await using var harness = Harness(config);
         var node = harness.StartNode();
         Assert.True(await node.ExitedWithin(TimeSpan.FromSeconds(90)), $"the node did not stop\n{harness.Tail()}");
         Assert.Equal(2, node.ExitCode);
         var log = harness.Tail(200);
-        Assert.Contains($"TLS to {(wrong == "redis" ? "Redis" : "ClickHouse")} at 127.0.0.1:", log, StringComparison.Ordinal);
-        Assert.Contains("does not chain to a CA of", log, StringComparison.Ordinal);
+        Assert.Contains($"TLS to {(server == "redis" ? "Redis" : "ClickHouse")} at 127.0.0.1:", log, StringComparison.Ordinal);
+        Assert.Contains(wrongCa ? "does not chain to a CA of" : "client certificate", log, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -144,17 +149,28 @@ public sealed class TlsLinksTests(ITestOutputHelper output) : IAsyncLifetime
                 options.User = RedisUser;
                 options.Password = RedisPassword;
                 options.TrustIssuer(_pki.CaFile);
+                options.SetUserPemCertificate(_pki.ClientCertFile, _pki.ClientKeyFile);
                 return options;
             },
         };
 
     /// <summary>The sinks over TLS with users and passwords from files, and the node's HTTPS.</summary>
-    private string LinksConfig(string redisCa, string RedisPassword, string? clickHouseCa = null) => $$"""
-        siem.sinks.redis { user = "{{RedisUser}}", password-file = "{{RedisPassword}}", tls { enabled = on, ca-file = "{{redisCa}}" } }
-        siem.sinks.clickhouse { url = "https://127.0.0.1:{{_services.ClickHouseHttpsPort}}", user = "{{ClickHouseUser}}",
-          password-file = "{{Secret("clickhouse.password")}}", tls { ca-file = "{{clickHouseCa ?? _pki.CaFile}}" } }
+    private string LinksConfig(string redisCa, string RedisPassword, string? clickHouseCa = null, bool redisClientCert = true, bool clickHouseClientCert = true) => $$"""
+        siem.sinks.redis {
+          user = "{{RedisUser}}"
+          password-file = "{{RedisPassword}}"
+          tls { enabled = on, ca-file = "{{redisCa}}" {{ClientCert(redisClientCert)}} }
+        }
+        siem.sinks.clickhouse {
+          url = "https://127.0.0.1:{{_services.ClickHouseHttpsPort}}"
+          user = "{{ClickHouseUser}}"
+          password-file = "{{Secret("clickhouse.password")}}"
+          tls { ca-file = "{{clickHouseCa ?? _pki.CaFile}}" {{ClientCert(clickHouseClientCert)}} }
+        }
         siem.api.http.tls { cert-file = "{{_pki.ServerCertFile}}", key-file = "{{_pki.ServerKeyFile}}" }
         """;
+
+    private string ClientCert(bool shown) => shown ? $", cert-file = \"{_pki.ClientCertFile}\", key-file = \"{_pki.ClientKeyFile}\"" : "";
 
     private string Secret(string name) => Path.Combine(_pki.Directory, name);
 
