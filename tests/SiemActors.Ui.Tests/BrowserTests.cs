@@ -52,6 +52,13 @@ public sealed class BrowserTests(ITestOutputHelper output)
             await page.Locator("#app").WaitForAsync();
             await page.WaitForFunctionAsync("() => document.getElementById('connection').textContent === 'live'");
             await page.WaitForFunctionAsync("() => document.querySelectorAll('#live-table .rows .row').length >= 20");
+            // The chart's time labels: one line each (HH:MM:SS), distinct, at most one per 90 px of its width.
+            await page.WaitForFunctionAsync("() => (document.getElementById('chart').dataset.ticks || '').length > 0");
+            var ticks = (await page.Locator("#chart").GetAttributeAsync("data-ticks"))!.Split(' ');
+            var chartWidth = (await page.Locator("#chart").BoundingBoxAsync())!.Width;
+            Assert.All(ticks, t => Assert.Matches(@"^\d\d:\d\d:\d\d$", t));
+            Assert.Equal(ticks.Length, ticks.Distinct().Count());
+            Assert.True(ticks.Length <= chartWidth / 90 + 1, $"{ticks.Length} time labels on a {chartWidth} px chart: {string.Join(' ', ticks)}");
             await Shot(page, "1-live-tail");
 
             // A bad filter: the error is shown in place, with the position.
@@ -89,10 +96,10 @@ public sealed class BrowserTests(ITestOutputHelper output)
             Assert.Contains("\"source\": \"sshd\"", await page.TextContentAsync("#detail-json"));
             Assert.False(string.IsNullOrWhiteSpace(await page.TextContentAsync("#detail-raw")));
             await Shot(page, "4-event-detail");
-            await page.ClickAsync("#detail-close");
 
-            // The same filter over ClickHouse.
+            // The same filter over ClickHouse. Switching tabs closes the event's panel: it belongs to the Live tab.
             await page.ClickAsync("#tab-history");
+            await page.Locator("#detail").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Hidden });
             await page.WaitForFunctionAsync("() => document.querySelectorAll('#history-table .rows .row').length >= 5");
             var stored = await page.Locator("#history-table .rows .row span:nth-child(3)").AllTextContentsAsync();
             Assert.All(stored, s => Assert.Equal("sshd", s));
@@ -123,6 +130,9 @@ public sealed class BrowserTests(ITestOutputHelper output)
             // Alerts: the demo's noisy sshd addresses trip the starter rules within a minute; the newest is on top.
             await page.ClickAsync("#tab-alerts");
             Assert.Contains("tab=alerts", page.Url);
+            // The event filters do not apply to the alert list, and the page says so.
+            Assert.True(await page.Locator("#filter").IsDisabledAsync());
+            Assert.True(await page.Locator("#filter-scope").IsVisibleAsync());
             await page.WaitForFunctionAsync("() => document.querySelectorAll('#alerts-list .row').length >= 1");
             var detected = await page.Locator("#alerts-list .row span:first-child").AllTextContentsAsync();
             Assert.Equal(detected.OrderByDescending(t => t, StringComparer.Ordinal), detected);
@@ -151,6 +161,10 @@ public sealed class BrowserTests(ITestOutputHelper output)
             await page.WaitForFunctionAsync($"() => document.querySelector('#alerts-list .row[data-alert-id=\"{alertId}\"]').classList.contains('closed')");
             Assert.Equal("browser-test", await page.Locator($"#alerts-list .row[data-alert-id=\"{alertId}\"] span:nth-child(3)").TextContentAsync());
             await Shot(page, "7-alert-triage");
+            await page.ClickAsync("#tab-live");
+            Assert.False(await page.Locator("#filter").IsDisabledAsync());
+            Assert.False(await page.Locator("#filter-scope").IsVisibleAsync());
+            Assert.False(await page.Locator("#detail").IsVisibleAsync());
             using (var http = new HttpClient { BaseAddress = new Uri(url) })
             {
                 http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token());

@@ -3,6 +3,12 @@ import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 
 const windowSeconds = 120;
+const pad = (n: number) => String(n).padStart(2, "0");
+/** A tick's label: the local time of day, on one line (uPlot's default adds the date under the first one, which collided). */
+const clock = (seconds: number) => {
+  const d = new Date(seconds * 1000);
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+};
 const axis = "#8b95a3";
 const grid = "#2a313c";
 
@@ -24,7 +30,16 @@ export class RateChart {
           y: { range: (_u, _min, max) => [0, Math.max(10, max * 1.1)] },
         },
         axes: [
-          { stroke: axis, grid: { stroke: grid }, ticks: { stroke: grid } },
+          {
+            stroke: axis, grid: { stroke: grid }, ticks: { stroke: grid },
+            // At least 90 px between labels (a label is ~60 px wide), so neighbours never overlap.
+            space: 90,
+            values: (_u, splits) => {
+              const labels = splits.map(clock);
+              host.dataset.ticks = labels.join(" "); // what is drawn on the canvas, for the browser test
+              return labels;
+            },
+          },
           { label: "events/s", size: 60, stroke: axis, grid: { stroke: grid }, ticks: { stroke: grid } },
         ],
         series: [

@@ -214,6 +214,14 @@ async function start(token: string, me: Me): Promise<void> {
       $(`tab-${name}`).setAttribute("aria-selected", String(tab === name));
     }
     alertsPanel.show(tab === "alerts");
+    // The detail panel belongs to the tab it was opened from.
+    $("detail").hidden = true;
+    void triage.show(null);
+    // The filters are the events' (Live and History): on the Alerts tab they are shown as not applying.
+    const onAlerts = tab === "alerts";
+    $("filter-scope").hidden = !onAlerts;
+    $("filters").classList.toggle("inactive", onAlerts);
+    for (const id of ["filter", "quick-source", "quick-severity", "quick-range", "apply"]) $<HTMLInputElement>(id).disabled = onAlerts;
   };
   $("tab-live").onclick = () => showTab("live");
   $("tab-alerts").onclick = () => showTab("alerts");
