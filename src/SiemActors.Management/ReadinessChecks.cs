@@ -104,9 +104,7 @@ internal sealed class ClickHouseCheck : IHealthCheck, IDisposable
     {
         _settings = settings;
         _http = new HttpClient(settings.CreateHandler()) { Timeout = TimeSpan.FromSeconds(2) };
-        if (settings.User.Length > 0)
-            _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
-                Convert.ToBase64String(Encoding.UTF8.GetBytes($"{settings.User}:{settings.Password}")));
+        _http.DefaultRequestHeaders.Authorization = settings.Authorization();
     }
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)

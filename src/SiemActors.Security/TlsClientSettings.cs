@@ -79,20 +79,8 @@ public sealed class TlsClientSettings
     }
 
     /// <summary>The client certificate with its key, or null when none is configured.</summary>
-    public X509Certificate2? ClientCertificate(string path = "tls")
-    {
-        if (CertFile.Length == 0) return null;
-        try
-        {
-            using var pem = X509Certificate2.CreateFromPemFile(CertFile, KeyFile);
-            // Exported and loaded again: SslStream needs a key it can use on every platform, not an ephemeral one.
-            return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
-        {
-            throw new ConfigurationException($"{path}: the client certificate {CertFile} with key {KeyFile} cannot be loaded: {ex.Message}");
-        }
-    }
+    public X509Certificate2? ClientCertificate(string path = "tls") =>
+        CertFile.Length == 0 ? null : PemCertificate.Load(CertFile, KeyFile, path + " (client certificate)");
 
     /// <summary>
     /// Whether a server's certificate is trusted: its chain ends at a configured CA (or, without <c>ca-file</c>, at one

@@ -42,11 +42,7 @@ public sealed class ClickHouseHttpClient : IDisposable
         {
             Timeout = settings.RequestTimeout,
         };
-        if (settings.User.Length > 0)
-        {
-            var token = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{settings.User}:{settings.Password}"));
-            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", token);
-        }
+        _http.DefaultRequestHeaders.Authorization = settings.Authorization();
     }
 
     /// <summary>The shards this client writes to: itself on one server; on a cluster, one client per shard over its replicas.</summary>

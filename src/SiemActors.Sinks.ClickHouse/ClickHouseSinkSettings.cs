@@ -76,6 +76,10 @@ public sealed record ClickHouseSinkSettings
     /// <summary>TLS to ClickHouse: on with an <c>https://</c> URL, with the CA and client certificate of the <c>tls</c> block.</summary>
     public Security.TlsClientSettings Tls { get; init; }
 
+    /// <summary>HTTP basic auth for <see cref="User"/> and <see cref="Password"/>; null for ClickHouse's default user.</summary>
+    public System.Net.Http.Headers.AuthenticationHeaderValue? Authorization() => User.Length == 0 ? null
+        : new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{User}:{Password}")));
+
     /// <summary>
     /// The HTTP handler every client of this ClickHouse uses (the sink, history, the archive, the readiness check):
     /// connections renewed every few minutes (DNS changes, balancers), the server's certificate checked against the

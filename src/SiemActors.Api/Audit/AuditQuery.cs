@@ -17,8 +17,8 @@ public sealed record AuditQuery(long FromMs, long ToMs, string? User, string? Ac
 
     public static AuditQuery Parse(string? from, string? to, string? user, string? action, string? contains, string? limit, long nowMs)
     {
-        var toMs = Time("to", to, nowMs, nowMs);
-        var fromMs = Time("from", from, toMs - 86_400_000, nowMs);
+        var toMs = HistoryRequest.Time("to", to, nowMs, nowMs);
+        var fromMs = HistoryRequest.Time("from", from, toMs - 86_400_000, nowMs);
         if (fromMs >= toMs) throw new ApiRequestException("from must be before to");
         var rows = 100;
         if (!string.IsNullOrEmpty(limit) && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out rows) || rows < 1 || rows > MaxLimit))
@@ -44,19 +44,6 @@ public sealed record AuditQuery(long FromMs, long ToMs, string? User, string? Ac
         $"from={FromMs} to={ToMs}{(User is null ? "" : " user=" + User)}{(Action is null ? "" : " action=" + Action)}{(Contains is null ? "" : " contains=" + Contains)}";
 
     private static string? Empty(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
-
-    private static long Time(string name, string? text, long fallback, long nowMs)
-    {
-        if (string.IsNullOrWhiteSpace(text)) return fallback;
-        try
-        {
-            return FilterParser.ParseTime(text, nowMs);
-        }
-        catch (FilterSyntaxException ex)
-        {
-            throw new ApiRequestException($"{name}: {ex.Reason}");
-        }
-    }
 
     private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -155,12 +155,19 @@ public static class JwtAuthentication
         return token.Length > 0 && http.Request.Path.StartsWithSegments(HubPath) ? token : null;
     }
 
-    /// <summary>The unverified issuer of the request's token, only to pick the scheme that verifies it.</summary>
-    private static string? IssuerOf(HttpContext http)
+    /// <summary>The request's bearer token: the Authorization header's, else (on the hub only) the access_token parameter.</summary>
+    internal static string? RequestToken(HttpContext http)
     {
         var header = http.Request.Headers.Authorization.ToString();
         var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : QueryToken(http);
-        if (string.IsNullOrEmpty(token)) return null;
+        return string.IsNullOrEmpty(token) ? null : token;
+    }
+
+    /// <summary>The unverified issuer of the request's token, only to pick the scheme that verifies it.</summary>
+    private static string? IssuerOf(HttpContext http)
+    {
+        var token = RequestToken(http);
+        if (token is null) return null;
         try
         {
             return new JsonWebToken(token).Issuer;

@@ -19,9 +19,7 @@ internal sealed class KeyRotation(JwtSettings settings)
     public async Task RetryAsync(AuthenticationFailedContext context)
     {
         if (context.Exception is not SecurityTokenSignatureKeyNotFoundException || context.Options.ConfigurationManager is not { } manager) return;
-        var header = context.Request.Headers.Authorization.ToString();
-        var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : context.Request.Query["access_token"].ToString();
-        if (token.Length == 0) return;
+        if (JwtAuthentication.RequestToken(context.HttpContext) is not { } token) return;
         var ct = context.HttpContext.RequestAborted;
         var stale = await manager.GetConfigurationAsync(ct).ConfigureAwait(false);
         // One forced fetch per minimum-refresh-interval; the requests in between are refused at once, without waiting.

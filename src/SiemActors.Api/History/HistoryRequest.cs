@@ -27,7 +27,8 @@ public sealed record HistoryRequest(FilterExpr Filter, long FromMs, long ToMs, i
         return new HistoryRequest(expr, fromMs, toMs, rows, at);
     }
 
-    private static long Time(string name, string? text, long fallback, long nowMs)
+    /// <summary>A time in the filter language's forms, or <paramref name="fallback"/> when empty; 400 with <paramref name="name"/> when unreadable.</summary>
+    internal static long Time(string name, string? text, long fallback, long nowMs)
     {
         if (string.IsNullOrWhiteSpace(text)) return fallback;
         try

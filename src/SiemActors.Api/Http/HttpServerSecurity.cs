@@ -45,17 +45,5 @@ public sealed record HttpServerSecurity
     }
 
     /// <summary>The node's certificate with its key (PEM files: the certificate, then any intermediates, and the key).</summary>
-    public X509Certificate2 Certificate()
-    {
-        try
-        {
-            using var pem = X509Certificate2.CreateFromPemFile(CertFile, KeyFile);
-            // Loaded again from PKCS#12: Kestrel needs a key it can use on every platform, not an ephemeral one.
-            return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
-        {
-            throw new ConfigurationException($"siem.api.http.tls: the certificate {CertFile} with key {KeyFile} cannot be loaded: {ex.Message}");
-        }
-    }
+    public X509Certificate2 Certificate() => Security.PemCertificate.Load(CertFile, KeyFile, "siem.api.http.tls");
 }
