@@ -93,6 +93,8 @@ public sealed class OidcTests(OidcApiHost host) : IClassFixture<OidcApiHost>
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(System.Text.Encoding.UTF8.GetBytes(ApiHost.Secret)), SecurityAlgorithms.HmacSha256),
         });
         await Refused(hs);
+        // Not tokens at all: refused, never a 500.
+        foreach (var garbage in new[] { "x", "a.b", "a.b.c.d.e", "eyJhbGciOiJSUzI1NiJ9.e30.", "....", new string('A', 6_000) }) await Refused(garbage);
     }
 
     [Fact]
