@@ -3,7 +3,7 @@ using SiemActors.Cli.Commands;
 using SiemActors.Cli.Config;
 
 var configOption = new Option<string?>("--config") { Description = $"HOCON file (default: {SiemConfig.DefaultFile} of the repository)", Recursive = true };
-var stateDirOption = new Option<string?>("--state-dir") { Description = "where local state such as kafka.bootstrap lives (default: .siem/ of the repository)", Recursive = true };
+var stateDirOption = new Option<string?>("--state-dir") { Description = "where local state such as kafka.bootstrap lives (default: SIEM_STATE_DIR, else .siem/ of the repository)", Recursive = true };
 
 var kafka = new Command("kafka", "The embedded Kafka broker");
 kafka.Subcommands.Add(KafkaUpCommand.Create(configOption, stateDirOption));
@@ -11,11 +11,15 @@ kafka.Subcommands.Add(KafkaUpCommand.Create(configOption, stateDirOption));
 var root = new RootCommand("siemctl: SiemActors' command line");
 root.Options.Add(configOption);
 root.Options.Add(stateDirOption);
-root.Subcommands.Add(kafka);
-root.Subcommands.Add(GenerateCommand.Create(configOption, stateDirOption));
-root.Subcommands.Add(TokenCommand.Create(configOption));
-root.Subcommands.Add(ArchiveCommand.Create(configOption, stateDirOption));
-foreach (var command in ManagementCommands.Create(stateDirOption)) root.Subcommands.Add(command);
+var nodeOptions = new NodeOptions();
+nodeOptions.AddTo(root);
+foreach (var command in new[] { kafka, GenerateCommand.Create(configOption, stateDirOption), TokenCommand.Create(configOption),
+             ArchiveCommand.Create(configOption, stateDirOption) })
+{
+    nodeOptions.RefuseOn(command);
+    root.Subcommands.Add(command);
+}
+foreach (var command in ManagementCommands.Create(stateDirOption, nodeOptions)) root.Subcommands.Add(command);
 
 try
 {

@@ -18,7 +18,9 @@ internal sealed class SiemctlProcess : IDisposable
         process.BeginErrorReadLine();
     }
 
-    public static SiemctlProcess Start(string workingDirectory, params string[] args)
+    public static SiemctlProcess Start(string workingDirectory, params string[] args) => Start(workingDirectory, new Dictionary<string, string>(), args);
+
+    public static SiemctlProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -26,6 +28,7 @@ internal sealed class SiemctlProcess : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (var (name, value) in environment) info.Environment[name] = value;
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "siemctl.dll"));
         foreach (var arg in args) info.ArgumentList.Add(arg);
         return new SiemctlProcess(Process.Start(info) ?? throw new InvalidOperationException("siemctl did not start"));

@@ -56,6 +56,13 @@ public sealed class OperationsTests(ServicesFixture fixture) : IClassFixture<Ser
         Assert.Equal(0, code);
         Assert.Matches(@"akka\.tcp://siem@127\.0\.0\.1:\d+\s+Up\s+yes\s+api,ingest,transform\s+leader \(this node\)", output);
 
+        // The node options before the verb, as the issue's user typed them, or between the group and the verb: the same call.
+        (code, output) = await Siemctl.RunAsync([.. common, "--json", "pipeline", "lag"]);
+        Assert.Equal(0, code);
+        Assert.Equal(16, JsonDocument.Parse(output).RootElement.GetProperty("partitions").GetArrayLength());
+        (code, output) = await Siemctl.RunAsync(["pipeline", "--json", "lag", .. common]);
+        Assert.Equal(0, code);
+
         (code, output) = await Siemctl.RunAsync(["pipeline", "lag", "--json", .. common]);
         Assert.Equal(0, code);
         var partitions = JsonDocument.Parse(output).RootElement.GetProperty("partitions").EnumerateArray().ToList();

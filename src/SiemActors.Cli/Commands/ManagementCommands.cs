@@ -14,11 +14,8 @@ internal static class ManagementCommands
 {
     private static readonly JsonSerializerOptions Pretty = new() { WriteIndented = true };
 
-    public static IEnumerable<Command> Create(Option<string?> stateDirOption)
+    public static IEnumerable<Command> Create(Option<string?> stateDirOption, NodeOptions options)
     {
-        var node = new Option<string?>("--node") { Description = "the node's HTTP address (default: .siem/node.url, else http://127.0.0.1:8080)", Recursive = true };
-        var token = new Option<string?>("--token") { Description = "management token (default: SIEM_MANAGEMENT_TOKEN, else .siem/management.token)", Recursive = true };
-        var json = new Option<bool>("--json") { Description = "print the node's JSON answer instead of a table", Recursive = true };
 
         Command Verb(string name, string description, Func<ManagementClient, ParseResult, CancellationToken, Task<JsonElement>> call,
             Action<JsonElement, ParseResult> print, params Symbol[] extra)
@@ -31,9 +28,9 @@ internal static class ManagementCommands
             }
             command.SetAction(async (result, cancellation) =>
             {
-                using var client = ManagementClient.Create(result.GetValue(node), result.GetValue(token), result.GetValue(stateDirOption));
+                using var client = ManagementClient.Create(options.Node(result), options.Token(result), result.GetValue(stateDirOption));
                 var answer = await call(client, result, cancellation);
-                if (result.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(answer, Pretty));
+                if (options.Json(result)) Console.WriteLine(JsonSerializer.Serialize(answer, Pretty));
                 else print(answer, result);
                 return ExitCodes.Ok;
             });
@@ -41,7 +38,7 @@ internal static class ManagementCommands
         }
 
         var address = new Argument<string>("address") { Description = "the member's address, akka.tcp://siem@host:port" };
-        var cluster = new Command("cluster", "Cluster membership") { node, token, json };
+        var cluster = new Command("cluster", "Cluster membership");
         cluster.Subcommands.Add(Verb("show", "Members with roles, status and reachability",
             (c, _, ct) => c.GetAsync("/management/cluster", ct), (j, _) => PrintCluster(j)));
         foreach (var (verb, text) in new[] { ("join", "Make the node join the cluster at ADDRESS"), ("leave", "Make the member at ADDRESS leave gracefully"),
@@ -52,15 +49,15 @@ internal static class ManagementCommands
         }
 
         var depth = new Option<int>("--depth") { Description = "levels below /user and /system", DefaultValueFactory = _ => 3 };
-        var actor = new Command("actor", "Actors of the node") { node, token, json };
+        var actor = new Command("actor", "Actors of the node");
         actor.Subcommands.Add(Verb("hierarchy", "The node's actor tree: paths, types, mailbox depths",
             (c, r, ct) => c.GetAsync($"/management/actors?depth={r.GetValue(depth)}", ct), (j, _) => PrintActors(j), depth));
 
-        var shards = new Command("shards", "Cluster sharding") { node, token, json };
+        var shards = new Command("shards", "Cluster sharding");
         shards.Subcommands.Add(Verb("show", "Regions with shard and entity counts per node",
             (c, _, ct) => c.GetAsync("/management/shards", ct), (j, _) => PrintShards(j)));
 
-        var pipeline = new Command("pipeline", "The node's ingest pipeline") { node, token, json };
+        var pipeline = new Command("pipeline", "The node's ingest pipeline");
         pipeline.Subcommands.Add(Verb("status", "Rates, sinks, dead letters, partitions",
             (c, _, ct) => c.GetAsync("/management/pipeline", ct), (j, _) => PrintPipeline(j)));
         pipeline.Subcommands.Add(Verb("lag", "The consumer group's committed offset, end offset and lag per partition of the events topic",
@@ -83,10 +80,8 @@ internal static class ManagementCommands
             (c, r, ct) => c.GetAsync("/management/audit?" + Query(("from", r.GetValue(from)), ("to", r.GetValue(to)), ("user", r.GetValue(user)),
                 ("action", r.GetValue(action)), ("contains", r.GetValue(contains)), ("limit", r.GetValue(limit).ToString(CultureInfo.InvariantCulture))), ct),
             (j, _) => PrintAudit(j), from, to, user, action, contains, limit);
-        audit.Options.Add(node);
-        audit.Options.Add(token);
-        audit.Options.Add(json);
 
+        foreach (var group in new[] { cluster, actor, shards, pipeline, audit }) options.AddTo(group);
         return [cluster, actor, shards, pipeline, audit];
     }
 

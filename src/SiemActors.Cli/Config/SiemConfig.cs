@@ -7,10 +7,16 @@ internal static class SiemConfig
 {
     public const string DefaultFile = "hocon/siem.conf";
 
-    /// <summary>The folder holding <c>SiemActors.sln</c>, at or above the current directory; null if there is none.</summary>
-    public static string? RepositoryRoot()
+    /// <summary>
+    /// The folder holding <c>SiemActors.sln</c>: at or above the current directory, else at or above siemctl's own
+    /// files (a siemctl installed by scripts/run.sh into <c>.siem/tools</c>, or run through <c>scripts/siemctl</c>, finds
+    /// its repository from anywhere); null if there is none.
+    /// </summary>
+    public static string? RepositoryRoot() => RootAtOrAbove(Directory.GetCurrentDirectory()) ?? RootAtOrAbove(AppContext.BaseDirectory);
+
+    private static string? RootAtOrAbove(string start)
     {
-        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "SiemActors.sln"))) return dir.FullName;
         }
@@ -33,10 +39,15 @@ internal static class SiemConfig
         }
     }
 
-    /// <summary><c>.siem/</c> of the repository, or the given folder.</summary>
+    /// <summary>The given folder, else SIEM_STATE_DIR (as scripts/run.sh takes it), else <c>.siem/</c> of the repository; null if none.</summary>
+    public static string? FindStateDirectory(string? path) =>
+        path ?? (Environment.GetEnvironmentVariable("SIEM_STATE_DIR") is { Length: > 0 } env ? env : null)
+             ?? (RepositoryRoot() is { } root ? Path.Combine(root, ".siem") : null);
+
+    /// <summary>As <see cref="FindStateDirectory"/>, or an error saying how to name one.</summary>
     public static string StateDirectory(string? path) =>
-        path ?? (RepositoryRoot() is { } root ? Path.Combine(root, ".siem")
-            : throw new CliException($"no --state-dir given and no SiemActors.sln at or above {Directory.GetCurrentDirectory()}"));
+        FindStateDirectory(path)
+        ?? throw new CliException($"no --state-dir given, SIEM_STATE_DIR is not set and no SiemActors.sln at or above {Directory.GetCurrentDirectory()}");
 }
 
 /// <summary>An error the user can act on: printed without a stack trace, with its exit code (<see cref="ExitCodes"/>).</summary>

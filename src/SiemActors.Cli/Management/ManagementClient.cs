@@ -8,8 +8,8 @@ using SiemActors.Cli.Config;
 namespace SiemActors.Cli.Management;
 
 /// <summary>
-/// Calls a node's management API. The node is <c>--node</c>, else the URL in <c>.siem/node.url</c> (written by
-/// scripts/run.sh), else http://127.0.0.1:8080; the token is <c>--token</c>, else SIEM_MANAGEMENT_TOKEN, else
+/// Calls a node's management API. The node is <c>--node</c>, else the URL in <c>node.url</c> of the state folder
+/// (<see cref="SiemConfig.FindStateDirectory"/>; written by scripts/run.sh), else http://127.0.0.1:8080; the token is <c>--token</c>, else SIEM_MANAGEMENT_TOKEN, else
 /// <c>.siem/management.token</c>. Failures become <see cref="CliException"/>s that say what was unreachable and why.
 /// </summary>
 internal sealed class ManagementClient(Uri node, string token) : IDisposable
@@ -20,11 +20,11 @@ internal sealed class ManagementClient(Uri node, string token) : IDisposable
 
     public static ManagementClient Create(string? nodeOption, string? tokenOption, string? stateDirOption)
     {
-        var state = stateDirOption ?? (SiemConfig.RepositoryRoot() is { } root ? Path.Combine(root, ".siem") : null);
+        var state = SiemConfig.FindStateDirectory(stateDirOption);
         var url = nodeOption ?? ReadFile(state, "node.url") ?? "http://127.0.0.1:8080";
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
             throw new CliException($"--node {url}: expected http://host:port");
-        var token = tokenOption ?? Environment.GetEnvironmentVariable("SIEM_MANAGEMENT_TOKEN") ?? ReadFile(state, "management.token")
+        var token = tokenOption ?? (Environment.GetEnvironmentVariable("SIEM_MANAGEMENT_TOKEN") is { Length: > 0 } env ? env : null) ?? ReadFile(state, "management.token")
             ?? throw new CliException("no management token: pass --token, set SIEM_MANAGEMENT_TOKEN, or run where .siem/management.token exists");
         return new ManagementClient(uri, token.Trim());
     }
