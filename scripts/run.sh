@@ -2,8 +2,13 @@
 # Runs SiemActors locally on the embedded default, in the foreground until Ctrl+C:
 #   Redis and ClickHouse (Debian packages, installed when missing, on loopback), the embedded Kafka broker with the
 #   pipeline's topics (siemctl kafka up), one node with every role, and the demo generator.
-#   It also builds the web UI (npm ci, npm run build in web/) and prints a link that signs the browser in.
-# Everything it starts, it stops on exit (by PID). Logs and state: .siem/
+#   It also builds the web UI (npm ci, npm run build in web/), installs siemctl as a .NET tool into the state folder
+#   (tools/; put it on the PATH with the line it prints, or use scripts/siemctl) and prints a link that signs the browser in.
+# The node is supervised: if it exits when not told to, the script prints why (its exit status and the last lines of its
+#   log), restarts it after a backoff (1 s, doubling up to 30 s; back to 1 s after a minute up) and keeps the broker, the
+#   services and the generator running, so records produced meanwhile wait in the broker and are stored after the restart.
+#   Only Ctrl+C or SIGTERM stops everything. If the broker itself exits, its records are gone: the script stops, loudly.
+# Everything it starts, it stops on exit (by PID). Logs and state: .siem/ (node.pid: the running node's PID)
 # Options (environment):
 #   SIEM_RATE         generator events/s (default 2000)
 #   SIEM_HTTP_PORT    the node's HTTP port: UI, hub, API (default siem.api.http.port: 8080)
@@ -20,29 +25,35 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 state=${SIEM_STATE_DIR:-$root/.siem}
 mkdir -p "$state"
+state=$(cd "$state" && pwd)
 rate=${SIEM_RATE:-2000}
 services=${SIEM_SERVICES:-local}
-pids=()
+kafka_pid='' node_pid='' generator_pid=''
+
+stop_pid() { # PID: SIGTERM, up to 60 s to finish (the node drains and commits), then SIGKILL
+  local pid=$1
+  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.2; done
+  kill -9 "$pid" 2>/dev/null || true
+}
 
 stop_all() {
   trap - EXIT INT TERM
   echo
   echo "== stopping"
-  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
-    local pid=${pids[i]}
-    if kill -0 "$pid" 2>/dev/null; then
-      kill -TERM "$pid" 2>/dev/null || true
-      for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-      kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
-    fi
-  done
+  stop_pid "$generator_pid"
+  stop_pid "$node_pid"
+  stop_pid "$kafka_pid"
+  rm -f "$state/node.pid"
   case $services in
     external) ;;
     cluster) scripts/services.sh stop redis-cluster; scripts/services.sh stop clickhouse-cluster ;;
     *) scripts/services.sh stop ;;
   esac
 }
-trap stop_all EXIT INT TERM
+trap stop_all EXIT
+trap 'stop_all; exit 0' INT TERM
 
 redis_ports=("${SIEM_REDIS_PORT:-6379}")
 clickhouse_http=("http://127.0.0.1:${SIEM_CLICKHOUSE_HTTP_PORT:-8123}")
@@ -66,13 +77,23 @@ if [[ ${SIEM_NO_BUILD:-0} != 1 ]]; then
   dotnet build src/SiemActors.Node/SiemActors.Node.csproj -c Release -v quiet -nologo
   dotnet build src/SiemActors.Cli/SiemActors.Cli.csproj -c Release -v quiet -nologo
 fi
-siemctl="dotnet $root/src/SiemActors.Cli/bin/Release/net10.0/siemctl.dll"
+
+# siemctl as a .NET tool (PackAsTool) from the package just built, into the state folder: reinstalled each run, so it is
+# always this checkout's. The package holds everything it needs: --source names only the local folder.
+echo "== siemctl (dotnet pack, dotnet tool install --tool-path $state/tools)"
+rm -rf "$state/packages"
+dotnet pack src/SiemActors.Cli/SiemActors.Cli.csproj -c Release --no-build -o "$state/packages" -v quiet -nologo >"$state/siemctl-install.log" 2>&1 &&
+  { dotnet tool uninstall siemctl --tool-path "$state/tools" >/dev/null 2>&1 || true; } &&
+  dotnet tool install siemctl --tool-path "$state/tools" --source "$state/packages" >>"$state/siemctl-install.log" 2>&1 ||
+  { cat "$state/siemctl-install.log"; echo "siemctl could not be packed or installed (above)"; exit 1; }
+rm -rf "$state/packages"
+siemctl=$state/tools/siemctl
 node="dotnet $root/src/SiemActors.Node/bin/Release/net10.0/SiemActors.Node.dll"
 
 echo "== embedded Kafka"
 rm -f "$state/kafka.bootstrap"
-$siemctl --state-dir "$state" kafka up >"$state/kafka.log" 2>&1 &
-pids+=($!)
+"$siemctl" --state-dir "$state" kafka up >"$state/kafka.log" 2>&1 &
+kafka_pid=$!
 for _ in $(seq 1 150); do [[ -s $state/kafka.bootstrap ]] && break; sleep 0.2; done
 [[ -s $state/kafka.bootstrap ]] || { echo "the embedded broker did not start: see $state/kafka.log"; exit 1; }
 cat "$state/kafka.log"
@@ -121,40 +142,96 @@ siem.sinks.clickhouse {
 CONF
 fi
 
+# The node's log (node.log) is appended to across restarts; each start is a line "== run.sh: node started" in it.
+start_node() {
+  node_log_start=$(stat -c %s "$state/node.log" 2>/dev/null || echo 0)
+  echo "== run.sh: node started $(date -u +%FT%TZ)" >>"$state/node.log"
+  $node --config "$state/node.conf" >>"$state/node.log" 2>&1 &
+  node_pid=$!
+  node_started=$SECONDS
+  echo "$node_pid" >"$state/node.pid"
+}
+node_log() { tail -c +$((node_log_start + 1)) "$state/node.log"; } # this start's lines
+node_ready() { # up to 60 s for the pipeline to consume; false if the node exited or did not get there
+  for _ in $(seq 1 300); do
+    node_log | grep -q "Ingest pipeline consuming" && return 0
+    kill -0 "$node_pid" 2>/dev/null || return 1
+    sleep 0.2
+  done
+  return 1
+}
+
 echo "== node"
-$node --config "$state/node.conf" >"$state/node.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 300); do grep -q "Ingest pipeline consuming" "$state/node.log" && break; sleep 0.2; done
-grep -q "Ingest pipeline consuming" "$state/node.log" || { echo "the node did not start: see $state/node.log"; tail -20 "$state/node.log"; exit 1; }
-url=$(grep -o 'HTTP listening on http://[^ ,]*' "$state/node.log" | head -1 | sed 's/HTTP listening on //')
+: >"$state/node.log"
+start_node
+node_ready || { echo "the node did not start: see $state/node.log"; node_log | tail -20; exit 1; }
+url=$(node_log | grep -o 'HTTP listening on http://[^ ,]*' | head -1 | sed 's/HTTP listening on //')
 echo "$url" >"$state/node.url" # siemctl's default --node
 echo "node up at $url (log: $state/node.log)"
 
 # Three days of history before today (2,000 events a day), for the archive: within a minute the singleton archives
 # them and drops the two oldest from ClickHouse. Each run adds its own (new ids): the archive takes them as late events.
 echo "== backfill: 6,000 events over the 3 days before today"
-$siemctl --state-dir "$state" generate --backfill-days 3 --count 6000 --rate 0 >"$state/backfill.log" 2>&1
+"$siemctl" --state-dir "$state" generate --backfill-days 3 --count 6000 --rate 0 >"$state/backfill.log" 2>&1
 
 echo "== generator: $rate events/s"
-$siemctl --state-dir "$state" generate --rate "$rate" >"$state/generator.log" 2>&1 &
-pids+=($!)
+"$siemctl" --state-dir "$state" generate --rate "$rate" >"$state/generator.log" 2>&1 &
+generator_pid=$!
 
-token=$($siemctl token --user analyst --role admin --secret-file "$state/jwt.secret")
+token=$("$siemctl" token --user analyst --role admin --secret-file "$state/jwt.secret")
+# The state folder as the user would type it: .siem when it is the default, else its path (and siemctl must be told).
+shown=$state
+[[ $state == "$root/.siem" ]] && shown=.siem
+path_line="export PATH=\"$state/tools:\$PATH\""
+[[ $state != "$root/.siem" ]] && path_line+=" SIEM_STATE_DIR=\"$state\""
 cat <<TXT
 
 SiemActors is running. Look at:
   UI:          $url/#token=$token
                (signed in as "analyst", an admin, for 8 hours; more: siemctl token --user NAME --role viewer|responder|admin --ttl 8h)
-  Audit:       siemctl audit --limit 20   (who searched, subscribed, triaged or called management; docs/security.md)
+  siemctl:     $path_line
+               puts this run's siemctl on the PATH of your shell; or, without that, scripts/siemctl … (the same build)
   Operations:  siemctl cluster show | actor hierarchy | shards show | pipeline status | pipeline lag   (docs/operations.md)
                curl $url/health/ready;  metrics: curl http://127.0.0.1:${SIEM_METRICS_PORT:-9090}/metrics
+  Audit:       siemctl audit --limit 20   (who searched, subscribed, triaged or called management; docs/security.md)
   ClickHouse:  clickhouse-client --query "SELECT source, severity, count() FROM siem.siem_events FINAL GROUP BY source, severity ORDER BY source, severity"
   Redis:       redis-cli SMEMBERS siem:streams;  redis-cli XREVRANGE 'siem:stream:{sshd}' + - COUNT 3
                (SIEM_SERVICES=cluster: redis-cli -c -p 7000 …; clickhouse-client --port 8211 …)
-  Kafka:       kcat -b \$(cat .siem/kafka.bootstrap) -L
-  Archive:     siemctl archive list;  .siem/archive/events/date=*/   (History: set From to 3 days ago; rows from the
+  Kafka:       kcat -b \$(cat $shown/kafka.bootstrap) -L
+  Archive:     siemctl archive list;  $shown/archive/events/date=*/   (History: set From to 3 days ago; rows from the
                archive are marked; docs/archive.md)
-  Logs:        .siem/node.log  .siem/kafka.log  .siem/generator.log
+  Logs:        $shown/node.log  $shown/kafka.log  $shown/generator.log
+The node is supervised: if it dies, it is restarted here and the broker keeps what is produced meanwhile.
 Stop with Ctrl+C: the generator stops, the node drains and commits, then the broker and the services stop.
 TXT
-wait "${pids[1]}"
+
+# Supervision. wait returns when the node or the broker exits; Ctrl+C and SIGTERM end the script through the trap.
+exit_status() { # CODE -> words
+  if (($1 > 128)); then echo "killed by signal $(kill -l $(($1 - 128)) 2>/dev/null || echo $(($1 - 128)))"; else echo "exit code $1"; fi
+}
+delay=1
+while :; do
+  exited=''
+  status=0
+  wait -n -p exited "$node_pid" "$kafka_pid" || status=$?
+  if [[ $exited == "$kafka_pid" ]]; then
+    echo "== $(date -u +%FT%TZ) the embedded broker exited ($(exit_status "$status")): the records it held are gone; stopping. Its log:"
+    tail -n 20 "$state/kafka.log" | sed 's/^/   | /'
+    exit 1
+  fi
+  [[ $exited == "$node_pid" ]] || continue # a signal, already handled by the trap
+  up=$((SECONDS - node_started))
+  echo "== $(date -u +%FT%TZ) the node (pid $node_pid) exited unexpectedly after ${up} s: $(exit_status "$status"). The last lines of its log:"
+  node_log | tail -n 20 | sed 's/^/   | /'
+  ((up >= 60)) && delay=1
+  echo "== restarting the node in ${delay} s; the broker, the services and the generator keep running"
+  sleep "$delay" &
+  wait $! # a background sleep, so that Ctrl+C is not held up by it
+  delay=$((delay * 2 > 30 ? 30 : delay * 2))
+  start_node
+  if node_ready; then
+    echo "== $(date -u +%FT%TZ) node restarted (pid $node_pid) at $url; it resumes from its committed offsets"
+  else
+    echo "== $(date -u +%FT%TZ) the restarted node (pid $node_pid) is not consuming yet after 60 s: see $state/node.log"
+  fi
+done

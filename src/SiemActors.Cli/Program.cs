@@ -23,7 +23,10 @@ foreach (var command in ManagementCommands.Create(stateDirOption, nodeOptions)) 
 
 try
 {
-    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    var parsed = root.Parse(args);
+    var code = await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    // A command line that did not parse has had its errors and the verb's help printed: bad usage (2), as documented.
+    return parsed.Errors.Count > 0 ? ExitCodes.Usage : code;
 }
 catch (CliException ex)
 {

@@ -32,7 +32,7 @@ public sealed class NodeOptionsTests : IDisposable
     public async Task A_verb_that_calls_no_node_refuses_the_node_options_given_before_it(string option, params string[] args)
     {
         using var siemctl = SiemctlProcess.Start(_dir, args);
-        Assert.Equal(1, await siemctl.ExitCode(TimeSpan.FromSeconds(60)));
+        Assert.Equal(2, await siemctl.ExitCode(TimeSpan.FromSeconds(60))); // bad usage
         Assert.Contains($"{option} applies to the verbs that call a node", siemctl.Output);
     }
 

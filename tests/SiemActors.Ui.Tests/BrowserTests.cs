@@ -12,6 +12,7 @@ namespace SiemActors.Ui.Tests;
 /// the generator runs: sign in, filter the live tail, see a bad filter's error in place, pause, open an event, run the
 /// same filter in history, see the alerts the starter rules fire. Screenshots of each step go to the test's output folder (docs/ui.md uses them).
 /// </summary>
+[Collection(RunScriptCollection.Name)]
 public sealed class BrowserTests(ITestOutputHelper output)
 {
     private const float Timeout = 90_000;

@@ -8,7 +8,9 @@ namespace SiemActors.Ui.Tests;
 /// <summary>
 /// The README's run command (scripts/run.sh) started as a process: the embedded broker, a node with every role, the
 /// generator. It uses the Redis and ClickHouse scripts/test.sh started and the binaries it built; ports, state folder
-/// and JWT secret are this test's own. Stopped with SIGTERM, as Ctrl+C would.
+/// and JWT secret are this test's own. Stopped with SIGTERM, as Ctrl+C would; the state folder is removed after.
+/// Every test that starts it is in the collection <see cref="RunScriptCollection"/>: two runs at once would clear each
+/// other's exactly-once records (run.sh clears them for the default database and key prefix at start).
 /// </summary>
 internal sealed class RunScript : IAsyncDisposable
 {
@@ -20,6 +22,12 @@ internal sealed class RunScript : IAsyncDisposable
     private RunScript(Process process) => _process = process;
 
     public string StateDirectory { get; private init; } = "";
+
+    /// <summary>The PID of the node run.sh supervises now (its <c>node.pid</c>).</summary>
+    public int NodePid => int.Parse(File.ReadAllText(Path.Combine(StateDirectory, "node.pid")).Trim());
+
+    /// <summary>The embedded broker's bootstrap servers.</summary>
+    public string KafkaBootstrap => File.ReadAllText(Path.Combine(StateDirectory, "kafka.bootstrap")).Trim();
 
     public string Output
     {
@@ -89,9 +97,17 @@ internal sealed class RunScript : IAsyncDisposable
             }
         }
         _process.Dispose();
+        try
+        {
+            Directory.Delete(StateDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open: /tmp is cleaned anyway.
+        }
     }
 
-    private static string RepositoryRoot()
+    public static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
