@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Prometheus;
+using SiemActors.Api.Audit;
 using SiemActors.Sinks.ClickHouse;
 using SiemActors.Sinks.Redis;
 
@@ -47,7 +48,8 @@ public static class ManagementHosting
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(Ready), ResponseWriter = WriteJson })
             .AllowAnonymous();
 
-        var management = app.MapGroup("/management").AllowAnonymous().AddEndpointFilter(new ManagementTokenFilter(settings.Token()));
+        var management = app.MapGroup("/management").AllowAnonymous().WithMetadata(AuditsItsOwnCalls.Instance)
+            .AddEndpointFilter(new ManagementTokenFilter(settings.Token()));
         ClusterEndpoints.Map(management);
         ActorsEndpoint.Map(management);
         ShardsEndpoint.Map(management);

@@ -130,7 +130,8 @@ public static class JwtAuthentication
                     SecurityTokenMalformedException => "malformed",
                     _ => context.Exception.GetType().Name,
                 };
-                context.HttpContext.RequestServices.GetService<Audit.SignIns>()?.Refused(context.HttpContext, reason);
+                if (context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<Audit.AuditsItsOwnCalls>() is null)
+                    context.HttpContext.RequestServices.GetService<Audit.SignIns>()?.Refused(context.HttpContext, reason);
             },
         };
     }
