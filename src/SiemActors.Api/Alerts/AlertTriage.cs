@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using SiemActors.Api.History;
 using SiemActors.Sinks.ClickHouse;
@@ -81,32 +80,33 @@ public sealed class AlertTriage(ClickHouseHttpClient clickHouse, ClickHouseSinkS
         }).ToList();
     }
 
-    private async Task InsertAsync(AlertChange change, CancellationToken ct)
+    private Task InsertAsync(AlertChange change, CancellationToken ct) =>
+        StoreQuery.BoundAsync(bounded => JsonEachRowInsert.InsertAsync(clickHouse, store, store.AlertChangesTable, [change],
+            c => store.ShardOf(c.AlertId), Write, bounded), "store the change", settings, ct);
+
+    private static void Write(Utf8JsonWriter w, AlertChange c)
     {
-        var row = JsonSerializer.Serialize(new Dictionary<string, object>
-        {
-            ["change_id"] = change.ChangeId, ["alert_id"] = change.AlertId, ["at_ms"] = change.At,
-            ["event_date"] = DateTimeOffset.FromUnixTimeMilliseconds(change.At).UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            ["user"] = change.User, ["action"] = change.Action, ["status"] = change.Status, ["assignee"] = change.Assignee, ["reason"] = change.Reason,
-            ["note"] = change.Note,
-        });
-        var target = store.IsCluster ? clickHouse.ForShard(store.ShardOf(change.AlertId)) : clickHouse;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(settings.QueryTimeout);
-        try
-        {
-            await target.InsertAsync($"INSERT INTO {store.Local(store.AlertChangesTable)} FORMAT JSONEachRow", System.Text.Encoding.UTF8.GetBytes(row), timeout.Token);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            throw new TimeoutException($"ClickHouse did not store the change within {settings.QueryTimeout.TotalSeconds:0}s (siem.api.history.query-timeout)");
-        }
+        w.WriteString("change_id"u8, c.ChangeId);
+        w.WriteString("alert_id"u8, c.AlertId);
+        w.WriteNumber("at_ms"u8, c.At);
+        w.WriteString("event_date"u8, JsonEachRowInsert.Date(c.At));
+        w.WriteString("user"u8, c.User);
+        w.WriteString("action"u8, c.Action);
+        w.WriteString("status"u8, c.Status);
+        w.WriteString("assignee"u8, c.Assignee);
+        w.WriteString("reason"u8, c.Reason);
+        w.WriteString("note"u8, c.Note);
     }
 
+    /// <summary>
+    /// The alerts' and changes' tables, on every replica of a cluster (<see cref="ClusterTables.EnsureAsync"/>): a
+    /// change is inserted into its alert's shard, whose local table must exist, not only the server read from.
+    /// </summary>
     private async Task EnsureSchemaAsync(CancellationToken ct)
     {
         if (Volatile.Read(ref _schemaReady) == 1) return;
-        foreach (var statement in AlertsSchema.Statements(store).Concat(AlertChangesSchema.Statements(store))) await StoreQuery.RunAsync(clickHouse, statement, settings, ct);
+        await StoreQuery.BoundAsync(bounded => ClusterTables.EnsureAsync(clickHouse, AlertsSchema.Statements(store).Concat(AlertChangesSchema.Statements(store)), bounded),
+            "create the alert tables", settings, ct);
         Volatile.Write(ref _schemaReady, 1);
     }
 }
