@@ -51,13 +51,17 @@ public sealed class AuditTrail : BackgroundService
     /// <summary>The client's address as this node saw it (a proxy's, behind one: docs/security.md).</summary>
     public static string Remote(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "";
 
-    private void Dropped(AuditRecord record)
+    private void Dropped(AuditRecord record) =>
+        Dropped(record, $"the queue is full (siem.api.audit.queue-capacity {_settings.QueueCapacity}; ClickHouse not taking records)");
+
+    private void Dropped(AuditRecord record, string why)
     {
         AuditMetrics.Dropped.Inc();
-        _log.LogError("Audit queue full (siem.api.audit.queue-capacity {Capacity}; ClickHouse not taking records): not stored, logged instead: " +
-                      "{AuditId} {AtMs} {User} {Roles} {Action} {Detail} {Remote} {Result} {Status} {ResultSize}", _settings.QueueCapacity, record.AuditId,
-            record.AtMs, record.User, record.Roles, record.Action, record.Detail, record.Remote, record.Result, record.Status, record.ResultSize);
+        _log.LogError("Audit record not stored, {Why}; logged instead: {AuditId} {AtMs} {User} {Roles} {Action} {Detail} {Remote} {Result} {Status} {ResultSize}",
+            why, record.AuditId, record.AtMs, record.User, record.Roles, record.Action, record.Detail, record.Remote, record.Result, record.Status, record.ResultSize);
     }
+
+    private const string StoppedBeforeStored = "the node stopped before ClickHouse took it";
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
@@ -82,7 +86,7 @@ public sealed class AuditTrail : BackgroundService
         }
         catch (OperationCanceledException)
         {
-            while (_queue.Reader.TryRead(out var record)) Dropped(record);
+            while (_queue.Reader.TryRead(out var record)) Dropped(record, StoppedBeforeStored);
         }
     }
 
@@ -115,32 +119,38 @@ public sealed class AuditTrail : BackgroundService
         await WriteAsync(batch, ct).ConfigureAwait(false);
     }
 
-    /// <summary>Writes the batch, retrying every failure until it is stored (same ids: a retry that repeats an insert leaves one row).</summary>
+    /// <summary>
+    /// Writes the batch, retrying every failure until it is stored (same ids: a retry that repeats an insert leaves one
+    /// row). Cancelled (the node stops with ClickHouse away), during an attempt or the wait before the next, the batch
+    /// taken from the queue goes to the log like the rest of the queue: never dropped in silence.
+    /// </summary>
     private async Task WriteAsync(List<AuditRecord> batch, CancellationToken ct)
     {
         if (batch.Count == 0) return;
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                await _writer.WriteAsync(batch, ct).ConfigureAwait(false);
-                AuditMetrics.Written.Inc(batch.Count);
-                AuditMetrics.Queued.Set(_queue.Reader.Count);
-                batch.Clear();
-                return;
-            }
-            catch (OperationCanceledException)
-            {
-                // The node stops with ClickHouse away: what was taken from the queue goes to the log, like the rest.
-                foreach (var record in batch) Dropped(record);
-                batch.Clear();
-                throw;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                _log.LogError("Audit records not stored (attempt {Attempt}): {Reason}; retrying", attempt, ex.Message);
+                try
+                {
+                    await _writer.WriteAsync(batch, ct).ConfigureAwait(false);
+                    AuditMetrics.Written.Inc(batch.Count);
+                    AuditMetrics.Queued.Set(_queue.Reader.Count);
+                    batch.Clear();
+                    return;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    _log.LogError("Audit records not stored (attempt {Attempt}): {Reason}; retrying", attempt, ex.Message);
+                }
                 await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, attempt)), ct).ConfigureAwait(false);
             }
+        }
+        catch (OperationCanceledException)
+        {
+            foreach (var record in batch) Dropped(record, StoppedBeforeStored);
+            batch.Clear();
+            throw;
         }
     }
 
