@@ -177,31 +177,32 @@ public static class ApiEndpoints
         }
         catch (FilterSyntaxException ex)
         {
-            return (Results.Json(new ApiError(ex.Reason, ex.Position), Json, statusCode: StatusCodes.Status400BadRequest), -1, StatusCodes.Status400BadRequest);
+            return Error(ex.Reason, ex.Position, StatusCodes.Status400BadRequest);
         }
         catch (ApiRequestException ex)
         {
-            return (Results.Json(new ApiError(ex.Message, null), Json, statusCode: StatusCodes.Status400BadRequest), -1, StatusCodes.Status400BadRequest);
+            return Error(ex.Message, null, StatusCodes.Status400BadRequest);
         }
         catch (Alerts.AlertNotFoundException ex)
         {
-            return (Results.Json(new ApiError(ex.Message, null), Json, statusCode: StatusCodes.Status404NotFound), -1, StatusCodes.Status404NotFound);
+            return Error(ex.Message, null, StatusCodes.Status404NotFound);
         }
         catch (Alerts.TriageConflictException ex)
         {
-            return (Results.Json(new ApiError(ex.Message, null), Json, statusCode: StatusCodes.Status409Conflict), -1, StatusCodes.Status409Conflict);
+            return Error(ex.Message, null, StatusCodes.Status409Conflict);
         }
         catch (Exception ex) when (ex is TimeoutException or ClickHouseServerException or HttpRequestException || Archive.ArchiveStoreErrors.IsStoreFailure(ex))
         {
-            return (Results.Json(new ApiError($"the event store cannot answer: {ex.Message}", null), Json, statusCode: StatusCodes.Status503ServiceUnavailable), -1,
-                StatusCodes.Status503ServiceUnavailable);
+            return Error($"the event store cannot answer: {ex.Message}", null, StatusCodes.Status503ServiceUnavailable);
         }
         catch (Archive.ArchiveCorruptException ex)
         {
-            return (Results.Json(new ApiError($"the archive holds an object it cannot read: {ex.Message}", null), Json,
-                statusCode: StatusCodes.Status500InternalServerError), -1, StatusCodes.Status500InternalServerError);
+            return Error($"the archive holds an object it cannot read: {ex.Message}", null, StatusCodes.Status500InternalServerError);
         }
     }
+
+    private static (IResult Result, long Size, int Status) Error(string message, int? position, int status) =>
+        (Results.Json(new ApiError(message, position), Json, statusCode: status), -1, status);
 
     private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 }

@@ -90,9 +90,6 @@ public sealed class LiveBridge : ReceiveActor, IWithTimers
         return connection;
     }
 
-    /// <summary>Each connection's user (from its first subscription), for the per-user limit.</summary>
-    private readonly Dictionary<string, string> _users = new(StringComparer.Ordinal);
-
     private void OnSubscribe(Subscribe m)
     {
         var connection = Open(m.ConnectionId);
@@ -101,8 +98,8 @@ public sealed class LiveBridge : ReceiveActor, IWithTimers
             Sender.Tell(SubscribeResult.Refused($"a connection may hold at most {_settings.MaxSubscriptionsPerConnection} subscriptions"));
             return;
         }
-        _users[m.ConnectionId] = m.User;
-        var held = _connections.Where(c => _users.GetValueOrDefault(c.Key) == m.User).Sum(c => c.Value.Subscriptions.Count);
+        connection.User = m.User;
+        var held = _connections.Values.Where(c => c.User == m.User).Sum(c => c.Subscriptions.Count);
         if (held >= _settings.MaxSubscriptionsPerUser)
         {
             Sender.Tell(SubscribeResult.Refused($"{m.User} holds {held} subscriptions on this node, the most one user may (siem.api.limits.subscriptions-per-user)"));
@@ -132,7 +129,6 @@ public sealed class LiveBridge : ReceiveActor, IWithTimers
 
     private async Task CloseAsync(string connectionId)
     {
-        _users.Remove(connectionId);
         if (!_connections.Remove(connectionId, out var connection)) return;
         UpdateGauges();
         await connection.Outbox.DisposeAsync();
@@ -218,5 +214,8 @@ public sealed class LiveBridge : ReceiveActor, IWithTimers
     private sealed record LiveConnection(ConnectionOutbox Outbox)
     {
         public Dictionary<string, Subscription> Subscriptions { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The connection's user (of its subscriptions), for the per-user limit; null before the first.</summary>
+        public string? User { get; set; }
     }
 }
